@@ -1,0 +1,22 @@
+// rdkafka-workbench: the headless entry point. Each command lives in its own file.
+const USAGE = `usage: rdkafka-workbench <command> [options]
+
+commands:
+  gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
+  run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
+         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
+  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
+
+const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+  gen: () => import('./gen.ts'),
+  run: () => import('./run.ts'),
+  demo: () => import('./demo.ts'),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name ? commands[name] : undefined;
+if (!load) {
+  console.error(name && name !== '--help' && name !== '-h' ? `unknown command '${name}'\n\n${USAGE}` : USAGE);
+  process.exit(name === '--help' || name === '-h' ? 0 : 2);
+}
+process.exitCode = await (await load()).main(rest);

@@ -1,0 +1,162 @@
+// The one vocabulary between a kernel process and its clients (VS Code controller, CLI runner, tests),
+// and the shape of the events the events panel and the `--events` JSON lines carry.
+// Plain data only: every message survives JSON and structured clone. Bump PROTOCOL_VERSION on any
+// incompatible change; the kernel refuses a client that speaks another version.
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------------
+// Client → kernel
+
+export interface InitRequest {
+  type: 'init';
+  protocol: number;
+  /** Folder holding model.json and bindings.js (the generator's output). */
+  bindingsDir: string;
+  /** Path to librdkafka.so to load; absent: the library recorded in the bindings. */
+  library?: string;
+  /** "mock" (embedded 3-broker mock cluster, started on first use) or HOST:PORT[,HOST:PORT]. */
+  bootstrap: string;
+  /** Extra librdkafka properties applied to every rd_kafka_conf_t the cells create (credentials for a real cluster). Never echoed back. */
+  clusterConfig?: Record<string, string>;
+  /** Folder whose node_modules cells may import from, and the cells' working directory. */
+  cwd: string;
+  /** Whether events are published at all (the panel may be closed and no --events file asked for). */
+  events: boolean;
+}
+
+export interface ExecuteRequest {
+  type: 'execute';
+  /** Client-chosen id that every reply about this execution carries. */
+  id: string;
+  /** Index of the cell in its notebook (0-based), used in stack traces ("cell 3, line 4") and events. */
+  cell: number;
+  source: string;
+}
+
+export interface InterruptRequest {
+  type: 'interrupt';
+}
+
+export interface ShutdownRequest {
+  type: 'shutdown';
+}
+
+export type ClientMessage = InitRequest | ExecuteRequest | InterruptRequest | ShutdownRequest;
+
+// ---------------------------------------------------------------------------------------------------
+// Kernel → client
+
+export interface ReadyMessage {
+  type: 'ready';
+  protocol: number;
+  librdkafka: { version: string; versionInt: number; library: string };
+  bootstrap: string;
+  /** Milliseconds from process start to ready. */
+  startupMs: number;
+  /** Functions the header declares that the loaded library lacks. */
+  missing: string[];
+}
+
+/** Output of a running cell, in the order it happened. */
+export type CellOutput =
+  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  /** Rich output: a MIME bundle, e.g. {"application/json": …, "text/markdown": …, "text/plain": …}. */
+  | { kind: 'display'; data: Record<string, unknown> }
+  /** Value of the cell's last expression, as a REPL would show it. */
+  | { kind: 'result'; data: Record<string, unknown> }
+  | { kind: 'error'; name: string; message: string; stack: string };
+
+export interface OutputMessage {
+  type: 'output';
+  id: string;
+  output: CellOutput;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  id: string;
+  status: 'ok' | 'error' | 'interrupted';
+  durationMs: number;
+}
+
+export interface EventsMessage {
+  type: 'events';
+  events: KernelEvent[];
+}
+
+/** The kernel could not start (no library, broken bindings, …): one sentence saying what to do. */
+export interface FatalMessage {
+  type: 'fatal';
+  message: string;
+}
+
+export type KernelMessage = ReadyMessage | OutputMessage | DoneMessage | EventsMessage | FatalMessage;
+
+// ---------------------------------------------------------------------------------------------------
+// Events: what the cells' handles did. Each has at least `type`, `time` and `handle`.
+
+export interface EventBase {
+  /** Monotonic sequence number within one kernel, starting at 1. */
+  seq: number;
+  /** Wall-clock milliseconds since the epoch. */
+  time: number;
+  /** rd_kafka_name() of the handle ("rdkafka#producer-1"), or null when there is none. */
+  handle: string | null;
+  /** Cell index running when the event was observed, or null between cells. */
+  cell: number | null;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+  offset?: number;
+  err?: number;
+}
+
+export type KernelEvent = EventBase &
+  (
+    | { type: 'handle_created'; data: { kind: 'producer' | 'consumer'; name: string } }
+    | { type: 'handle_destroyed'; data: { name: string } }
+    | {
+        type: 'dr';
+        data: {
+          topic: string;
+          partition: number;
+          offset: number;
+          err: number;
+          errName?: string;
+          /** Microseconds from produce to delivery report, when known. */
+          latencyUs?: number;
+          keyLen?: number;
+          len: number;
+        };
+      }
+    | { type: 'stats'; data: Record<string, unknown> }
+    | { type: 'log'; data: { level: number; facility: string; message: string } }
+    | { type: 'error'; data: { err: number; errName: string; reason: string; fatal?: boolean } }
+    | {
+        type: 'rebalance';
+        data: { err: number; kind: 'assign' | 'revoke' | 'error'; protocol?: string; partitions: TopicPartition[] };
+      }
+    | { type: 'offset_commit'; data: { err: number; errName?: string; partitions: TopicPartition[] } }
+    | { type: 'throttle'; data: { broker: string; brokerId: number; throttleMs: number } }
+    | { type: 'consume'; data: { topic: string; partition: number; offset: number; err: number; len: number } }
+    | { type: 'oauthbearer_token_refresh'; data: { config: string | null } }
+    | { type: 'background_event'; data: { eventType: number; eventName: string } }
+    /** An event taken from the event API (rd_kafka_queue_poll) that none of the kinds above covers. */
+    | { type: 'event'; data: { eventType: number; eventName: string; detail?: Record<string, unknown> } }
+    /** Any other callback the cells registered (interceptors, connect_cb, …): its C name and plain arguments. */
+    | { type: 'callback'; data: { name: string; args: unknown[] } }
+    /**
+     * Back-pressure: under load details are sampled. `counts` are the exact numbers of events of each
+     * type that were observed but not sent individually since the previous `dropped` event.
+     */
+    | { type: 'dropped'; data: { counts: Record<string, number> } }
+  );
+
+export type KernelEventType = KernelEvent['type'];
+
+export function isKernelMessage(value: unknown): value is KernelMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

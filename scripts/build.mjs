@@ -1,0 +1,68 @@
+// The one esbuild script for every bundle. Entries that do not exist yet are skipped, so each room can
+// grow on its own. `node scripts/build.mjs --watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+// Native, wasm-carrying or host-provided packages stay outside the bundles and load from node_modules.
+const external = [
+  'vscode',
+  'koffi',
+  'esbuild',
+  'web-tree-sitter',
+  'tree-sitter-c',
+  'playwright-core',
+  '@vscode/test-electron',
+];
+// ESM bundles that inline CommonJS code still need `require`.
+const esmBanner = "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
+
+const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', external, logLevel: 'warning' };
+const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
+
+/** Files under `dir` whose name ends with `suffix`. */
+function find(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...find(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+const mjs = (src) => join('dist', relative('.', src)).replace(/\.ts$/, '.mjs');
+
+const entries = [
+  { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.cjs', ...node, format: 'cjs' },
+  { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },
+  {
+    entryPoints: ['cli/main.ts'],
+    outfile: 'dist/cli.mjs',
+    ...esm,
+    banner: { js: '#!/usr/bin/env node\n' + esmBanner },
+  },
+  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'linked', logLevel: 'warning' },
+  { entryPoints: ['extension/tsplugin/index.ts'], outfile: 'dist/tsplugin/index.cjs', ...node, format: 'cjs' },
+  { entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/vscode/suite/index.cjs', ...node, format: 'cjs' },
+  ...[...find('test', '.test.ts'), ...find('test', '.main.ts'), ...find('bench', '.bench.ts')].map((src) => ({
+    entryPoints: [src],
+    outfile: mjs(src),
+    ...esm,
+  })),
+].filter((e) => existsSync(e.entryPoints[0]));
+
+const watch = process.argv.includes('--watch');
+const started = Date.now();
+if (watch) {
+  for (const e of entries) await (await esbuild.context(e)).watch();
+  console.log(`watching ${entries.length} bundles`);
+} else {
+  await Promise.all(entries.map((e) => esbuild.build(e)));
+  console.log(`built ${entries.length} bundles in ${Date.now() - started} ms`);
+}
