@@ -19,9 +19,17 @@ const external = [
   '@vscode/test-electron',
 ];
 // ESM bundles that inline CommonJS code still need `require`.
-const esmBanner = "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
+const esmBanner =
+  "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
 
-const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', external, logLevel: 'warning' };
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external,
+  logLevel: 'warning',
+};
 const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
 
 /** Files under `dir` whose name ends with `suffix`. */
@@ -47,9 +55,28 @@ const entries = [
     ...esm,
     banner: { js: '#!/usr/bin/env node\n' + esmBanner },
   },
-  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: 'linked', logLevel: 'warning' },
-  { entryPoints: ['extension/tsplugin/index.ts'], outfile: 'dist/tsplugin/index.cjs', ...node, format: 'cjs' },
-  { entryPoints: ['test/vscode/suite/index.ts'], outfile: 'dist/test/vscode/suite/index.cjs', ...node, format: 'cjs' },
+  {
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  },
+  {
+    entryPoints: ['extension/tsplugin/index.ts'],
+    outfile: 'dist/tsplugin/index.cjs',
+    ...node,
+    format: 'cjs',
+  },
+  {
+    entryPoints: ['test/vscode/suite/index.ts'],
+    outfile: 'dist/test/vscode/suite/index.cjs',
+    ...node,
+    format: 'cjs',
+  },
   ...[...find('test', '.test.ts'), ...find('test', '.main.ts'), ...find('bench', '.bench.ts')].map((src) => ({
     entryPoints: [src],
     outfile: mjs(src),

@@ -27,7 +27,8 @@ const suites = [
   {
     name: 'vscode',
     setup: ['bash', ['test/vscode/install-host.sh']],
-    run: () => (existsSync('dist/test/vscode/run.main.mjs') ? ['node', ['dist/test/vscode/run.main.mjs']] : null),
+    run: () =>
+      existsSync('dist/test/vscode/run.main.mjs') ? ['node', ['dist/test/vscode/run.main.mjs']] : null,
   },
 ];
 
@@ -100,7 +101,9 @@ for (const suite of suites) {
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;
-  console.log(`### ${suite.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  console.log(
+    `### ${suite.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  );
 }
 if (broken.length) console.log(`\nsuites that did not finish cleanly: ${broken.join('; ')}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

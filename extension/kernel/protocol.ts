@@ -137,11 +137,19 @@ export type KernelEvent = EventBase &
     | { type: 'error'; data: { err: number; errName: string; reason: string; fatal?: boolean } }
     | {
         type: 'rebalance';
-        data: { err: number; kind: 'assign' | 'revoke' | 'error'; protocol?: string; partitions: TopicPartition[] };
+        data: {
+          err: number;
+          kind: 'assign' | 'revoke' | 'error';
+          protocol?: string;
+          partitions: TopicPartition[];
+        };
       }
     | { type: 'offset_commit'; data: { err: number; errName?: string; partitions: TopicPartition[] } }
     | { type: 'throttle'; data: { broker: string; brokerId: number; throttleMs: number } }
-    | { type: 'consume'; data: { topic: string; partition: number; offset: number; err: number; len: number } }
+    | {
+        type: 'consume';
+        data: { topic: string; partition: number; offset: number; err: number; len: number };
+      }
     | { type: 'oauthbearer_token_refresh'; data: { config: string | null } }
     | { type: 'background_event'; data: { eventType: number; eventName: string } }
     /** An event taken from the event API (rd_kafka_queue_poll) that none of the kinds above covers. */
@@ -158,5 +166,7 @@ export type KernelEvent = EventBase &
 export type KernelEventType = KernelEvent['type'];
 
 export function isKernelMessage(value: unknown): value is KernelMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+  );
 }
