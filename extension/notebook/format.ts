@@ -126,7 +126,7 @@ export function parseNotebook(text: string, fileName = 'notebook'): NotebookData
   } catch (e) {
     const pos = jsonErrorOffset(text);
     const where = pos >= 0 ? ` at ${lineCol(text, pos)}` : '';
-    const msg = (e as Error).message.replace(/,\s*".*$/s, '').replace(/\s*in JSON at position \d+.*$/s, '');
+    const msg = (e as Error).message.replace(/,\s*(?:\.\.\.)?".*$/s, '').replace(/\s*in JSON at position \d+.*$/s, '');
     fail(`invalid JSON${where} (${msg}); fix the file or restore it from version control`);
   }
   if (!isObject(raw)) return fail('not an rdkafka notebook: the top level must be a JSON object');
