@@ -43,7 +43,8 @@ if [ ! -f "$CS_DIR/.complete" ]; then
     export npm_config_dangerously_allow_all_scripts=true
     npm install --no-audit --no-fund --loglevel=error --no-save "code-server@$CODE_SERVER_VERSION"
   )
-  PATH="$NODE_BIN:$PATH" "$CS_DIR/node_modules/.bin/code-server" --version >/dev/null
+  # (its --version writes a default config file: keep that out of the user's ~/.config)
+  XDG_CONFIG_HOME="$CS_DIR/.config" PATH="$NODE_BIN:$PATH" "$CS_DIR/node_modules/.bin/code-server" --version >/dev/null
   touch "$CS_DIR/.complete"
 fi
 

@@ -1,0 +1,87 @@
+// Runs the VS Code suites through @vscode/test-electron's runTests, with the code-server shim as the "VS Code
+// executable" (set VSCODE_EXECUTABLE to a desktop VS Code to run the same suites there). Two sessions: the
+// main one in a trusted copy of examples/, and one in an untrusted folder. Ends with `N passed, N failed`.
+import testElectron from '@vscode/test-electron';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const shim = process.env.VSCODE_EXECUTABLE || join(root, 'test', 'vscode', 'shim.sh');
+const suiteIndex = join(root, 'dist', 'test', 'vscode', 'suite', 'index.cjs');
+
+interface Results {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: { name: string; error: string }[];
+}
+
+/** A scratch workspace: the example notebooks plus the suites' fixtures. */
+function workspace(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `rdkafka-ws-${name}-`));
+  const examples = join(root, 'examples');
+  if (existsSync(examples)) cpSync(examples, dir, { recursive: true, filter: (src) => !src.includes('.rdkafka/bindings') });
+  cpSync(join(root, 'test', 'vscode', 'fixtures'), join(dir, 'fixtures'), { recursive: true });
+  return dir;
+}
+
+async function session(name: string, env: Record<string, string>): Promise<Results> {
+  const ws = workspace(name);
+  const resultsFile = join(ws, '..', `${ws.split('/').pop()}-results.json`);
+  rmSync(resultsFile, { force: true });
+  console.log(`\n## session ${name}: workspace ${ws}`);
+  let exit: unknown;
+  try {
+    await testElectron.runTests({
+      vscodeExecutablePath: shim,
+      extensionDevelopmentPath: root,
+      extensionTestsPath: suiteIndex,
+      launchArgs: [ws],
+      extensionTestsEnv: {
+        RDKAFKA_TEST_SESSION: name,
+        RDKAFKA_TEST_RESULTS_FILE: resultsFile,
+        RDKAFKA_TEST_RESULTS: join(root, 'test-results'),
+        RDKAFKA_TEST_REPO: root,
+        ...env,
+      },
+    });
+  } catch (e) {
+    exit = e;
+  }
+  let results: Results;
+  if (existsSync(resultsFile)) results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
+  else {
+    // The host died or never ran the suites: that is one failure, said plainly.
+    results = { passed: 0, failed: 1, skipped: 0, failures: [{ name: `session ${name}`, error: `no results (${(exit as Error)?.message ?? 'host exited'})` }] };
+  }
+  rmSync(resultsFile, { force: true });
+  if (!process.env.RDKAFKA_TEST_KEEP) rmSync(ws, { recursive: true, force: true });
+  return results;
+}
+
+mkdirSync(join(root, 'test-results'), { recursive: true });
+if (!existsSync(suiteIndex)) {
+  console.log(`missing ${suiteIndex}: run node scripts/build.mjs first`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const only = process.env.RDKAFKA_TEST_SESSIONS?.split(',');
+const all: [string, Record<string, string>][] = [
+  ['main', {}],
+  ['untrusted', { RDKAFKA_TEST_TRUST: '1' }],
+];
+const total: Results = { passed: 0, failed: 0, skipped: 0, failures: [] };
+for (const [name, env] of all) {
+  if (only && !only.includes(name)) continue;
+  const r = await session(name, env);
+  total.passed += r.passed;
+  total.failed += r.failed;
+  total.skipped += r.skipped;
+  total.failures.push(...r.failures.map((f) => ({ ...f, name: `${name}: ${f.name}` })));
+}
+for (const f of total.failures) console.log(`FAILED ${f.name}\n${f.error.replace(/^/gm, '    ')}`);
+const shots = existsSync(join(root, 'test-results')) ? readdirSync(join(root, 'test-results')).filter((f) => f.endsWith('.png')) : [];
+if (shots.length) console.log(`screenshots in test-results/: ${shots.join(', ')}`);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed ? 1 : 0);

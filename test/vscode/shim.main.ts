@@ -1,0 +1,192 @@
+// A stand-in for a VS Code executable (test/vscode/shim.sh runs this): takes the command line
+// @vscode/test-electron's runTests builds, starts code-server (VS Code in a browser) with the smoke-test
+// driver, opens the workbench in headless Chromium with the extension under development and its tests, and
+// exits with the tests' exit code. So the same suites run unchanged in a desktop VS Code wherever one can be
+// downloaded. While it runs it serves, at RDKAFKA_TEST_SHIM_URL, `POST /screenshot?name=N` (the suites keep
+// screenshots of the window in test-results/) and `POST /log` (lines the suites print, written to stdout:
+// a remote extension host's console does not reach this process).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { hostPaths, parseVSCodeArgs, workbenchUrl } from './host.ts';
+
+const TIMEOUT_MS = Number(process.env.RDKAFKA_TEST_TIMEOUT_MS || 15 * 60_000);
+const log = (msg: string) => process.stderr.write(`[shim] ${msg}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it listened`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within ${ms / 1000} s`);
+}
+
+async function main(): Promise<number> {
+  const args = parseVSCodeArgs(process.argv.slice(2));
+  const paths = hostPaths();
+  for (const [what, p] of Object.entries(paths)) {
+    if (!existsSync(p)) {
+      log(`${what} not found at ${p}: run test/vscode/install-host.sh first`);
+      return 1;
+    }
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'rdkafka-vscode-'));
+  const userDataDir = join(scratch, 'user-data');
+  const extensionsDir = join(scratch, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  // Quiet, deterministic window: no welcome page, no trust prompt (an untrusted folder opens restricted).
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+        'security.workspace.trust.banner': 'never',
+        'update.mode': 'none',
+      },
+      null,
+      2,
+    ),
+  );
+
+  const port = await freePort();
+  const resultsDir = resolve(process.env.RDKAFKA_TEST_RESULTS || 'test-results');
+  mkdirSync(resultsDir, { recursive: true });
+  let page: Page | undefined;
+
+  // Screenshots and log lines on request of the suites running inside the extension host.
+  const shots = createHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/log') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      process.stdout.write(Buffer.concat(chunks));
+      res.writeHead(200).end();
+      return;
+    }
+    const name = (url.searchParams.get('name') || 'screenshot').replace(/[^\w.-]/g, '_');
+    if (url.pathname !== '/screenshot' || !page) {
+      res.writeHead(404).end('no page');
+      return;
+    }
+    try {
+      const file = join(resultsDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      res.writeHead(200).end(file);
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  await new Promise<void>((r) => shots.listen(0, '127.0.0.1', () => r()));
+  const shimUrl = `http://127.0.0.1:${(shots.address() as AddressInfo).port}`;
+
+  const serverArgs = [
+    paths.codeServerEntry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--vscode-option',
+    'enable-smoke-test-driver',
+  ];
+  // runTests always asks for --disable-workspace-trust; RDKAFKA_TEST_TRUST=1 keeps trust on (untrusted-suite).
+  if (args.disableWorkspaceTrust && process.env.RDKAFKA_TEST_TRUST !== '1') serverArgs.push('--disable-workspace-trust');
+  const server = spawn(paths.node, serverArgs, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: join(scratch, 'config'),
+      XDG_DATA_HOME: join(scratch, 'data'),
+      RDKAFKA_TEST_SHIM_URL: shimUrl,
+    },
+  });
+  const verbose = process.env.RDKAFKA_TEST_VERBOSE === '1';
+  server.stdout!.on('data', (d: Buffer) => verbose && process.stderr.write(`[code-server] ${d}`));
+  server.stderr!.on('data', (d: Buffer) => process.stderr.write(`[code-server] ${d}`));
+
+  let browser: Browser | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, 60_000);
+    browser = await chromium.launch({
+      executablePath: paths.chromium,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    const exited = new Promise<number>((res) => {
+      void page!.exposeFunction('codeAutomationExit', (code: number) => res(Number(code) || 0));
+      timer = setTimeout(() => {
+        log(`tests did not finish within ${TIMEOUT_MS / 1000} s`);
+        res(1);
+      }, TIMEOUT_MS);
+    });
+    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
+      const text = Array.isArray(args) ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(args);
+      // The marketplace is unreachable here: its errors are noise.
+      if (verbose || (level === 'error' && !/open-vsx|ENOTFOUND|marketplace/.test(text))) process.stderr.write(`[workbench ${level}] ${text}\n`);
+    });
+    page.on('pageerror', (e) => verbose && log(`page error: ${e.message}`));
+    const url = workbenchUrl(port, { ...args, folder: args.folder && resolve(args.folder) });
+    log(`opening ${url}`);
+    await page.goto(url);
+    return await exited;
+  } catch (e) {
+    log(`failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => {});
+    server.kill('SIGTERM');
+    shots.close();
+    await new Promise((r) => setTimeout(r, 300));
+    if (server.exitCode === null) server.kill('SIGKILL');
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+process.exit(await main());

@@ -1,0 +1,87 @@
+// A small test runner for the extension host (no mocha: one bundle, no dynamic requires). Tests run in
+// order; each has a timeout. Results go to the console, to the shim's /log (a remote extension host's
+// console reaches no terminal) and, as JSON, to RDKAFKA_TEST_RESULTS_FILE for run.main.ts to count.
+import { writeFileSync } from 'node:fs';
+
+interface Test {
+  name: string;
+  fn: () => Promise<void> | void;
+  timeoutMs: number;
+  skip?: string;
+}
+
+const tests: Test[] = [];
+let prefix = '';
+
+export function suite(name: string, body: () => void): void {
+  const outer = prefix;
+  prefix = `${outer}${name} › `;
+  body();
+  prefix = outer;
+}
+
+export function test(name: string, fn: () => Promise<void> | void, timeoutMs = 60_000): void {
+  tests.push({ name: prefix + name, fn, timeoutMs });
+}
+
+/** A test that cannot run here; `why` is printed in its place. */
+export function skip(name: string, why: string): void {
+  tests.push({ name: prefix + name, fn: () => {}, timeoutMs: 0, skip: why });
+}
+
+export async function log(line: string): Promise<void> {
+  console.log(line);
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (shim) await fetch(`${shim}/log`, { method: 'POST', body: line + '\n' }).catch(() => {});
+}
+
+/** Asks the shim for a screenshot of the window (test-results/NAME.png); false where no shim runs. */
+export async function screenshot(name: string): Promise<string | undefined> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return undefined;
+  const res = await fetch(`${shim}/screenshot?name=${encodeURIComponent(name)}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`screenshot failed: ${await res.text()}`);
+  return res.text();
+}
+
+export interface Results {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: { name: string; error: string }[];
+}
+
+export async function runAll(session: string): Promise<Results> {
+  const results: Results = { passed: 0, failed: 0, skipped: 0, failures: [] };
+  const filter = process.env.RDKAFKA_TEST_GREP;
+  for (const t of tests) {
+    if (filter && !t.name.includes(filter)) continue;
+    if (t.skip) {
+      results.skipped++;
+      await log(`  - ${t.name} (skipped: ${t.skip})`);
+      continue;
+    }
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(t.fn),
+        new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${t.timeoutMs / 1000} s`)), t.timeoutMs))),
+      ]);
+      results.passed++;
+      await log(`  ✓ ${t.name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      results.failed++;
+      results.failures.push({ name: t.name, error });
+      await log(`  ✗ ${t.name} (${Date.now() - started} ms)\n${error.replace(/^/gm, '      ')}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  // Not the "N passed, N failed" shape: run.main.ts prints that once, summed over sessions.
+  await log(`${session}: ${results.passed} of ${results.passed + results.failed} tests passed, ${results.skipped} skipped`);
+  const file = process.env.RDKAFKA_TEST_RESULTS_FILE;
+  if (file) writeFileSync(file, JSON.stringify(results));
+  return results;
+}
