@@ -1,7 +1,7 @@
 // The one esbuild script for every bundle. Entries that do not exist yet are skipped, so each room can
 // grow on its own. `node scripts/build.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -83,6 +83,13 @@ const entries = [
     ...esm,
   })),
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// tsserver loads the extension's TypeScript plugin by package name from <extension>/node_modules: a tiny
+// package there forwards to the bundle (not committed; the .vsix carries it).
+const plugin = join('node_modules', 'rdkafka-workbench-tsplugin');
+mkdirSync(plugin, { recursive: true });
+writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'rdkafka-workbench-tsplugin', version: '0.0.0', private: true, main: 'index.cjs' }, null, 2) + '\n');
+writeFileSync(join(plugin, 'index.cjs'), "module.exports = require('../../dist/tsplugin/index.cjs');\n");
 
 const watch = process.argv.includes('--watch');
 const started = Date.now();
