@@ -1,0 +1,174 @@
+// Wires the views to the store: tabs, the always-visible counters, and one requestAnimationFrame-throttled
+// redraw (the timeline every frame, the heavier views at most a few times a second, hidden views never).
+import { themeChanged } from './charts.ts';
+import { h, icon, setText } from './dom.ts';
+import { Store } from './store.ts';
+import type { PanelEvent } from './types.ts';
+import { DeliveryView } from './views/delivery.ts';
+import { HandlesView } from './views/handles.ts';
+import { StatsView } from './views/stats.ts';
+import { TimelineView } from './views/timeline.ts';
+
+/** Minimum milliseconds between redraws of the aggregate views (tables and charts). */
+const SLOW_VIEW_MS = 250;
+
+interface Tab {
+  id: string;
+  label: string;
+  icon: string;
+  view: { el: HTMLElement; render(): void };
+  slow: boolean;
+}
+
+export class App {
+  readonly store = new Store();
+  private readonly tabs: Tab[];
+  private active: Tab;
+  private readonly counters: Record<string, HTMLElement> = {};
+  private readonly notice = h('span', { class: 'notice', 'aria-live': 'polite' });
+  private frame = 0;
+  private lastSlow = 0;
+  private readonly tabButtons = new Map<string, HTMLButtonElement>();
+  private readonly timeline: TimelineView;
+
+  constructor(root: HTMLElement, title: string) {
+    this.timeline = new TimelineView(this.store, () => this.reset(), () => this.invalidate());
+    this.tabs = [
+      { id: 'timeline', label: 'Timeline', icon: 'list-flat', view: this.timeline, slow: false },
+      { id: 'delivery', label: 'Delivery reports', icon: 'mail', view: new DeliveryView(this.store), slow: true },
+      { id: 'stats', label: 'Statistics', icon: 'graph-line', view: new StatsView(this.store), slow: true },
+      { id: 'handles', label: 'Handles', icon: 'plug', view: new HandlesView(this.store), slow: true },
+    ];
+    this.active = this.tabs[0]!;
+
+    const counter = (id: string, label: string, tab?: string) => {
+      const v = h('span', { class: 'count', 'data-testid': id }, '0');
+      this.counters[id] = v;
+      return h(
+        'button',
+        { class: 'counter', title: tab ? `Show ${label}` : label, onclick: tab ? () => this.show(tab) : null, tabindex: tab ? 0 : -1 },
+        h('span', { class: 'counter-label' }, label),
+        ' ',
+        v,
+      );
+    };
+    const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' });
+    tablist.addEventListener('keydown', (e) => {
+      const i = this.tabs.indexOf(this.active);
+      const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
+      if (next === null) return;
+      const t = this.tabs[(next + this.tabs.length) % this.tabs.length]!;
+      this.show(t.id);
+      this.tabButtons.get(t.id)!.focus();
+    });
+    for (const t of this.tabs) {
+      const b = h(
+        'button',
+        { role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, 'data-testid': `tab-${t.id}`, onclick: () => this.show(t.id) },
+        icon(t.icon),
+        ` ${t.label}`,
+      );
+      this.tabButtons.set(t.id, b);
+      tablist.append(b);
+      t.view.el.id = `panel-${t.id}`;
+      t.view.el.setAttribute('role', 'tabpanel');
+      t.view.el.setAttribute('aria-labelledby', `tab-${t.id}`);
+    }
+    root.append(
+      h(
+        'header',
+        { class: 'top' },
+        h('h1', { class: 'title' }, title),
+        h(
+          'div',
+          { class: 'counters', role: 'status', 'aria-label': 'Event totals' },
+          counter('event-count', 'events', 'timeline'),
+          counter('dr-count', 'delivery reports', 'delivery'),
+          counter('dr-error-count', 'failed', 'delivery'),
+          counter('stats-count', 'stats', 'stats'),
+          counter('log-count', 'logs', 'timeline'),
+          counter('error-count', 'errors', 'timeline'),
+        ),
+        this.notice,
+      ),
+      tablist,
+      ...this.tabs.map((t) => t.view.el),
+    );
+    this.show('timeline');
+
+    // VS Code swaps body classes (vscode-light/dark/high-contrast) on theme change: recolour the charts.
+    new MutationObserver(() => {
+      themeChanged();
+      this.invalidate();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      themeChanged();
+      this.invalidate();
+    });
+  }
+
+  show(id: string): void {
+    const t = this.tabs.find((x) => x.id === id);
+    if (!t) return;
+    this.active = t;
+    for (const x of this.tabs) {
+      const on = x === t;
+      x.view.el.hidden = !on;
+      const b = this.tabButtons.get(x.id)!;
+      b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
+    }
+    this.lastSlow = 0;
+    this.invalidate();
+  }
+
+  ingest(events: readonly PanelEvent[]): void {
+    this.store.ingest(events);
+    this.invalidate();
+  }
+
+  reset(): void {
+    this.store.clear();
+    this.timeline.reset();
+    this.invalidate();
+  }
+
+  rejected(n: number): void {
+    this.store.rejected += n;
+    setText(this.notice, `${this.store.rejected} malformed event(s) ignored`);
+  }
+
+  invalidate(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  private render(): void {
+    this.frame = 0;
+    const s = this.store;
+    setText(this.counters['event-count']!, String(s.total));
+    setText(this.counters['dr-count']!, String(s.delivery.count));
+    setText(this.counters['dr-error-count']!, String(s.delivery.errors));
+    setText(this.counters['stats-count']!, String(s.count('stats')));
+    setText(this.counters['log-count']!, String(s.count('log')));
+    setText(this.counters['error-count']!, String(s.count('error')));
+    const t = this.active;
+    if (!t.slow) t.view.render();
+    else {
+      const now = performance.now();
+      if (now - this.lastSlow >= SLOW_VIEW_MS) {
+        this.lastSlow = now;
+        t.view.render();
+      } else this.invalidateLater(SLOW_VIEW_MS - (now - this.lastSlow));
+    }
+  }
+
+  private laterTimer = 0;
+  private invalidateLater(ms: number): void {
+    if (this.laterTimer) return;
+    this.laterTimer = window.setTimeout(() => {
+      this.laterTimer = 0;
+      this.invalidate();
+    }, ms);
+  }
+}

@@ -1,0 +1,44 @@
+// Entry of the events panel bundle (dist/webview.js). Two ways in, one renderer:
+// - inside VS Code: the host posts {type:'events', events} and {type:'reset'}; the panel answers {type:'ready'};
+// - a standalone report: the events are embedded in the page as JSON (<script type="application/json"
+//   id="rdkafka-events">) and rendered the same way (live messages are accepted there too).
+import { App } from './app.ts';
+import type { PanelMessage } from './types.ts';
+import { parseHostMessage } from './validate.ts';
+
+declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void };
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+  const title = document.body.dataset.title ?? 'librdkafka events';
+  const app = new App(root, title);
+
+  const embedded = document.getElementById('rdkafka-events');
+  if (embedded?.textContent) {
+    let data: unknown;
+    try {
+      data = JSON.parse(embedded.textContent);
+    } catch {
+      data = null;
+    }
+    const { message, rejected } = parseHostMessage({ type: 'events', events: Array.isArray(data) ? data : [] });
+    if (message?.type === 'events') app.ingest(message.events);
+    if (rejected || !Array.isArray(data)) app.rejected(rejected || 1);
+  }
+
+  window.addEventListener('message', (ev: MessageEvent) => {
+    // Only our host: VS Code relays host messages from the webview's own origin (its outer frame).
+    if (ev.origin !== window.location.origin) return;
+    if (ev.source !== null && ev.source !== window && ev.source !== window.parent) return;
+    const { message, rejected } = parseHostMessage(ev.data);
+    if (rejected) app.rejected(rejected);
+    if (!message) return;
+    if (message.type === 'reset') app.reset();
+    else app.ingest(message.events);
+  });
+
+  if (typeof acquireVsCodeApi === 'function') acquireVsCodeApi().postMessage({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

@@ -1,0 +1,161 @@
+// Everything the panel knows, updated in O(1) per event with no DOM work: the views read it on the next frame.
+import { DeliveryStats } from './delivery.ts';
+import { summary } from './format.ts';
+import { IndexList, Ring } from './ring.ts';
+import { HandleStats } from './stats.ts';
+import type { PanelEvent } from './types.ts';
+
+/** Events the timeline keeps (older ones are still counted and aggregated, just not listed). */
+export const TIMELINE_CAPACITY = 50_000;
+
+export interface HandleInfo {
+  name: string;
+  kind: string;
+  state: 'live' | 'destroyed' | 'seen';
+  created: number | null;
+  lastSeen: number;
+  total: number;
+  counts: Map<string, number>;
+}
+
+export interface Filter {
+  /** Types shown; empty = all. */
+  types: Set<string>;
+  /** Handle shown; '' = all. */
+  handle: string;
+  /** Most verbose log level shown (syslog: 0 emerg … 7 debug). */
+  maxLevel: number;
+  /** Case-insensitive text the event's summary must contain; '' = any. */
+  text: string;
+}
+
+export function emptyFilter(): Filter {
+  return { types: new Set(), handle: '', maxLevel: 7, text: '' };
+}
+
+export function matches(e: PanelEvent, f: Filter): boolean {
+  if (f.types.size > 0 && !f.types.has(e.type)) return false;
+  if (f.handle !== '' && e.handle !== f.handle) return false;
+  if (e.type === 'log' && typeof e.data.level === 'number' && e.data.level > f.maxLevel) return false;
+  if (f.text !== '') {
+    const hay = `${e.type} ${e.handle ?? ''} ${summary(e)}`.toLowerCase();
+    if (!hay.includes(f.text.toLowerCase())) return false;
+  }
+  return true;
+}
+
+export function isFiltering(f: Filter): boolean {
+  return f.types.size > 0 || f.handle !== '' || f.maxLevel < 7 || f.text !== '';
+}
+
+export class Store {
+  readonly events: Ring<PanelEvent>;
+  /** Absolute ring indices of events matching `filter`, oldest first. */
+  readonly visible = new IndexList();
+  filter: Filter = emptyFilter();
+
+  total = 0;
+  readonly byType = new Map<string, number>();
+  /** Per type: events the kernel observed but did not send individually (`dropped` events). */
+  readonly notSent = new Map<string, number>();
+  readonly logLevels = new Map<number, number>();
+  readonly handles = new Map<string, HandleInfo>();
+  delivery = new DeliveryStats();
+  readonly stats = new Map<string, HandleStats>();
+  /** Malformed events or messages ignored. */
+  rejected = 0;
+  /** Bumped on every change: views redraw only when it moved. */
+  version = 0;
+
+  constructor(capacity = TIMELINE_CAPACITY) {
+    this.events = new Ring<PanelEvent>(capacity);
+  }
+
+  count(type: string): number {
+    return this.byType.get(type) ?? 0;
+  }
+
+  ingest(batch: readonly PanelEvent[]): void {
+    for (let i = 0; i < batch.length; i++) this.add(batch[i]!);
+    if (batch.length) this.version++;
+  }
+
+  private add(e: PanelEvent): void {
+    this.total++;
+    this.byType.set(e.type, (this.byType.get(e.type) ?? 0) + 1);
+    const idx = this.events.push(e);
+    if (matches(e, this.filter)) this.visible.push(idx);
+    if ((idx & 1023) === 0) this.visible.dropBelow(this.events.start);
+
+    if (e.handle !== null) this.touchHandle(e);
+    switch (e.type) {
+      case 'dr':
+        this.delivery.add(e);
+        break;
+      case 'stats':
+        if (e.handle !== null || typeof e.data.name === 'string') {
+          const h = e.handle ?? String(e.data.name);
+          let s = this.stats.get(h);
+          if (!s) this.stats.set(h, (s = new HandleStats(h)));
+          s.add(e.time, e.data);
+        }
+        break;
+      case 'log': {
+        const lv = typeof e.data.level === 'number' ? e.data.level : 7;
+        this.logLevels.set(lv, (this.logLevels.get(lv) ?? 0) + 1);
+        break;
+      }
+      case 'dropped': {
+        const c = e.data.counts;
+        if (c && typeof c === 'object')
+          for (const [k, v] of Object.entries(c)) if (typeof v === 'number') this.notSent.set(k, (this.notSent.get(k) ?? 0) + v);
+        break;
+      }
+    }
+  }
+
+  private touchHandle(e: PanelEvent): void {
+    const name = e.handle as string;
+    let h = this.handles.get(name);
+    if (!h) {
+      h = { name, kind: kindFromName(name), state: 'seen', created: null, lastSeen: e.time, total: 0, counts: new Map() };
+      this.handles.set(name, h);
+    }
+    h.total++;
+    h.lastSeen = e.time;
+    h.counts.set(e.type, (h.counts.get(e.type) ?? 0) + 1);
+    if (e.type === 'handle_created') {
+      h.state = 'live';
+      h.created = e.time;
+      if (typeof e.data.kind === 'string') h.kind = e.data.kind;
+    } else if (e.type === 'handle_destroyed') h.state = 'destroyed';
+    else if (e.type === 'stats' && typeof e.data.type === 'string') h.kind = e.data.type;
+  }
+
+  setFilter(f: Filter): void {
+    this.filter = f;
+    this.visible.clear();
+    for (let i = this.events.start; i < this.events.end; i++) if (matches(this.events.at(i)!, f)) this.visible.push(i);
+    this.version++;
+  }
+
+  clear(): void {
+    this.events.clear();
+    this.visible.clear();
+    this.total = 0;
+    this.byType.clear();
+    this.notSent.clear();
+    this.logLevels.clear();
+    this.handles.clear();
+    this.stats.clear();
+    this.rejected = 0;
+    this.delivery = new DeliveryStats();
+    this.version++;
+  }
+}
+
+/** rd_kafka_name() is "rdkafka#producer-1": its kind until a handle_created or stats says otherwise. */
+function kindFromName(name: string): string {
+  const m = /#(producer|consumer)-\d+$/.exec(name);
+  return m ? m[1]! : '';
+}
