@@ -27,8 +27,10 @@ function start(): void {
   }
 
   window.addEventListener('message', (ev: MessageEvent) => {
-    // Only our host: VS Code relays host messages from the webview's own origin (its outer frame).
-    if (ev.origin !== window.location.origin) return;
+    // Only our host: VS Code's outer frame relays host messages with postMessage(msg, window.origin), so they
+    // arrive from our own origin. An opaque origin ("null", e.g. a report opened from file://) cannot be told
+    // apart from any other sandboxed frame: accept nothing live there.
+    if (window.origin === 'null' || ev.origin !== window.origin) return;
     if (ev.source !== null && ev.source !== window && ev.source !== window.parent) return;
     const { message, rejected } = parseHostMessage(ev.data);
     if (rejected) app.rejected(rejected);

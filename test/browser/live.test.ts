@@ -1,0 +1,162 @@
+// The panel page as the extension builds it (panelHtml), served from its own origin, fed live through the
+// host's message interface: window.postMessage({type:'events', events}) and {type:'reset'}.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { panelHtml } from '../../extension/panel/html.ts';
+import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import { collectProblems, counter, cspViolations, launch, readRoot, resultsDir, waitCounter, watchCsp } from './browser.ts';
+import { PRODUCER, producerStats } from './stream.ts';
+
+const ORIGIN = 'http://panel.test';
+const OTHER = 'http://elsewhere.test';
+let browser: Browser;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A context serving the panel at ORIGIN/ and a page at OTHER/ that embeds it in an iframe. */
+async function serve(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const context = await browser.newContext({ colorScheme, viewport: { width: 1200, height: 800 } });
+  await watchCsp(context);
+  // Stands in for VS Code's acquireVsCodeApi, recording what the panel posts to its host.
+  await context.addInitScript(() => {
+    const posted: unknown[] = [];
+    Object.assign(window, { __posted: posted, acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m) }) });
+  });
+  const files: Record<string, [string, string]> = {
+    '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
+    '/media/panel.css': ['media/panel.css', 'text/css'],
+    '/codicons/codicon.css': ['node_modules/@vscode/codicons/dist/codicon.css', 'text/css'],
+    '/codicons/codicon.ttf': ['node_modules/@vscode/codicons/dist/codicon.ttf', 'font/ttf'],
+  };
+  await context.route(`${ORIGIN}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/') {
+      const html = panelHtml({
+        scriptUri: `${ORIGIN}/dist/webview.js`,
+        styleUri: `${ORIGIN}/media/panel.css`,
+        codiconsUri: `${ORIGIN}/codicons/codicon.css`,
+        cspSource: ORIGIN,
+        nonce: randomBytes(18).toString('base64url'),
+        title: 'librdkafka events: live.rdkafka',
+      });
+      return route.fulfill({ body: html, contentType: 'text/html' });
+    }
+    const f = files[path];
+    return f ? route.fulfill({ body: readRoot(f[0]), contentType: f[1] }) : route.fulfill({ status: 404, body: 'not found' });
+  });
+  await context.route(`${OTHER}/**`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html><iframe id="panel" src="${ORIGIN}/" width="1000" height="700"></iframe>` }),
+  );
+  return context;
+}
+
+let seq = 0;
+const ev = (type: string, data: Record<string, unknown>, handle: string | null = PRODUCER): KernelEvent =>
+  ({ seq: ++seq, time: Date.now(), handle, cell: 0, type, data }) as KernelEvent;
+const dr = (partition: number, err = 0): KernelEvent =>
+  ev('dr', { topic: 'live', partition, offset: seq, err, ...(err ? { errName: '_MSG_TIMED_OUT' } : {}), latencyUs: 1500, len: 10 });
+
+async function post(page: Page, message: unknown): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, window.origin), message);
+}
+
+async function openPanel(context: BrowserContext) {
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  await page.goto(`${ORIGIN}/`);
+  await page.getByTestId('event-count').waitFor();
+  return { page, problems };
+}
+
+describe('live panel (panelHtml + host messages)', () => {
+  test('says ready to its host, then shows posted events as they arrive', async () => {
+    const context = await serve();
+    const { page, problems } = await openPanel(context);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'ready' }]);
+    assert.equal(await counter(page, 'event-count'), '0');
+
+    await post(page, { type: 'events', events: [ev('handle_created', { kind: 'producer', name: PRODUCER }), dr(0), dr(1), dr(2, -192)] });
+    await waitCounter(page, 'event-count', '4');
+    assert.equal(await counter(page, 'dr-count'), '3');
+    assert.equal(await counter(page, 'dr-error-count'), '1');
+
+    await post(page, {
+      type: 'events',
+      events: [ev('log', { level: 6, facility: 'INIT', message: 'live log line arrives' }), ev('stats', producerStats(0)), ev('stats', producerStats(1))],
+    });
+    await waitCounter(page, 'log-count', '1');
+    await waitCounter(page, 'stats-count', '2');
+    // Following the tail: the newest event is on screen.
+    await page.locator('.tl-row', { hasText: 'txmsgs=' }).last().waitFor();
+    await page.locator('.tl-row', { hasText: 'live log line arrives' }).waitFor();
+
+    await page.getByTestId('tab-handles').click();
+    await page.locator('[data-testid="handles-table"] td', { hasText: PRODUCER }).first().waitFor();
+    assert.match((await page.getByTestId('handles-table').textContent()) ?? '', /producer.*live/);
+    assert.deepEqual(await cspViolations(page), []);
+    assert.deepEqual(problems, []);
+    await page.screenshot({ path: new URL('panel-live-handles-light.png', resultsDir()).pathname });
+    await context.close();
+  });
+
+  test('reset empties every view; pause freezes the list while counters keep counting', async () => {
+    const context = await serve('dark');
+    const { page } = await openPanel(context);
+    await post(page, { type: 'events', events: [dr(0), dr(1)] });
+    await waitCounter(page, 'event-count', '2');
+    await post(page, { type: 'reset' });
+    await waitCounter(page, 'event-count', '0');
+    assert.equal(await counter(page, 'dr-count'), '0');
+
+    await post(page, { type: 'events', events: [dr(0)] });
+    await waitCounter(page, 'timeline-shown', '1');
+    await page.getByTestId('pause').click();
+    await post(page, { type: 'events', events: [dr(1), dr(2), dr(3)] });
+    await waitCounter(page, 'event-count', '4');
+    assert.equal(await counter(page, 'timeline-shown'), '1', 'the paused list did not move');
+    assert.match((await page.locator('.timeline-status').textContent()) ?? '', /paused, 3 new/);
+    await page.getByTestId('pause').click();
+    await waitCounter(page, 'timeline-shown', '4');
+    await page.screenshot({ path: new URL('panel-live-timeline-dark.png', resultsDir()).pathname });
+    await context.close();
+  });
+
+  test('ignores malformed messages and renders event text as text, never as markup', async () => {
+    const context = await serve();
+    const { page, problems } = await openPanel(context);
+    await post(page, { type: 'events', events: 'not a list' });
+    await post(page, { type: 'eval', code: 'alert(1)' });
+    await post(page, 'events');
+    await post(page, { type: 'events', events: [{ type: 'dr' }, null, ev('log', { level: 3, facility: 'X', message: '<img src=x id=injected>' })] });
+    await waitCounter(page, 'event-count', '1');
+    assert.match((await page.locator('.notice').textContent()) ?? '', /2 malformed event\(s\) ignored/);
+    await page.locator('.tl-row', { hasText: '<img src=x id=injected>' }).waitFor();
+    assert.equal(await page.locator('#injected').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('accepts messages only from its own origin', async () => {
+    const context = await serve();
+    const page = await context.newPage();
+    await page.goto(`${OTHER}/`);
+    const frame = page.frameLocator('#panel');
+    await frame.getByTestId('event-count').waitFor();
+    // The embedding page (another origin) posts the host's exact shape: ignored.
+    await page.evaluate((events) => (document.getElementById('panel') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'events', events }, '*'), [dr(0), dr(1)]);
+    await page.waitForTimeout(300);
+    assert.equal((await frame.getByTestId('event-count').textContent())?.trim(), '0');
+    // The same message from the panel's own origin (as VS Code's relay sends it) is accepted.
+    const inner = page.frames().find((f) => f.url().startsWith(ORIGIN))!;
+    await inner.evaluate((events) => window.postMessage({ type: 'events', events }, window.origin), [dr(0), dr(1)]);
+    await inner.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '2');
+    await context.close();
+  });
+});
