@@ -36,6 +36,8 @@ export interface ExecuteRequest {
 
 export interface InterruptRequest {
   type: 'interrupt';
+  /** The execution to interrupt; absent: whichever is running. (Optional since protocol 1: compatible.) */
+  id?: string;
 }
 
 export interface ShutdownRequest {

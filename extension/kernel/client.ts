@@ -1,0 +1,254 @@
+// The client side of a kernel: spawns the kernel process, runs cells, relays outputs and events, and
+// turns a dying kernel into a clear message. Plain Node: used by the VS Code controller, the CLI runner,
+// tests and benchmarks alike (contract: /work/notes/client-contract.md).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Writable } from 'node:stream';
+import { PROTOCOL_VERSION, type CellOutput, type KernelEvent, type KernelMessage, type ReadyMessage } from './protocol.ts';
+
+export interface KernelOptions {
+  /** Generator output folder. */
+  bindingsDir: string;
+  /** "mock" or HOST:PORT[,…]. */
+  bootstrap: string;
+  /** Cells' working directory and node_modules root. */
+  cwd: string;
+  /** Publish events (default true). */
+  events?: boolean;
+  /** librdkafka.so override. */
+  library?: string;
+  /** Applied to every conf the cells create (e.g. SASL credentials); never logged. */
+  clusterConfig?: Record<string, string>;
+  /** Default process.execPath; always spawned with ELECTRON_RUN_AS_NODE=1. */
+  execPath?: string;
+  /** Default: kernel.mjs next to the client bundle (or in the nearest dist/ above it). */
+  kernelScript?: string;
+  /** Milliseconds to wait for the kernel to be ready (default 20000). */
+  startTimeoutMs?: number;
+}
+
+export type ExecuteStatus = 'ok' | 'error' | 'interrupted';
+export interface ExecuteResult {
+  status: ExecuteStatus;
+  durationMs: number;
+}
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  message: string;
+}
+
+interface Pending {
+  id: string;
+  cell: number;
+  onOutput: (o: CellOutput) => void;
+  resolve: (r: ExecuteResult) => void;
+  started: number;
+}
+
+declare const __dirname: string | undefined;
+
+/** Where the kernel bundle is: next to this bundle, else in the nearest `dist/` above it. */
+export function defaultKernelScript(): string {
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'kernel.mjs'), join(dir, 'dist', 'kernel.mjs')]) if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return join(here, 'kernel.mjs');
+  }
+}
+
+export class KernelClient {
+  info!: ReadyMessage;
+  private child: ChildProcess | null = null;
+  private pending: Pending[] = [];
+  private seq = 0;
+  private eventListeners = new Set<(events: KernelEvent[]) => void>();
+  private exitListeners = new Set<(info: ExitInfo) => void>();
+  private stopping = false;
+  private stderrTail = '';
+
+  private constructor(private opts: KernelOptions) {}
+
+  /** Starts a kernel; rejects with an Error whose message is one sentence saying what to do. */
+  static async start(opts: KernelOptions): Promise<KernelClient> {
+    const client = new KernelClient(opts);
+    await client.spawn();
+    return client;
+  }
+
+  get alive(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private spawn(): Promise<void> {
+    const script = this.opts.kernelScript ?? defaultKernelScript();
+    if (!existsSync(script)) return Promise.reject(new Error(`kernel bundle not found at ${script}: build it with \`node scripts/build.mjs\``));
+    this.stopping = false;
+    this.stderrTail = '';
+    const child = spawn(this.opts.execPath ?? process.execPath, [script], {
+      cwd: existsSync(this.opts.cwd) ? this.opts.cwd : process.cwd(),
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    // Native code (librdkafka's own logger, printf) writes straight to the kernel's fd 1/2.
+    const native = (name: 'stdout' | 'stderr') => (d: Buffer) => {
+      const text = d.toString('utf8');
+      if (name === 'stderr') this.stderrTail = (this.stderrTail + text).slice(-4000);
+      const running = this.pending[0];
+      if (running) running.onOutput({ kind: 'stream', name, text });
+    };
+    child.stdout!.on('data', native('stdout'));
+    child.stderr!.on('data', native('stderr'));
+    (child.stdio[4] as Writable | null)?.on('error', () => {});
+
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        child.kill('SIGKILL');
+        reject(new Error(`the kernel did not start within ${(this.opts.startTimeoutMs ?? 20000) / 1000} s: check that ${script} runs with ${this.opts.execPath ?? process.execPath}`));
+      }, this.opts.startTimeoutMs ?? 20000);
+      child.on('message', (m: KernelMessage) => {
+        if (!settled) {
+          if (m.type === 'ready') {
+            settled = true;
+            clearTimeout(timer);
+            this.info = m;
+            resolve();
+          } else if (m.type === 'fatal') {
+            settled = true;
+            clearTimeout(timer);
+            this.stopping = true;
+            reject(new Error(m.message));
+          }
+          return;
+        }
+        this.onMessage(m);
+      });
+      child.on('exit', (code, signal) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          const tail = this.stderrTail.trim().split('\n').slice(-3).join(' ');
+          reject(new Error(`the kernel exited while starting (${signal ?? `exit code ${code}`})${tail ? `: ${tail}` : ''}`));
+        }
+        this.handleExit(child, code, signal);
+      });
+      child.on('error', (e) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          reject(new Error(`could not start the kernel with ${this.opts.execPath ?? process.execPath}: ${e.message}`));
+        }
+      });
+      child.send({
+        type: 'init',
+        protocol: PROTOCOL_VERSION,
+        bindingsDir: this.opts.bindingsDir,
+        ...(this.opts.library ? { library: this.opts.library } : {}),
+        bootstrap: this.opts.bootstrap,
+        ...(this.opts.clusterConfig ? { clusterConfig: this.opts.clusterConfig } : {}),
+        cwd: this.opts.cwd,
+        events: this.opts.events ?? true,
+      });
+    });
+  }
+
+  private onMessage(m: KernelMessage): void {
+    switch (m.type) {
+      case 'output':
+        this.pending.find((p) => p.id === m.id)?.onOutput(m.output);
+        break;
+      case 'done': {
+        const i = this.pending.findIndex((p) => p.id === m.id);
+        if (i < 0) break;
+        const [p] = this.pending.splice(i, 1);
+        p!.resolve({ status: m.status, durationMs: m.durationMs });
+        break;
+      }
+      case 'events':
+        if (m.events.length) for (const l of this.eventListeners) l(m.events);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private handleExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = null;
+    const running = this.pending[0];
+    const how = signal ?? `exit code ${code}`;
+    let message: string;
+    if (this.stopping) message = 'kernel shut down';
+    else if (running) message = `kernel died (${how}) while running cell ${running.cell + 1}`;
+    else message = `kernel died (${how})`;
+    for (const [i, p] of this.pending.entries()) {
+      const text = i === 0 ? message : `kernel died (${how}) before cell ${p.cell + 1} ran`;
+      if (!this.stopping) p.onOutput({ kind: 'error', name: 'KernelDied', message: text, stack: '' });
+      p.resolve({ status: 'error', durationMs: Date.now() - p.started });
+    }
+    this.pending = [];
+    for (const l of this.exitListeners) l({ code, signal, message });
+  }
+
+  /** Runs one cell; outputs stream to onOutput as they happen. Cells queue in the kernel in call order. */
+  execute(cell: number, source: string, onOutput: (o: CellOutput) => void): Promise<ExecuteResult> {
+    const child = this.child;
+    if (!child || !this.alive) {
+      onOutput({ kind: 'error', name: 'KernelDied', message: 'the kernel is not running: restart it', stack: '' });
+      return Promise.resolve({ status: 'error', durationMs: 0 });
+    }
+    const id = String(++this.seq);
+    return new Promise<ExecuteResult>((resolve) => {
+      this.pending.push({ id, cell, onOutput, resolve, started: Date.now() });
+      child.send({ type: 'execute', id, cell, source });
+    });
+  }
+
+  /** Interrupts the running cell (a synchronous loop or a pending await); the kernel's state is kept. */
+  interrupt(): void {
+    const running = this.pending[0];
+    if (!this.child || !running) return;
+    (this.child.stdio[4] as Writable | null)?.write('\x01');
+    this.child.send({ type: 'interrupt', id: running.id });
+  }
+
+  /** Shuts the kernel down (destroying every handle the cells created) and starts a fresh one. */
+  async restart(): Promise<void> {
+    await this.shutdown();
+    await this.spawn();
+  }
+
+  /** Destroys every handle the cells created and ends the kernel process (killed after 10 s). */
+  async shutdown(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.stopping = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (this.pending.length) (child.stdio[4] as Writable | null)?.write('\x01');
+      if (child.connected) child.send({ type: 'shutdown' });
+      else child.kill('SIGKILL');
+    });
+  }
+
+  onEvents(listener: (events: KernelEvent[]) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onExit(listener: (info: ExitInfo) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+}

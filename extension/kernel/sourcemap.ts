@@ -1,0 +1,93 @@
+// Maps positions in a cell's generated script back to the cell's own TypeScript lines, and rewrites
+// stack traces so that frames read "cell 3, line 4". Pure.
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+
+/** For each generated line (0-based), the segments [generatedColumn, originalLine (0-based)]. */
+export type LineMap = Array<Array<[number, number]>>;
+
+/** Decodes the `mappings` of a source map (version 3, single source) into a LineMap. */
+export function decodeMappings(mappings: string): LineMap {
+  const lines: LineMap = [];
+  let srcLine = 0;
+  for (const line of mappings.split(';')) {
+    const segs: Array<[number, number]> = [];
+    let genCol = 0;
+    for (const seg of line.split(',')) {
+      if (!seg) continue;
+      const values: number[] = [];
+      let shift = 0;
+      let acc = 0;
+      for (const ch of seg) {
+        const d = B64_INDEX.get(ch) ?? 0;
+        acc += (d & 31) << shift;
+        if (d & 32) shift += 5;
+        else {
+          values.push(acc & 1 ? -(acc >>> 1) : acc >>> 1);
+          acc = 0;
+          shift = 0;
+        }
+      }
+      genCol += values[0] ?? 0;
+      if (values.length >= 4) {
+        srcLine += values[2]!;
+        segs.push([genCol, srcLine]);
+      }
+    }
+    lines.push(segs);
+  }
+  return lines;
+}
+
+/** Original line (1-based) for a generated line/column (1-based), or null when unmapped. */
+export function originalLine(map: LineMap, line: number, column: number): number | null {
+  const segs = map[line - 1];
+  if (!segs || segs.length === 0) {
+    // A line esbuild emitted without mappings (a closing brace): use the nearest mapped line above.
+    for (let l = line - 2; l >= 0; l--) {
+      const s = map[l];
+      if (s && s.length) return s[s.length - 1]![1] + 1;
+    }
+    return null;
+  }
+  let best = segs[0]!;
+  for (const s of segs) if (s[0] <= column - 1) best = s;
+  return best[1] + 1;
+}
+
+export interface CellScript {
+  cell: number;
+  map: LineMap;
+  /** Characters added in front of line 1 by the rewrite. */
+  prefixLength: number;
+}
+
+/**
+ * Rewrites a V8 stack: frames in cell scripts (registered by file name) become "cell N, line L";
+ * frames inside the kernel itself and Node's internals are dropped, other frames are kept.
+ * `kernelFiles` are substrings identifying the kernel's own bundle.
+ */
+export function rewriteStack(stack: string, scripts: Map<string, CellScript>, kernelFiles: string[]): string {
+  const out: string[] = [];
+  for (const line of stack.split('\n')) {
+    const frame = /^(\s+at )(?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+    if (!frame) {
+      out.push(line);
+      continue;
+    }
+    const [, at, fn, file, l, c] = frame;
+    const script = scripts.get(file!);
+    if (script) {
+      const col = Number(l) === 1 ? Math.max(1, Number(c) - script.prefixLength) : Number(c);
+      const orig = originalLine(script.map, Number(l), col);
+      const where = `cell ${script.cell + 1}, line ${orig ?? '?'}`;
+      const text = fn && fn !== 'eval' ? `${at}${fn} (${where})` : `${at}${where}`;
+      // The wrapper adds an anonymous frame at the same place: show it once.
+      if (out[out.length - 1] !== text) out.push(text);
+    } else if (file!.startsWith('node:') || kernelFiles.some((k) => file!.includes(k))) {
+      continue;
+    } else out.push(line);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,49 @@
+// TypeScript cell → runnable script: esbuild strips the types (keeping imports a later cell may use),
+// then rewrite.ts makes the declarations persistent. Errors name the cell and line.
+import { transform } from 'esbuild';
+import { rewriteCell } from './rewrite.ts';
+import { decodeMappings, type LineMap } from './sourcemap.ts';
+
+export interface TranspiledCell {
+  code: string;
+  map: LineMap;
+  prefixLength: number;
+  declared: string[];
+}
+
+export class CellSyntaxError extends Error {
+  override name = 'SyntaxError';
+}
+
+export async function transpileCell(source: string, cell: number): Promise<TranspiledCell> {
+  let js: string;
+  let mapText: string;
+  try {
+    const r = await transform(source, {
+      loader: 'ts',
+      sourcefile: `cell-${cell + 1}.ts`,
+      sourcemap: 'external',
+      target: 'es2022',
+      // Keep `import {x} from "y"` even when this cell does not use x: a later cell may.
+      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+      logLevel: 'silent',
+    });
+    js = r.code;
+    mapText = r.map;
+  } catch (e) {
+    const err = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
+    if (!err) throw e;
+    const where = err.location ? `cell ${cell + 1}, line ${err.location.line}, column ${err.location.column + 1}` : `cell ${cell + 1}`;
+    throw new CellSyntaxError(`${err.text} (${where})`);
+  }
+  const map = decodeMappings((JSON.parse(mapText) as { mappings: string }).mappings);
+  try {
+    const r = rewriteCell(js);
+    return { code: r.code, map, prefixLength: r.prefixLength, declared: r.declared };
+  } catch (e) {
+    // esbuild accepted it but acorn did not (rare: syntax esbuild passes through); map acorn's position.
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    const line = loc ? (map[loc.line - 1]?.[0]?.[1] ?? loc.line - 1) + 1 : null;
+    throw new CellSyntaxError(`${(e as Error).message.replace(/ \(\d+:\d+\)$/, '')} (cell ${cell + 1}${line ? `, line ${line}` : ''})`);
+  }
+}
