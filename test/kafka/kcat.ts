@@ -41,10 +41,13 @@ export async function kcatConsume(bootstrap: string, topic: string, isolation: '
     .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
 
-/** Partition count of a topic per the broker's metadata (0 when it does not exist). */
+/** Partition count of a topic (0 when it does not exist), without auto-creating it. */
 export async function kcatPartitions(bootstrap: string, topic: string): Promise<number> {
-  const out = await kcat(['-L', '-b', bootstrap, '-t', topic, '-J']);
-  const md = JSON.parse(out) as { topics?: { topic: string; partitions?: unknown[]; error?: string }[] };
-  const t = md.topics?.find((x) => x.topic === topic);
-  return t && !t.error ? (t.partitions?.length ?? 0) : 0;
+  return (await allTopics(bootstrap)).get(topic) ?? 0;
+}
+
+/** Every topic the broker knows, with its partition count. */
+export async function allTopics(bootstrap: string): Promise<Map<string, number>> {
+  const md = JSON.parse(await kcat(['-L', '-b', bootstrap, '-J'])) as { topics?: { topic: string; partitions?: unknown[]; error?: string }[] };
+  return new Map((md.topics ?? []).filter((t) => !t.error).map((t) => [t.topic, t.partitions?.length ?? 0]));
 }

@@ -1,0 +1,19 @@
+// The generated bindings the kernel loads: `.rdkafka/bindings` in the repository (the runner's default,
+// git-ignored), generated with the CLI when missing.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath, repoRoot } from './paths.ts';
+
+export const bindingsDir = join(repoRoot, '.rdkafka', 'bindings');
+
+export async function ensureBindings(): Promise<string> {
+  if (existsSync(join(bindingsDir, 'model.json')) && existsSync(join(bindingsDir, 'bindings.js'))) return bindingsDir;
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [cliPath, 'gen', '--out', bindingsDir], { cwd: repoRoot, timeout: 120_000 }, (err, _out, stderr) => {
+      if (err) reject(new Error(`rdkafka-workbench gen --out ${bindingsDir} failed: ${String(stderr).trim() || err.message}`));
+      else resolve();
+    });
+  });
+  return bindingsDir;
+}

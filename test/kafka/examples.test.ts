@@ -1,0 +1,96 @@
+// Every example notebook, run headless against a real Apache Kafka broker exactly as a user would:
+// `rdkafka-workbench run examples/X.rdkafka --bootstrap 127.0.0.1:PORT --events FILE --timeout N`.
+// kcat, an independent client, then checks that what the delivery reports claim is really in the log.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { allTopics, kcatConsume } from './kcat.ts';
+import { examplesDir } from './paths.ts';
+import { explain, printed, runNotebook, type RunResult } from './run.ts';
+
+/** The examples the issues name; any other example in the folder runs too. Order: producers before consumers. */
+const NAMED = ['admin', 'producer', 'consumer', 'idempotent_producer', 'transactions', 'quickstart'];
+const present = existsSync(examplesDir) ? readdirSync(examplesDir).filter((n) => n.endsWith('.rdkafka')).map((n) => n.slice(0, -'.rdkafka'.length)) : [];
+const order = [...NAMED.filter((n) => present.includes(n)), ...present.filter((n) => !NAMED.includes(n)).sort()];
+
+let got: BrokerOrReason | undefined;
+before(async () => {
+  got = await sharedBroker();
+});
+after(async () => {
+  await got?.broker?.stop();
+});
+
+test('every example the issues name exists', () => {
+  assert.deepEqual(
+    NAMED.filter((n) => !present.includes(n)).map((n) => `examples/${n}.rdkafka`),
+    [],
+    'these examples are missing',
+  );
+});
+
+type Dr = Extract<RunResult['events'][number], { type: 'dr' }>;
+
+/** Checks every run must pass: clean exit, no cell error, events written, every delivery report in the log. */
+async function checkRun(name: string, r: RunResult, bootstrap: string): Promise<void> {
+  assert.equal(r.hung, false, `examples/${name} hung past --timeout\n${explain(r)}`);
+  assert.equal(r.code, 0, `examples/${name} failed\n${explain(r)}`);
+  const cellErrors = (r.notebook?.cells ?? []).flatMap((c) => c.outputs).filter((o) => o.kind === 'error');
+  assert.deepEqual(cellErrors, [], `examples/${name}: a cell reported an error`);
+  assert.ok(r.events.length > 0, `examples/${name}: no events in ${r.eventsFile}`);
+  assert.ok(
+    r.events.some((e) => e.type === 'handle_created'),
+    `examples/${name}: no handle_created event`,
+  );
+  const fatal = r.events.filter((e) => e.type === 'error' && e.data.fatal);
+  assert.deepEqual(fatal, [], `examples/${name}: fatal librdkafka errors`);
+
+  const drs = r.events.filter((e): e is Dr => e.type === 'dr');
+  const failed = drs.filter((e) => e.data.err !== 0);
+  assert.deepEqual(
+    failed.map((e) => `${e.data.topic}[${e.data.partition}] ${e.data.errName ?? e.data.err}`),
+    [],
+    `examples/${name}: deliveries failed against a healthy broker`,
+  );
+  // What the delivery reports claim, read back by kcat (read_uncommitted: aborted transactional
+  // messages are in the log too; whether readers see them is the transactions tests' business).
+  for (const topic of new Set(drs.map((e) => e.data.topic))) {
+    const log = await kcatConsume(bootstrap, topic, 'read_uncommitted');
+    const inLog = new Set(log.map((m) => `${m.partition}:${m.offset}`));
+    const missing = drs.filter((e) => e.data.topic === topic && !inLog.has(`${e.data.partition}:${e.data.offset}`));
+    assert.equal(missing.length, 0, `examples/${name}: ${missing.length} delivered messages of ${topic} are not in the log (kcat read ${log.length})`);
+  }
+}
+
+for (const name of order) {
+  test(`examples/${name}.rdkafka runs headless against Apache Kafka`, async (t) => {
+    const broker = requireBroker(t, got);
+    if (!broker) return;
+    const before = name === 'admin' ? await allTopics(broker.bootstrap) : null;
+    const r = await runNotebook(join(examplesDir, `${name}.rdkafka`), { bootstrap: broker.bootstrap, timeout: 90 });
+    t.diagnostic(`examples/${name}: exit ${r.code} in ${r.seconds.toFixed(1)} s, ${r.events.length} events`);
+    await checkRun(name, r, broker.bootstrap);
+
+    if (name === 'admin') {
+      // Create a topic with 3 partitions, list it, describe its configs.
+      const after = await allTopics(broker.bootstrap);
+      const created = [...after].filter(([topic, parts]) => !before!.has(topic) && parts === 3);
+      assert.ok(created.length >= 1, `examples/admin: no new topic with 3 partitions in the broker's metadata (topics: ${[...after].map(([n, p]) => `${n}:${p}`).join(', ')})`);
+      const out = printed(r.notebook) + JSON.stringify(r.notebook?.cells.flatMap((c) => c.outputs) ?? []);
+      assert.ok(out.includes(created[0]![0]), `examples/admin: the new topic ${created[0]![0]} is not listed in its outputs`);
+      assert.match(out, /retention\.ms|cleanup\.policy|segment\.bytes/, 'examples/admin: no topic config (retention.ms, cleanup.policy, …) in its outputs');
+    }
+    if (name === 'consumer' || name === 'quickstart') {
+      const assigned = r.events.filter((e) => e.type === 'rebalance' && e.data.kind === 'assign' && e.data.partitions.length > 0);
+      assert.ok(assigned.length > 0, `examples/${name}: the consumer group never got a partition assigned (no rebalance assign event)`);
+    }
+    if (name === 'producer' || name === 'idempotent_producer' || name === 'quickstart' || name === 'transactions') {
+      assert.ok(
+        r.events.some((e) => e.type === 'dr' && e.data.err === 0),
+        `examples/${name}: not one successful delivery report`,
+      );
+    }
+  });
+}
