@@ -180,9 +180,10 @@ export function rewriteCell(js: string): Rewritten {
       }
       case 'ExpressionStatement': {
         if (isLast && !(stmt as unknown as { directive?: string }).directive) {
-          const e = (stmt as unknown as ESTree.ExpressionStatement).expression as unknown as Node;
-          edit(e.start, 0, 'return { hasValue: true, value: (');
-          edit(e.end, 0, ') };');
+          // The statement's span, not the expression's: acorn leaves enclosing parentheses out of it.
+          const end = js[stmt.end - 1] === ';' ? stmt.end - 1 : stmt.end;
+          edit(stmt.start, 0, 'return { hasValue: true, value: (');
+          edit(end, js[stmt.end - 1] === ';' ? 1 : 0, ') };');
         }
         break;
       }

@@ -6,7 +6,7 @@
 // then deadlocks (FACTS.md). The native log_cb is therefore registered inside this worker, whose event
 // loop is always free: each line is copied and posted to the main thread, in order, losing nothing.
 //
-// Interrupt watcher: blocks reading a pipe from the client; each byte sets a shared flag that the loops
+// Interrupt watcher: reads a pipe from the client on its own event loop; each byte sets a shared flag that the loops
 // of cell code check (rewrite.ts), so an interrupt stops a synchronous loop even while the main thread is busy.
 import { Worker } from 'node:worker_threads';
 
@@ -49,16 +49,13 @@ export function startLogRelay(koffiPath: string, library: string, onLine: (line:
 
 const INTERRUPT_WATCHER = `
 const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
+const net = require('node:net');
 const flag = new Int32Array(workerData.sab);
-const buf = Buffer.alloc(64);
-for (;;) {
-  let n;
-  try { n = fs.readSync(workerData.fd, buf, 0, 64, null); }
-  catch (e) { if (e.code === 'EAGAIN') { Atomics.wait(flag, 1, 0, 20); continue; } break; }
-  if (n === 0) break;
-  Atomics.store(flag, 0, 1);
-}
+// A socket on this thread's own event loop: data arrives even while the main thread is busy, and
+// (unlike a blocking read) it never keeps the process from exiting.
+const s = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
+s.on('data', () => Atomics.store(flag, 0, 1));
+s.on('error', () => {});
 `;
 
 /** Watches `fd` for interrupt bytes; returns the shared flag (index 0 is 1 while an interrupt is pending). */
