@@ -60,7 +60,7 @@ async function start(stateFile: string, owner: number, ownStop: boolean): Promis
   const res = await sh(['flock', join(tmpdir(), 'rdkafka-workbench-kafka-start.lock'), 'bash', 'scripts/kafka.sh', 'start', '--owner', String(owner)], env, 240_000);
   const kv = parseStartOutput(res.stdout);
   if (res.code !== 0 || !kv.BOOTSTRAP || !kv.PID) {
-    const tail = res.stderr.trim().split('\n').slice(-12).join('\n');
+    const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-12).join('\n');
     return { reason: `scripts/kafka.sh start exited ${res.code}: ${tail || '(no output)'}` };
   }
   const broker: Broker = {
