@@ -1,0 +1,256 @@
+// `rdkafka-workbench run NOTEBOOK.rdkafka`: runs the code cells in order in a fresh kernel, prints their
+// outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
+// timed out, or the kernel died), 2 bad usage or input (nothing ran).
+import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KernelClient } from '../extension/kernel/client.ts';
+import type { CellOutput, KernelEvent } from '../extension/kernel/protocol.ts';
+import { parseNotebook, serializeNotebook, NotebookFormatError, type NotebookData } from '../extension/notebook/format.ts';
+import { writeReport } from './report.ts';
+
+export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
+       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]`;
+
+export interface RunOptions {
+  notebook: string;
+  bindings: string;
+  bootstrap?: string;
+  events?: string;
+  inplace?: boolean;
+  out?: string;
+  timeout?: number;
+  report?: string;
+  library?: string;
+  quiet?: boolean;
+  cwd: string;
+}
+
+export interface RunSummary {
+  code: number;
+  cellsRun: number;
+  failedCell: number | null;
+  events: KernelEvent[];
+  /** Exact number of events per type (including those only counted under load). */
+  counts: Record<string, number>;
+  durationMs: number;
+  notebook: NotebookData | null;
+}
+
+class UsageError extends Error {}
+
+export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
+  const o: Partial<RunOptions> & { cwd: string } = { cwd };
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    switch (a) {
+      case '--bindings':
+        o.bindings = value(i++, a);
+        break;
+      case '--bootstrap':
+        o.bootstrap = value(i++, a);
+        break;
+      case '--events':
+        o.events = value(i++, a);
+        break;
+      case '--out':
+        o.out = value(i++, a);
+        break;
+      case '--report':
+        o.report = value(i++, a);
+        break;
+      case '--library':
+        o.library = value(i++, a);
+        break;
+      case '--timeout': {
+        const t = Number(value(i++, a));
+        if (!(t > 0)) throw new UsageError('--timeout needs a positive number of seconds');
+        o.timeout = t;
+        break;
+      }
+      case '--inplace':
+        o.inplace = true;
+        break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      default:
+        if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+        if (o.notebook) throw new UsageError(`only one notebook can be run at a time (got ${o.notebook} and ${a})`);
+        o.notebook = a;
+    }
+  }
+  if (!o.notebook) throw new UsageError('which notebook? give the path of a .rdkafka file');
+  if (o.inplace && o.out) throw new UsageError('--inplace and --out exclude each other: pick one');
+  return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, notebook: o.notebook } as RunOptions;
+}
+
+/** Path of this CLI's bundle (dist/cli.mjs), used to run `gen` in a child process. */
+function cliPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    for (const c of [join(dir, 'cli.mjs'), join(dir, 'dist', 'cli.mjs')]) if (existsSync(c)) return c;
+    if (dirname(dir) === dir) return process.argv[1] ?? 'dist/cli.mjs';
+  }
+}
+
+/** Generates bindings into `dir` when it has none (same as `rdkafka-workbench gen --out DIR`). */
+export function ensureBindings(dir: string, log: (s: string) => void): void {
+  if (existsSync(join(dir, 'bindings.js'))) return;
+  log(`no bindings in ${dir}: generating them from rdkafka.h (rdkafka-workbench gen --out ${dir})\n`);
+  const r = spawnSync(process.execPath, [cliPath(), 'gen', '--out', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(join(dir, 'bindings.js')))
+    throw new UsageError(`generating bindings into ${dir} failed (see above); fix that, or pass --bindings DIR with existing bindings`);
+}
+
+function textOf(o: CellOutput): string {
+  switch (o.kind) {
+    case 'stream':
+      return o.text;
+    case 'result':
+    case 'display': {
+      const d = o.data;
+      const t = d['text/plain'] ?? d['text/markdown'] ?? JSON.stringify(d['application/json'] ?? d);
+      return String(t).endsWith('\n') ? String(t) : `${t}\n`;
+    }
+    case 'error':
+      return `${o.stack || `${o.name}: ${o.message}`}\n`;
+  }
+}
+
+export async function runNotebook(opts: RunOptions, write = (name: 'stdout' | 'stderr', s: string) => process[name].write(s)): Promise<RunSummary> {
+  const started = Date.now();
+  const summary: RunSummary = { code: 0, cellsRun: 0, failedCell: null, events: [], counts: {}, durationMs: 0, notebook: null };
+  const info = (s: string) => {
+    if (!opts.quiet) write('stderr', s);
+  };
+  const path = resolve(opts.cwd, opts.notebook);
+  if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
+  const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  summary.notebook = nb;
+  const meta = nb.metadata as { bootstrap?: unknown };
+  const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
+  const bindings = resolve(opts.cwd, opts.bindings);
+  ensureBindings(bindings, info);
+
+  let eventsFile: WriteStream | null = null;
+  if (opts.events) eventsFile = createWriteStream(resolve(opts.cwd, opts.events));
+  const kernel = await KernelClient.start({
+    bindingsDir: bindings,
+    bootstrap,
+    cwd: opts.cwd,
+    ...(opts.library ? { library: opts.library } : {}),
+    events: true,
+  });
+  info(`kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`);
+  kernel.onEvents((batch) => {
+    for (const e of batch) {
+      if (e.type === 'dropped') for (const [t, n] of Object.entries(e.data.counts)) summary.counts[t] = (summary.counts[t] ?? 0) + n;
+      else summary.counts[e.type] = (summary.counts[e.type] ?? 0) + 1;
+      if (summary.events.length < 200000) summary.events.push(e);
+      eventsFile?.write(JSON.stringify(e) + '\n');
+    }
+  });
+
+  let timedOut = false;
+  const timer = opts.timeout
+    ? setTimeout(() => {
+        timedOut = true;
+        kernel.interrupt();
+        // A cell stuck in native code cannot be interrupted: end the kernel.
+        setTimeout(() => void kernel.shutdown(), 3000).unref();
+      }, opts.timeout * 1000)
+    : null;
+
+  try {
+    for (const [index, cell] of nb.cells.entries()) {
+      if (cell.kind !== 'code') continue;
+      if (timedOut) break;
+      info(`── cell ${index + 1} ──\n`);
+      const outputs: CellOutput[] = [];
+      const r = await kernel.execute(index, cell.source, (o) => {
+        outputs.push(o);
+        write(o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout', textOf(o));
+      });
+      cell.outputs = mergeStreams(outputs);
+      summary.cellsRun++;
+      if (r.status !== 'ok' || timedOut) {
+        summary.failedCell = index;
+        summary.code = 1;
+        const why = timedOut ? `timed out after ${opts.timeout} s` : r.status === 'interrupted' ? 'was interrupted' : 'failed';
+        write('stderr', `cell ${index + 1} ${why}: stopping\n`);
+        break;
+      }
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    await kernel.shutdown();
+    if (eventsFile) await new Promise((r) => eventsFile!.end(r));
+  }
+  summary.durationMs = Date.now() - started;
+
+  const target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
+  if (target) {
+    // Write beside, then rename: a crash never leaves half a notebook.
+    const tmp = `${target}.${process.pid}.tmp`;
+    writeFileSync(tmp, serializeNotebook(nb));
+    renameSync(tmp, target);
+  }
+  if (opts.report) {
+    await writeReport(summary.events, resolve(opts.cwd, opts.report), {
+      title: basename(opts.notebook),
+      source: path,
+      librdkafka: kernel.info.librdkafka.version,
+      bootstrap,
+      startedAt: started,
+      durationMs: summary.durationMs,
+      status: summary.code === 0 ? 'ok' : 'error',
+    });
+  }
+  return summary;
+}
+
+/** Consecutive stream outputs of the same stream become one (how a notebook shows them anyway). */
+function mergeStreams(outputs: CellOutput[]): CellOutput[] {
+  const out: CellOutput[] = [];
+  for (const o of outputs) {
+    const last = out[out.length - 1];
+    if (o.kind === 'stream' && last?.kind === 'stream' && last.name === o.name) out[out.length - 1] = { ...last, text: last.text + o.text };
+    else out.push(o);
+  }
+  return out;
+}
+
+export function formatCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([t, n]) => `${t} ${n}`).join(', ') : 'none';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const opts = parseRunArgs(argv);
+    const s = await runNotebook(opts);
+    if (!opts.quiet)
+      process.stderr.write(
+        `${s.code === 0 ? 'ok' : 'FAILED'}: ${s.cellsRun} code cell(s) run in ${(s.durationMs / 1000).toFixed(1)} s; events: ${formatCounts(s.counts)}\n`,
+      );
+    return s.code;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`rdkafka-workbench run: ${e.message}\n\n${RUN_USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof NotebookFormatError) {
+      process.stderr.write(`rdkafka-workbench run: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`rdkafka-workbench run: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
