@@ -1,0 +1,193 @@
+// What `npm run bench` measures: groups of comparable implementations and the issue's targets.
+// Every implementation runs in its own process and answers with one JSON line (see proc.ts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runJson } from './proc.ts';
+import type { Target } from './stats.ts';
+
+export interface Context {
+  root: string;
+  bootstrap: string;
+  clusterKind: 'mock' | 'real';
+  /** librdkafka.so the C programs link against; every FFI case loads the same file. */
+  library: string;
+  /** Extra NAME=VALUE client properties (real clusters: credentials). */
+  props: string[];
+  count: number;
+  size: number;
+  produceTopic: string;
+  consumeTopic: string;
+  consumePartitions: number;
+  quick: boolean;
+  /** Python with confluent-kafka installed, or why there is none. */
+  confluentPython: string | { skip: string };
+}
+
+export interface Impl {
+  impl: string;
+  note?: (ctx: Context) => string | undefined;
+  /** Why this implementation cannot run here, or null. Checked once before the runs. */
+  available?: (ctx: Context) => Promise<string | null> | string | null;
+  /** One measurement in the group's unit, or (with `once`) every run the program made itself. */
+  run: (ctx: Context) => Promise<number | number[]>;
+  /** Runs only in the first round: the program repeats and reports its own runs. */
+  once?: boolean;
+  /** When it differs from the group's. */
+  unit?: string;
+}
+
+export interface Group {
+  name: string;
+  unit: string;
+  /** The C reference implementation whose median the others are divided by. */
+  reference?: string;
+  impls: Impl[];
+  /** Before the first run (e.g. fill the topic the consumers read). */
+  before?: (ctx: Context) => Promise<void>;
+}
+
+const build = (ctx: Context, prog: string) => join(ctx.root, 'bench/c/build', prog);
+const dist = (ctx: Context, file: string) => join(ctx.root, 'dist/bench', file);
+const py = (ctx: Context, file: string) => join(ctx.root, 'bench/py', file);
+
+/** A producer's answer: its rate, once every message got a successful delivery report. */
+function produced(what: string, j: Record<string, unknown>): number {
+  if (j.delivered !== j.count) throw new Error(`${what}: ${j.delivered} of ${j.count} delivered, ${j.failed} failed`);
+  return j.rate as number;
+}
+
+function consumed(what: string, j: Record<string, unknown>): number {
+  if (j.received !== j.count) throw new Error(`${what}: received ${j.received} of ${j.count}`);
+  return j.rate as number;
+}
+
+export const C_PRODUCE = 'C rd_kafka_produce + dr_msg_cb';
+export const C_BATCH = 'C rd_kafka_produce_batch + dr_msg_cb';
+export const C_CONSUME = 'C rd_kafka_consumer_poll';
+export const KERNEL_DR_ON = 'kernel: rd_kafka_produce + JS dr_msg_cb, events on';
+export const KERNEL_DR_OFF = 'kernel: rd_kafka_produce + JS dr_msg_cb, events off';
+export const KERNEL_FAST_ON = 'kernel fast path: rd_kafka_produce + event API, events on';
+export const KERNEL_FAST_OFF = 'kernel fast path: rd_kafka_produce + event API, events off';
+export const KERNEL_BATCH_ON = 'kernel fast path: rd_kafka_produce_batch + event API, events on';
+export const KERNEL_CONSUME = 'kernel: rd_kafka_consumer_poll + fast accessors, events on';
+export const KERNEL_COLD = 'kernel cold start (spawn to ready)';
+export const KERNEL_ROUNDTRIP = 'trivial cell round trip';
+export const GENERATION = 'bindings generation, 2.15.1 header';
+export const PANEL_INGEST = 'events panel ingest';
+
+const cProduce = (mode: 'dr' | 'batch'): Impl => ({
+  impl: mode === 'dr' ? C_PRODUCE : C_BATCH,
+  run: async (ctx) =>
+    produced('C', await runJson(build(ctx, 'produce'), [ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), mode, '1', ...ctx.props])),
+});
+
+const koffiProduce = (mode: 'dr' | 'events' | 'batch', impl: string): Impl => ({
+  impl,
+  run: async (ctx) =>
+    produced(
+      impl,
+      await runJson(process.execPath, [dist(ctx, 'koffi.bench.mjs'), `produce-${mode}`, ctx.library, ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props]),
+    ),
+});
+
+const cffi = (python: string, impl: string): Impl => ({
+  impl,
+  available: async () => {
+    try {
+      await runJson(python, ['-c', 'import cffi, json, sys; print(json.dumps({"cffi": cffi.__version__, "python": sys.version.split()[0]}))']);
+      return null;
+    } catch {
+      return `${python} with cffi is not installed (Debian: apt-get install ${python === 'pypy3' ? 'pypy3' : 'python3-cffi'})`;
+    }
+  },
+  run: async (ctx) =>
+    produced(impl, await runJson(python, [py(ctx, 'produce_cffi.py'), ctx.library, ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props])),
+});
+
+/** kafkajs moves ~10x fewer messages a second: it gets a fifth of the volume to keep the run short. */
+const kafkajsCount = (ctx: Context) => Math.max(10_000, Math.round(ctx.count / 5));
+
+export const produceGroup: Group = {
+  name: 'produce 100 B messages, 1 partition, acks=1, linger.ms=5',
+  unit: 'msgs/s',
+  reference: C_PRODUCE,
+  impls: [
+    cProduce('dr'),
+    cProduce('batch'),
+    koffiProduce('dr', 'koffi direct: rd_kafka_produce + JS dr_msg_cb'),
+    koffiProduce('events', 'koffi direct: rd_kafka_produce + event API'),
+    koffiProduce('batch', 'koffi direct: rd_kafka_produce_batch + event API'),
+    cffi('python3', 'Python cffi ABI mode, CPython'),
+    cffi('pypy3', 'Python cffi ABI mode, PyPy'),
+    {
+      impl: 'confluent-kafka-python',
+      note: (ctx) => (typeof ctx.confluentPython === 'string' ? 'its own librdkafka' : undefined),
+      available: (ctx) => (typeof ctx.confluentPython === 'string' ? null : ctx.confluentPython.skip),
+      run: async (ctx) =>
+        produced(
+          'confluent-kafka',
+          await runJson(ctx.confluentPython as string, [py(ctx, 'produce_confluent.py'), ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props]),
+        ),
+    },
+    {
+      impl: 'kafkajs 2.2.4',
+      note: (ctx) => `${kafkajsCount(ctx).toLocaleString('en-US')} messages, 1000 a send, 8 sends in flight`,
+      available: (ctx) => (ctx.props.length ? 'extra client properties cannot be passed to kafkajs' : null),
+      run: async (ctx) =>
+        produced('kafkajs', await runJson(process.execPath, [dist(ctx, 'kafkajs.bench.mjs'), ctx.bootstrap, ctx.produceTopic, String(kafkajsCount(ctx)), String(ctx.size)])),
+    },
+    {
+      impl: 'node-rdkafka',
+      available: () =>
+        'not installed: its native addon must be compiled by an install script (npm 11 blocks it; `npm install-scripts approve node-rdkafka` and a 3-minute rebuild); FACTS.md measured 0.22x of C',
+      run: () => Promise.reject(new Error('unavailable')),
+    },
+  ],
+};
+
+export const consumeGroup: Group = {
+  name: 'consume 100 B messages from the local queue, 32 partitions',
+  unit: 'msgs/s',
+  reference: C_CONSUME,
+  before: async (ctx) => {
+    // Fill the topic once with the C batch producer, spread over every partition.
+    produced(
+      'fill',
+      await runJson(join(ctx.root, 'bench/c/build/produce'), [ctx.bootstrap, ctx.consumeTopic, String(ctx.count), String(ctx.size), 'batch', String(ctx.consumePartitions), ...ctx.props]),
+    );
+  },
+  impls: [
+    {
+      impl: C_CONSUME,
+      run: async (ctx) =>
+        consumed('C', await runJson(build(ctx, 'consume'), [ctx.bootstrap, ctx.consumeTopic, String(ctx.consumePartitions), String(ctx.count), ...ctx.props])),
+    },
+    {
+      impl: 'koffi direct: rd_kafka_consumer_poll + koffi.decode.int32/int64',
+      run: async (ctx) =>
+        consumed(
+          'koffi',
+          await runJson(process.execPath, [dist(ctx, 'koffi.bench.mjs'), 'consume', ctx.library, ctx.bootstrap, ctx.consumeTopic, String(ctx.count), String(ctx.consumePartitions), ...ctx.props]),
+        ),
+    },
+  ],
+};
+
+export const targets: Target[] = [
+  { name: produceGroup.name, impl: KERNEL_DR_ON, text: '≥ 0.65x C', kind: 'min-ratio', value: 0.65 },
+  { name: produceGroup.name, impl: KERNEL_DR_ON, text: `≥ 0.95x of events off`, kind: 'min-ratio', value: 0.95, vs: KERNEL_DR_OFF },
+  { name: produceGroup.name, impl: KERNEL_FAST_ON, text: '≥ 0.95x C', kind: 'min-ratio', value: 0.95 },
+  { name: produceGroup.name, impl: KERNEL_FAST_ON, text: `≥ 0.95x of events off`, kind: 'min-ratio', value: 0.95, vs: KERNEL_FAST_OFF },
+  { name: produceGroup.name, impl: KERNEL_FAST_ON, text: '> PyPy + cffi', kind: 'min-ratio', value: 1.0, vs: 'Python cffi ABI mode, PyPy' },
+  { name: produceGroup.name, impl: KERNEL_BATCH_ON, text: '≥ 1.0x C batch', kind: 'min-ratio', value: 1.0, vs: C_BATCH },
+  { name: consumeGroup.name, impl: KERNEL_CONSUME, text: '≥ 0.8x C', kind: 'min-ratio', value: 0.8 },
+  { name: 'start-up and overheads', impl: KERNEL_COLD, text: '< 300 ms', kind: 'max-value', value: 300 },
+  { name: 'start-up and overheads', impl: KERNEL_ROUNDTRIP, text: '< 10 ms', kind: 'max-value', value: 10 },
+  { name: 'start-up and overheads', impl: GENERATION, text: '< 1.5 s', kind: 'max-value', value: 1500 },
+];
+
+/** Benches owned by other rooms, run when their bundle exists. */
+export function otherBench(ctx: Context, file: string): string | null {
+  const p = dist(ctx, file);
+  return existsSync(p) ? p : null;
+}
