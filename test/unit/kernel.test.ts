@@ -1,0 +1,212 @@
+// The kernel as a user meets it: a real kernel process, real librdkafka, the embedded mock cluster.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KernelClient } from '../../extension/kernel/client.ts';
+import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
+
+const root = (() => {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+})();
+
+/** The generator's bindings for this machine's librdkafka (generated once into .rdkafka/bindings). */
+function bindings(): string {
+  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
+  if (!existsSync(join(dir, 'bindings.js'))) {
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], { encoding: 'utf8' });
+    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
+  }
+  return dir;
+}
+
+let k: KernelClient;
+const events: KernelEvent[] = [];
+
+async function run(cell: number, source: string) {
+  const outputs: CellOutput[] = [];
+  const r = await k.execute(cell, source, (o) => outputs.push(o));
+  const text = (kind: string) =>
+    outputs
+      .filter((o) => o.kind === kind)
+      .map((o) => (o.kind === 'stream' ? o.text : o.kind === 'result' || o.kind === 'display' ? String(o.data['text/plain']) : ''))
+      .join('');
+  const error = outputs.find((o) => o.kind === 'error') as Extract<CellOutput, { kind: 'error' }> | undefined;
+  return { ...r, outputs, stdout: text('stream'), result: text('result'), error };
+}
+
+before(async () => {
+  k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  k.onEvents((e) => events.push(...e));
+});
+after(async () => {
+  await k?.shutdown();
+});
+
+test('ready: reports the librdkafka it loaded and its start-up time', () => {
+  assert.match(k.info.librdkafka.version, /^\d+\.\d+\.\d+/);
+  assert.ok(k.info.startupMs > 0);
+  assert.equal(k.alive, true);
+});
+
+test('state lives across cells; re-running a cell does not fail on redeclaration', async () => {
+  assert.equal((await run(0, 'const base = 40; function add(x: number) { return base + x }')).status, 'ok');
+  const r1 = await run(1, 'add(2)');
+  assert.equal(r1.result, '42');
+  const again = await run(0, 'const base = 40; function add(x: number) { return base + x }');
+  assert.equal(again.status, 'ok', again.error?.message);
+  assert.equal((await run(1, 'add(2)')).result, '42');
+});
+
+test('stdout and stderr stream; the last expression is shown; display() gives rich output', async () => {
+  const r = await run(2, 'console.log("out"); console.error("err"); display([{ a: 1 }, { a: 2 }]);\n"done"');
+  assert.equal(r.status, 'ok');
+  assert.match(r.stdout, /out/);
+  assert.match(r.stdout, /err/);
+  assert.equal(r.result, "'done'");
+  const d = r.outputs.find((o) => o.kind === 'display');
+  assert.ok(d && d.kind === 'display' && String(d.data['text/html']).includes('<table>'));
+});
+
+test('top-level await works', async () => {
+  const r = await run(3, 'const v = await new Promise<number>((res) => setTimeout(() => res(7), 20));\nv * 6');
+  assert.equal(r.result, '42');
+});
+
+test('an error names the cell and line in its stack', async () => {
+  const r = await run(4, '// comment\n\nfunction inner() {\n  throw new Error("bad thing");\n}\ninner();');
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.message, 'bad thing');
+  assert.match(r.error!.stack, /at inner \(cell 5, line 4\)/);
+  assert.match(r.error!.stack, /cell 5, line 6/);
+});
+
+test('import of node built-ins', async () => {
+  const r = await run(5, 'import { basename } from "node:path";\nbasename("/a/b.txt")');
+  assert.equal(r.result, "'b.txt'");
+});
+
+test('interrupt stops a synchronous loop and a pending await, and keeps state', async () => {
+  await run(6, 'let spins = 0;');
+  setTimeout(() => k.interrupt(), 300);
+  const loop = await run(7, 'while (true) { spins++; }');
+  assert.equal(loop.status, 'interrupted');
+  setTimeout(() => k.interrupt(), 300);
+  const wait = await run(8, 'await new Promise(() => {});');
+  assert.equal(wait.status, 'interrupted');
+  const after = await run(9, 'spins > 0 && base === 40');
+  assert.equal(after.result, 'true');
+});
+
+test('every C function and constant is a global; BOOTSTRAP is the mock cluster', async () => {
+  const r = await run(10, '[typeof rd_kafka_new, RD_KAFKA_PRODUCER, RD_KAFKA_PARTITION_UA, BOOTSTRAP.split(",").length]');
+  assert.equal(r.result.replace(/\s+/g, ' '), "[ 'function', 0, -1, 3 ]");
+});
+
+test('1000 messages produced: 1000 delivery-report events with correct offsets, user callback still called', async () => {
+  const before = events.length;
+  const r = await run(
+    11,
+    `const err = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, err, err.length);
+const seen: string[] = [];
+rd_kafka_conf_set_dr_msg_cb(conf, (rk, m, opaque) => { seen.push(rkmsg.partition(m) + ":" + rkmsg.offset(m)); });
+const producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, err.length);
+for (let i = 0; i < 1000; i++)
+  rd_kafka_producev(producer, RD_KAFKA_V_TOPIC("dr-test"), RD_KAFKA_V_VALUE("m" + i), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+rd_kafka_flush(producer, 20000);
+seen.length`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  assert.equal(r.result, '1000');
+  const dr = events.slice(before).filter((e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr');
+  assert.equal(dr.length, 1000);
+  assert.ok(dr.every((e) => e.data.topic === 'dr-test' && e.data.err === 0 && e.cell === 11 && e.handle?.startsWith('rdkafka#producer')));
+  // Offsets per partition are 0..n-1, each exactly once, and match what the cell's own callback saw.
+  const byPartition = new Map<number, number[]>();
+  for (const e of dr) byPartition.set(e.data.partition, [...(byPartition.get(e.data.partition) ?? []), e.data.offset]);
+  for (const offsets of byPartition.values()) assert.deepEqual([...offsets].sort((a, b) => a - b), offsets.map((_, i) => i));
+  const cellSeen = await run(12, 'seen.join(",")');
+  assert.equal(cellSeen.result.replace(/'/g, ''), dr.map((e) => `${e.data.partition}:${e.data.offset}`).join(','));
+  const created = events.find((e) => e.type === 'handle_created' && e.data.kind === 'producer');
+  assert.ok(created);
+});
+
+test('statistics on without a stats_cb: the stats still arrive as parsed events', async () => {
+  const before = events.length;
+  const r = await run(
+    13,
+    `const sconf = rd_kafka_conf_new();
+rd_kafka_conf_set(sconf, "bootstrap.servers", BOOTSTRAP, err, err.length);
+rd_kafka_conf_set(sconf, "statistics.interval.ms", "100", err, err.length);
+const sp = rd_kafka_new(RD_KAFKA_PRODUCER, sconf, err, err.length);
+const until = Date.now() + 450;
+while (Date.now() < until) rd_kafka_poll(sp, 50);
+rd_kafka_destroy(sp);
+rd_kafka_name`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  const stats = events.slice(before).filter((e): e is Extract<KernelEvent, { type: 'stats' }> => e.type === 'stats');
+  assert.ok(stats.length >= 2, `got ${stats.length} stats events`);
+  assert.equal(stats[0]!.data.type, 'producer');
+  assert.equal(stats[0]!.data.name, stats[0]!.handle);
+  assert.ok(events.slice(before).some((e) => e.type === 'handle_destroyed'));
+});
+
+test('log_cb + debug=all + synchronous rd_kafka_destroy finishes, and every line reaches both the cell and the events', async () => {
+  const before = events.length;
+  const r = await run(
+    14,
+    `const lconf = rd_kafka_conf_new();
+rd_kafka_conf_set(lconf, "bootstrap.servers", BOOTSTRAP, err, err.length);
+rd_kafka_conf_set(lconf, "debug", "all", err, err.length);
+let logLines = 0;
+rd_kafka_conf_set_log_cb(lconf, (rk, level, fac, buf) => { logLines++; });
+const lp = rd_kafka_new(RD_KAFKA_PRODUCER, lconf, err, err.length);
+for (let i = 0; i < 100; i++) rd_kafka_producev(lp, RD_KAFKA_V_TOPIC("log-test"), RD_KAFKA_V_VALUE("x"), RD_KAFKA_V_END);
+const flushed = rd_kafka_flush(lp, 10000);
+rd_kafka_destroy(lp);
+await new Promise((res) => setTimeout(res, 200));
+[flushed, logLines]`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  const [flushed, lines] = JSON.parse(r.result) as [number, number];
+  assert.equal(flushed, 0);
+  assert.ok(lines > 50, `only ${lines} log lines`);
+  const logs = events.slice(before).filter((e) => e.type === 'log');
+  assert.equal(logs.length, lines, 'each line the callback got is an event too');
+});
+
+test('a bogus pointer kills only the kernel: SIGSEGV named with the cell; restart works', async () => {
+  const exits: string[] = [];
+  const off = k.onExit((i) => exits.push(i.message));
+  const r = await run(15, 'rd_kafka_name(8n)');
+  off();
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.name, 'KernelDied');
+  assert.equal(r.error?.message, 'kernel died (SIGSEGV) while running cell 16');
+  assert.deepEqual(exits, ['kernel died (SIGSEGV) while running cell 16']);
+  assert.equal(k.alive, false);
+  await k.restart();
+  assert.equal(k.alive, true);
+  const fresh = await run(0, 'typeof base');
+  assert.equal(fresh.result, "'undefined'", 'a restarted kernel starts empty');
+  assert.equal((await run(1, '1 + 1')).result, '2');
+});
+
+test('a kernel that cannot find librdkafka says so and what to do', async () => {
+  await assert.rejects(
+    KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root, library: '/nonexistent/librdkafka.so.1' }),
+    /cannot load librdkafka from \/nonexistent\/librdkafka\.so\.1.*Install librdkafka/,
+  );
+});
+
+test('missing bindings: a clear message naming the folder and the gen command', async () => {
+  await assert.rejects(
+    KernelClient.start({ bindingsDir: '/nonexistent-bindings', bootstrap: 'mock', cwd: root }),
+    /no bindings in \/nonexistent-bindings.*rdkafka-workbench gen/,
+  );
+});
