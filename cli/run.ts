@@ -109,6 +109,9 @@ export function ensureBindings(dir: string, log: (s: string) => void): void {
     throw new UsageError(`generating bindings into ${dir} failed (see above); fix that, or pass --bindings DIR with existing bindings`);
 }
 
+type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
+const defaultWrite: Write = (name, s) => process[name].write(s);
+
 function textOf(o: CellOutput): string {
   switch (o.kind) {
     case 'stream':
@@ -124,7 +127,7 @@ function textOf(o: CellOutput): string {
   }
 }
 
-export async function runNotebook(opts: RunOptions, write = (name: 'stdout' | 'stderr', s: string) => process[name].write(s)): Promise<RunSummary> {
+export async function runNotebook(opts: RunOptions, write: Write = defaultWrite): Promise<RunSummary> {
   const started = Date.now();
   const summary: RunSummary = { code: 0, cellsRun: 0, failedCell: null, events: [], counts: {}, durationMs: 0, notebook: null };
   const info = (s: string) => {
@@ -232,25 +235,26 @@ export function formatCounts(counts: Record<string, number>): string {
   return entries.length ? entries.map(([t, n]) => `${t} ${n}`).join(', ') : 'none';
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `write` lets tests capture what the command prints. */
+export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
   try {
     const opts = parseRunArgs(argv);
-    const s = await runNotebook(opts);
+    const s = await runNotebook(opts, write);
     if (!opts.quiet)
-      process.stderr.write(
+      write('stderr', 
         `${s.code === 0 ? 'ok' : 'FAILED'}: ${s.cellsRun} code cell(s) run in ${(s.durationMs / 1000).toFixed(1)} s; events: ${formatCounts(s.counts)}\n`,
       );
     return s.code;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`rdkafka-workbench run: ${e.message}\n\n${RUN_USAGE}\n`);
+      write('stderr', `rdkafka-workbench run: ${e.message}\n\n${RUN_USAGE}\n`);
       return 2;
     }
     if (e instanceof NotebookFormatError) {
-      process.stderr.write(`rdkafka-workbench run: ${e.message}\n`);
+      write('stderr', `rdkafka-workbench run: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`rdkafka-workbench run: ${(e as Error).message}\n`);
+    write('stderr', `rdkafka-workbench run: ${(e as Error).message}\n`);
     return 2;
   }
 }

@@ -1,0 +1,118 @@
+// The headless runner, as a CI job would use it: exit codes, outputs written back, the events file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main, parseRunArgs, runNotebook } from '../../cli/run.ts';
+import { parseNotebook } from '../../extension/notebook/format.ts';
+
+const root = (() => {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+})();
+
+function bindings(): string {
+  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
+  if (!existsSync(join(dir, 'bindings.js'))) {
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], { encoding: 'utf8' });
+    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
+  }
+  return dir;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wb-runner-'));
+const notebook = (name: string, cells: Array<[kind: 'code' | 'markdown', source: string]>, extra: object = {}) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ rdkafkaNotebook: 1, metadata: {}, cells: cells.map(([kind, source]) => ({ kind, source })), ...extra }));
+  return path;
+};
+/** Runs the CLI command in-process, capturing what it prints. */
+async function cli(args: string[]) {
+  const chunks: string[] = [];
+  const code = await main(args, (_name, s) => chunks.push(s));
+  return { code, text: chunks.join('') };
+}
+
+test('a good notebook: exit 0, outputs written in place, unknown fields kept, events as JSON lines', async () => {
+  const nb = notebook(
+    'good.rdkafka',
+    [
+      ['markdown', '# hi'],
+      ['code', 'const x = 20;\nconsole.log("x is", x);'],
+      ['code', 'x * 2 + 2'],
+      ['code', 'const c = rd_kafka_conf_new();\nconst e = errbuf();\nrd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);\nconst p = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length);\nrd_kafka_destroy(p);'],
+    ],
+    { futureField: 'kept' },
+  );
+  const events = join(dir, 'good.jsonl');
+  const r = await cli([nb, '--bindings', bindings(), '--inplace', '--events', events]);
+  assert.equal(r.code, 0, r.text);
+  assert.match(r.text, /x is 20/);
+  assert.match(r.text, /\b42\b/);
+  const saved = parseNotebook(readFileSync(nb, 'utf8'));
+  assert.equal(saved.futureField, 'kept');
+  assert.deepEqual(saved.cells[1]!.outputs, [{ kind: 'stream', name: 'stdout', text: 'x is 20\n' }]);
+  assert.equal(saved.cells[2]!.outputs[0]!.kind, 'result');
+  const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(lines.length >= 2);
+  for (const e of lines) assert.ok('type' in e && typeof e.time === 'number' && 'handle' in e);
+  assert.deepEqual(lines.map((e) => e.type).filter((t) => t.startsWith('handle_')), ['handle_created', 'handle_destroyed']);
+});
+
+test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves the original untouched', async () => {
+  const nb = notebook('bad-cell.rdkafka', [
+    ['code', '1'],
+    ['code', 'throw new Error("nope")'],
+    ['code', 'console.log("never")'],
+  ]);
+  const before = readFileSync(nb, 'utf8');
+  const out = join(dir, 'bad-cell.out.rdkafka');
+  const r = await cli([nb, '--bindings', bindings(), '--out', out]);
+  assert.equal(r.code, 1);
+  assert.match(r.text, /cell 2 failed/);
+  assert.doesNotMatch(r.text, /never/);
+  assert.equal(readFileSync(nb, 'utf8'), before);
+  const written = parseNotebook(readFileSync(out, 'utf8'));
+  assert.equal(written.cells[1]!.outputs[0]!.kind, 'error');
+  assert.deepEqual(written.cells[2]!.outputs, []);
+});
+
+test('--timeout stops a cell that never ends: exit 1', async () => {
+  const nb = notebook('loop.rdkafka', [['code', 'while (true) {}']]);
+  const t0 = Date.now();
+  const r = await cli([nb, '--bindings', bindings(), '--timeout', '1']);
+  assert.equal(r.code, 1);
+  assert.match(r.text, /cell 1 timed out after 1 s/);
+  assert.ok(Date.now() - t0 < 15000);
+});
+
+test('bad notebook files: exit 2 with one clear message, file unchanged', async () => {
+  const broken = join(dir, 'broken.rdkafka');
+  writeFileSync(broken, '{"rdkafkaNotebook": 1, "cells": [');
+  const r = await cli([broken, '--bindings', bindings(), '--inplace']);
+  assert.equal(r.code, 2);
+  assert.match(r.text, /broken\.rdkafka: invalid JSON at line 1, column \d+/);
+  assert.equal(readFileSync(broken, 'utf8'), '{"rdkafkaNotebook": 1, "cells": [');
+  const newer = notebook('newer.rdkafka', [], { rdkafkaNotebook: 9 });
+  assert.match((await cli([newer, '--bindings', bindings()])).text, /newer than this workbench reads/);
+  const missing = await cli([join(dir, 'nope.rdkafka')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.text, /does not exist/);
+});
+
+test('usage errors: exit 2', async () => {
+  assert.equal((await cli([])).code, 2);
+  assert.equal((await cli(['a.rdkafka', '--inplace', '--out', 'b'])).code, 2);
+  assert.equal((await cli(['a.rdkafka', '--timeout', 'soon'])).code, 2);
+  assert.throws(() => parseRunArgs(['a', '--frobnicate']), /unknown option --frobnicate/);
+});
+
+test('notebook metadata can name the cluster; --bootstrap overrides it', async () => {
+  const nb = notebook('meta.rdkafka', [['code', 'BOOTSTRAP']], { metadata: { bootstrap: 'broker.example:9092' } });
+  const fromMeta = await runNotebook({ ...parseRunArgs([nb, '--bindings', bindings()]), quiet: true }, () => true);
+  assert.match(JSON.stringify(fromMeta.notebook!.cells[0]!.outputs), /broker\.example:9092/);
+  const overridden = await runNotebook({ ...parseRunArgs([nb, '--bindings', bindings(), '--bootstrap', 'other:1']), quiet: true }, () => true);
+  assert.match(JSON.stringify(overridden.notebook!.cells[0]!.outputs), /other:1/);
+});
