@@ -37,7 +37,8 @@ export class DeliveryStats {
   count = 0;
   errors = 0;
   bytes = 0;
-  readonly partitions = new Map<string, PartitionTotals>();
+  /** topic → partition → totals (nested maps: no key string built per report). */
+  readonly topics = new Map<string, Map<number, PartitionTotals>>();
   readonly errorCodes = new Map<number, ErrorTotals>();
   readonly histogram = new Float64Array(BUCKETS);
   latencyCount = 0;
@@ -54,11 +55,12 @@ export class DeliveryStats {
     this.bytes += len;
     if (err !== 0) this.errors++;
 
-    const key = `${d.topic}\u0000${d.partition}`;
-    let p = this.partitions.get(key);
+    let byPartition = this.topics.get(d.topic);
+    if (!byPartition) this.topics.set(d.topic, (byPartition = new Map()));
+    let p = byPartition.get(d.partition);
     if (!p) {
       p = { topic: String(d.topic), partition: Number(d.partition), count: 0, errors: 0, bytes: 0, lastOffset: -1 };
-      this.partitions.set(key, p);
+      byPartition.set(d.partition, p);
     }
     p.count++;
     p.bytes += len;
@@ -101,6 +103,10 @@ export class DeliveryStats {
         errName: ec.errName,
       });
     }
+  }
+
+  partitions(): PartitionTotals[] {
+    return [...this.topics.values()].flatMap((m) => [...m.values()]);
   }
 
   /** Latency at quantile q (0..1) in µs, from the histogram (upper edge of the bucket), or null without data. */

@@ -1,6 +1,6 @@
 // Launching Debian's Chromium with playwright-core (flags from the project's verified facts), and the
 // helpers the browser tests share: serving pages from fake origins, reading counters, checking charts drew.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,8 +15,14 @@ export const FLAGS = [
   '--disable-sync',
 ];
 
-/** Repository root (tests run from dist/test/browser/*.mjs). */
-export const ROOT = new URL('../../../', import.meta.url);
+/** Repository root: the nearest folder above this bundle (dist/test/browser, dist/bench) with our package.json. */
+export const ROOT = findRoot(new URL('./', import.meta.url));
+function findRoot(dir: URL): URL {
+  for (let d = dir; ; d = new URL('../', d)) {
+    if (existsSync(new URL('package.json', d)) && JSON.parse(readFileSync(new URL('package.json', d), 'utf8')).name === 'rdkafka-workbench') return d;
+    if (d.pathname === '/') throw new Error(`no rdkafka-workbench package.json above ${dir.pathname}`);
+  }
+}
 export const RESULTS = new URL('test-results/', ROOT);
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {

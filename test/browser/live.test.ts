@@ -1,15 +1,14 @@
 // The panel page as the extension builds it (panelHtml), served from its own origin, fed live through the
 // host's message interface: window.postMessage({type:'events', events}) and {type:'reset'}.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { panelHtml } from '../../extension/panel/html.ts';
 import type { KernelEvent } from '../../extension/kernel/protocol.ts';
-import { collectProblems, counter, cspViolations, launch, readRoot, resultsDir, waitCounter, watchCsp } from './browser.ts';
+import { collectProblems, counter, cspViolations, launch, resultsDir, waitCounter, watchCsp } from './browser.ts';
+import { PANEL_ORIGIN, servePanel } from './panel-page.ts';
 import { PRODUCER, producerStats } from './stream.ts';
 
-const ORIGIN = 'http://panel.test';
+const ORIGIN = PANEL_ORIGIN;
 const OTHER = 'http://elsewhere.test';
 let browser: Browser;
 
@@ -29,28 +28,7 @@ async function serve(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserCo
     const posted: unknown[] = [];
     Object.assign(window, { __posted: posted, acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m) }) });
   });
-  const files: Record<string, [string, string]> = {
-    '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
-    '/media/panel.css': ['media/panel.css', 'text/css'],
-    '/codicons/codicon.css': ['node_modules/@vscode/codicons/dist/codicon.css', 'text/css'],
-    '/codicons/codicon.ttf': ['node_modules/@vscode/codicons/dist/codicon.ttf', 'font/ttf'],
-  };
-  await context.route(`${ORIGIN}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/') {
-      const html = panelHtml({
-        scriptUri: `${ORIGIN}/dist/webview.js`,
-        styleUri: `${ORIGIN}/media/panel.css`,
-        codiconsUri: `${ORIGIN}/codicons/codicon.css`,
-        cspSource: ORIGIN,
-        nonce: randomBytes(18).toString('base64url'),
-        title: 'librdkafka events: live.rdkafka',
-      });
-      return route.fulfill({ body: html, contentType: 'text/html' });
-    }
-    const f = files[path];
-    return f ? route.fulfill({ body: readRoot(f[0]), contentType: f[1] }) : route.fulfill({ status: 404, body: 'not found' });
-  });
+  await servePanel(context, ORIGIN);
   await context.route(`${OTHER}/**`, (route) =>
     route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html><iframe id="panel" src="${ORIGIN}/" width="1000" height="700"></iframe>` }),
   );

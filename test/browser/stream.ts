@@ -3,9 +3,10 @@
 // from librdkafka 2.0.2 against the mock cluster, advanced in time), logs at several levels and one error.
 import { readFileSync } from 'node:fs';
 import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import { ROOT } from './browser.ts';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../test/browser/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`test/browser/fixtures/${name}`, ROOT), 'utf8')) as Record<string, unknown>;
 
 export const PRODUCER = 'rdkafka#producer-1';
 export const CONSUMER = 'rdkafka#consumer-2';

@@ -55,7 +55,7 @@ export class DeliveryView {
     const [hx, hy] = d.histogramSeries();
     this.hist.update(hx, [['reports', hy]]);
 
-    const parts = [...d.partitions.values()].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    const parts = d.partitions().sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     setChildren(this.byPartition, [
       table(
         ['topic', 'partition', 'reports', 'failed', 'bytes', 'last offset'],

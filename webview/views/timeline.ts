@@ -35,6 +35,10 @@ export class TimelineView {
   private knownTypes = '';
   private knownHandles = '';
   private searchTimer = 0;
+  /** The list's visible height, kept by a ResizeObserver so frames never force a layout to read it. */
+  private viewport = 0;
+  /** Scroll position as last set or read. */
+  private scrollTop = 0;
 
   constructor(
     private readonly store: Store,
@@ -72,6 +76,10 @@ export class TimelineView {
       this.rowsBox,
     );
     this.list.addEventListener('scroll', () => this.onScroll());
+    new ResizeObserver(() => {
+      this.viewport = this.list.clientHeight;
+      this.invalidate();
+    }).observe(this.list);
     this.list.addEventListener('keydown', (e) => this.onKey(e));
     this.list.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.tl-row');
@@ -171,7 +179,8 @@ export class TimelineView {
     if (this.programmaticScroll) {
       this.programmaticScroll = false;
     } else {
-      const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - ROW;
+      const [lo, hi] = this.range();
+      const atBottom = this.list.scrollTop + this.viewport >= (hi - lo) * ROW - ROW;
       if (this.follow !== atBottom) this.setFollow(atBottom);
     }
     this.render();
@@ -219,14 +228,15 @@ export class TimelineView {
     const height = n * ROW;
     if (this.spacer.style.height !== `${height}px`) this.spacer.style.height = `${height}px`;
     if (this.follow && !this.paused) {
-      const target = Math.max(0, height - this.list.clientHeight);
-      if (Math.abs(this.list.scrollTop - target) > 1) {
+      const target = Math.max(0, height - this.viewport);
+      if (this.scrollTop !== target) {
         this.programmaticScroll = true;
         this.list.scrollTop = target;
+        this.scrollTop = target;
       }
-    }
-    const first = Math.max(0, Math.floor(this.list.scrollTop / ROW) - 2);
-    const count = Math.min(n - first, Math.ceil(this.list.clientHeight / ROW) + 4);
+    } else this.scrollTop = this.list.scrollTop;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW) - 2);
+    const count = Math.min(n - first, Math.ceil(this.viewport / ROW) + 4);
     while (this.rows.length < Math.max(0, count)) {
       const r = h('div', { class: 'tl-row', role: 'option' });
       this.rows.push(r);
@@ -253,12 +263,16 @@ export class TimelineView {
         continue;
       }
       r.className = `tl-row sev-${severity(ev) || 'none'}`;
-      setChildren(r, [
-        h('span', { class: 'tl-time' }, formatTime(ev.time)),
-        h('span', { class: `tl-type type-${ev.type}` }, ev.type === 'log' ? levelName(ev.data.level) : ev.type),
-        h('span', { class: 'tl-handle' }, ev.handle ?? ''),
-        h('span', { class: 'tl-summary' }, summary(ev)),
-      ]);
+      // Reuse the row's four cells: rows are re-filled every frame while following a fast stream.
+      if (r.childElementCount !== 4) {
+        setChildren(r, [h('span', { class: 'tl-time' }), h('span', { class: 'tl-type' }), h('span', { class: 'tl-handle' }), h('span', { class: 'tl-summary' })]);
+      }
+      const [cTime, cType, cHandle, cSummary] = r.children as unknown as HTMLElement[];
+      cTime!.textContent = formatTime(ev.time);
+      cType!.textContent = ev.type === 'log' ? levelName(ev.data.level) : ev.type;
+      cType!.className = `tl-type type-${ev.type}`;
+      cHandle!.textContent = ev.handle ?? '';
+      cSummary!.textContent = summary(ev);
     }
     for (const r of this.rows) if (!r.hidden) r.setAttribute('aria-selected', String(r.dataset.seq === String(this.selected?.seq)));
 
