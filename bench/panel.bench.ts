@@ -43,15 +43,22 @@ interface Result {
 }
 
 /** Top functions by self time in a CPU profile (to see where a slow frame went). */
-function printProfile(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }): void {
+function printProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}): void {
   const self = new Map<number, number>();
-  (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
+  (profile.samples ?? []).forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)),
+  );
   const byName = new Map<string, number>();
   for (const n of profile.nodes) {
     const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
     byName.set(key, (byName.get(key) ?? 0) + (self.get(n.id) ?? 0));
   }
-  for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  for (const [k, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`);
 }
 
 async function heapMB(cdp: CDPSession, gc: boolean): Promise<number> {
@@ -60,7 +67,12 @@ async function heapMB(cdp: CDPSession, gc: boolean): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
 }
 
-async function run(page: Page, cdp: CDPSession, view: string, stats: Record<string, unknown>): Promise<Result> {
+async function run(
+  page: Page,
+  cdp: CDPSession,
+  view: string,
+  stats: Record<string, unknown>,
+): Promise<Result> {
   await page.reload();
   await page.getByTestId('event-count').waitFor();
   await page.getByTestId(`tab-${view}`).click();
@@ -91,11 +103,45 @@ async function run(page: Page, cdp: CDPSession, view: string, stats: Record<stri
           seq++;
           if (r < 90) {
             const err = r === 0 && seq % 7 === 0 ? -192 : 0;
-            out.push({ seq, time: now, handle, cell: 3, type: 'dr', data: { topic: 'bench', partition: seq % 12, offset: seq, err, ...(err ? { errName: '_MSG_TIMED_OUT' } : {}), latencyUs: 500 + (seq % 20000), keyLen: 8, len: 100 } });
+            out.push({
+              seq,
+              time: now,
+              handle,
+              cell: 3,
+              type: 'dr',
+              data: {
+                topic: 'bench',
+                partition: seq % 12,
+                offset: seq,
+                err,
+                ...(err ? { errName: '_MSG_TIMED_OUT' } : {}),
+                latencyUs: 500 + (seq % 20000),
+                keyLen: 8,
+                len: 100,
+              },
+            });
           } else if (r < 96) {
-            out.push({ seq, time: now, handle: handles[2], cell: 3, type: 'consume', data: { topic: 'bench', partition: seq % 12, offset: seq, err: 0, len: 100 } });
+            out.push({
+              seq,
+              time: now,
+              handle: handles[2],
+              cell: 3,
+              type: 'consume',
+              data: { topic: 'bench', partition: seq % 12, offset: seq, err: 0, len: 100 },
+            });
           } else {
-            out.push({ seq, time: now, handle, cell: 3, type: 'log', data: { level: 7, facility: 'MSGSET', message: `bench [${seq % 12}]: MessageSet with 1000 message(s) (${seq} bytes, ApiVersion 7, MsgVersion 2)` } });
+            out.push({
+              seq,
+              time: now,
+              handle,
+              cell: 3,
+              type: 'log',
+              data: {
+                level: 7,
+                facility: 'MSGSET',
+                message: `bench [${seq % 12}]: MessageSet with 1000 message(s) (${seq} bytes, ApiVersion 7, MsgVersion 2)`,
+              },
+            });
           }
         }
         // One stats per handle per second, as statistics.interval.ms=1000 would give.
@@ -133,7 +179,8 @@ async function run(page: Page, cdp: CDPSession, view: string, stats: Record<stri
   );
   // Sample the heap once a second without forcing a GC (a forced GC would itself stall the frames measured).
   const samples: number[] = [];
-  const isDone = () => page.evaluate(() => (window as unknown as { __bench: { done: boolean } }).__bench.done);
+  const isDone = () =>
+    page.evaluate(() => (window as unknown as { __bench: { done: boolean } }).__bench.done);
   while (!(await isDone())) {
     await page.waitForTimeout(1000);
     samples.push(await heapMB(cdp, false));
@@ -144,7 +191,9 @@ async function run(page: Page, cdp: CDPSession, view: string, stats: Record<stri
   await page.waitForTimeout(300); // let the last batches render
   const heapEnd = await heapMB(cdp, true);
   const m = await page.evaluate(() => {
-    const b = (window as unknown as { __bench: { frames: number[]; longTasks: number[]; sent: number; start: number } }).__bench;
+    const b = (
+      window as unknown as { __bench: { frames: number[]; longTasks: number[]; sent: number; start: number } }
+    ).__bench;
     const frames = b.frames.slice(2); // the first frames include page setup
     const sorted = [...frames].sort((x, y) => x - y);
     return {
@@ -186,7 +235,9 @@ try {
   await page.goto(`${PANEL_ORIGIN}/`);
   const stats = producerStats(0);
   const results: Result[] = [];
-  const views = process.argv.includes('--view') ? [process.argv[process.argv.indexOf('--view') + 1]!] : ['timeline', 'delivery', 'stats'];
+  const views = process.argv.includes('--view')
+    ? [process.argv[process.argv.indexOf('--view') + 1]!]
+    : ['timeline', 'delivery', 'stats'];
   for (const view of views) {
     if (process.argv.includes('--profile')) {
       await cdp.send('Profiler.enable');
@@ -207,9 +258,15 @@ try {
   const lost = results.filter((r) => r.counter !== r.events);
   const okFrame = worstFrame <= FRAME_TARGET_MS;
   const okHeap = worstRetained <= RETAINED_TARGET_MB;
-  console.log(`\ntarget: no frame over ${FRAME_TARGET_MS} ms      measured worst: ${worstFrame.toFixed(1)} ms   ${okFrame ? 'PASS' : 'MISS'}`);
-  console.log(`target: bounded memory (JS heap live after GC at the end ≤ ${RETAINED_TARGET_MB} MB)   measured worst: ${worstRetained.toFixed(1)} MB   ${okHeap ? 'PASS' : 'MISS'}`);
-  console.log(`target: every event counted   ${lost.length ? `MISS (${lost.map((r) => r.view).join(', ')})` : 'PASS'}`);
+  console.log(
+    `\ntarget: no frame over ${FRAME_TARGET_MS} ms      measured worst: ${worstFrame.toFixed(1)} ms   ${okFrame ? 'PASS' : 'MISS'}`,
+  );
+  console.log(
+    `target: bounded memory (JS heap live after GC at the end ≤ ${RETAINED_TARGET_MB} MB)   measured worst: ${worstRetained.toFixed(1)} MB   ${okHeap ? 'PASS' : 'MISS'}`,
+  );
+  console.log(
+    `target: every event counted   ${lost.length ? `MISS (${lost.map((r) => r.view).join(', ')})` : 'PASS'}`,
+  );
   if (!okFrame || !okHeap || lost.length) process.exitCode = 1;
 } finally {
   await browser.close();

@@ -38,13 +38,18 @@ function packageRoot(): string {
     const pj = join(dir, 'package.json');
     if (existsSync(pj)) {
       try {
-        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'rdkafka-workbench') return dir;
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'rdkafka-workbench')
+          return dir;
       } catch {
         /* keep looking */
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error('writeReport: cannot find the rdkafka-workbench package folder (with dist/webview.js) above ' + fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new Error(
+        'writeReport: cannot find the rdkafka-workbench package folder (with dist/webview.js) above ' +
+          fileURLToPath(import.meta.url),
+      );
     dir = up;
   }
 }
@@ -54,14 +59,18 @@ function loadAssets(): Assets {
   if (cached) return cached;
   const root = packageRoot();
   const scriptPath = join(root, 'dist', 'webview.js');
-  if (!existsSync(scriptPath)) throw new Error(`writeReport: ${scriptPath} is missing; build it with "node scripts/build.mjs"`);
+  if (!existsSync(scriptPath))
+    throw new Error(`writeReport: ${scriptPath} is missing; build it with "node scripts/build.mjs"`);
   const script = readFileSync(scriptPath, 'utf8').replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
   const style = readFileSync(join(root, 'media', 'panel.css'), 'utf8');
   let codicons = '';
   try {
     const css = createRequire(join(root, 'package.json')).resolve('@vscode/codicons/dist/codicon.css');
     const font = readFileSync(join(dirname(css), 'codicon.ttf')).toString('base64');
-    codicons = readFileSync(css, 'utf8').replace(/url\(["']?\.\/codicon\.ttf[^)]*\)/g, `url("data:font/ttf;base64,${font}")`);
+    codicons = readFileSync(css, 'utf8').replace(
+      /url\(["']?\.\/codicon\.ttf[^)]*\)/g,
+      `url("data:font/ttf;base64,${font}")`,
+    );
   } catch {
     // Without the codicons package the report still works; buttons keep their text labels.
   }
@@ -83,13 +92,20 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** Code (or CSS) safe inside its element: an end tag inside a string would otherwise close it early. */
-const inlineSafe = (code: string, tag: 'script' | 'style'): string => code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1').replace(/<!--/g, '<\\!--');
+const inlineSafe = (code: string, tag: 'script' | 'style'): string =>
+  code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1').replace(/<!--/g, '<\\!--');
 
 /** The report page as a string (pure apart from reading the bundled assets once). */
 export function reportHtml(events: readonly KernelEvent[], meta: ReportMeta = {}): string {
   const a = loadAssets();
   const nonce = randomBytes(18).toString('base64');
-  const csp = ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    "default-src 'none'",
+    'img-src data:',
+    'font-src data:',
+    `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   const title = meta.title ?? 'librdkafka run report';
   const facts: [string, string][] = [];
   if (meta.source) facts.push(['notebook', meta.source]);

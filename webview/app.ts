@@ -32,10 +32,20 @@ export class App {
   private readonly timeline: TimelineView;
 
   constructor(root: HTMLElement, title: string) {
-    this.timeline = new TimelineView(this.store, () => this.reset(), () => this.invalidate());
+    this.timeline = new TimelineView(
+      this.store,
+      () => this.reset(),
+      () => this.invalidate(),
+    );
     this.tabs = [
       { id: 'timeline', label: 'Timeline', icon: 'list-flat', view: this.timeline, slow: false },
-      { id: 'delivery', label: 'Delivery reports', icon: 'mail', view: new DeliveryView(this.store), slow: true },
+      {
+        id: 'delivery',
+        label: 'Delivery reports',
+        icon: 'mail',
+        view: new DeliveryView(this.store),
+        slow: true,
+      },
       { id: 'stats', label: 'Statistics', icon: 'graph-line', view: new StatsView(this.store), slow: true },
       { id: 'handles', label: 'Handles', icon: 'plug', view: new HandlesView(this.store), slow: true },
     ];
@@ -46,7 +56,12 @@ export class App {
       this.counters[id] = v;
       return h(
         'button',
-        { class: 'counter', title: tab ? `Show ${label}` : label, onclick: tab ? () => this.show(tab) : null, tabindex: tab ? 0 : -1 },
+        {
+          class: 'counter',
+          title: tab ? `Show ${label}` : label,
+          onclick: tab ? () => this.show(tab) : null,
+          tabindex: tab ? 0 : -1,
+        },
         h('span', { class: 'counter-label' }, label),
         ' ',
         v,
@@ -64,7 +79,13 @@ export class App {
     for (const t of this.tabs) {
       const b = h(
         'button',
-        { role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, 'data-testid': `tab-${t.id}`, onclick: () => this.show(t.id) },
+        {
+          role: 'tab',
+          id: `tab-${t.id}`,
+          'aria-controls': `panel-${t.id}`,
+          'data-testid': `tab-${t.id}`,
+          onclick: () => this.show(t.id),
+        },
         icon(t.icon),
         ` ${t.label}`,
       );

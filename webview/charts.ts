@@ -83,7 +83,13 @@ export class Chart {
   constructor(private readonly spec: ChartSpec) {
     this.plotBox = h('div', { class: 'chart-plot' });
     this.empty = h('div', { class: 'chart-empty' }, 'no data yet');
-    this.el = h('figure', { class: 'chart', 'data-chart': spec.title }, h('figcaption', {}, spec.title), this.plotBox, this.empty);
+    this.el = h(
+      'figure',
+      { class: 'chart', 'data-chart': spec.title },
+      h('figcaption', {}, spec.title),
+      this.plotBox,
+      this.empty,
+    );
     this.resize.observe(this.plotBox);
     live.add(this);
   }
@@ -99,7 +105,10 @@ export class Chart {
     this.lastData = data;
     if (!this.plot || names !== this.names) {
       this.names = names;
-      this.build(series.map(([n]) => n), data);
+      this.build(
+        series.map(([n]) => n),
+        data,
+      );
     } else this.plot.setData(data);
   }
 
@@ -117,7 +126,8 @@ export class Chart {
   }
 
   private fit(): void {
-    if (this.plot && this.plotBox.clientWidth > 0) this.plot.setSize({ width: this.width(), height: this.spec.height ?? 180 });
+    if (this.plot && this.plotBox.clientWidth > 0)
+      this.plot.setSize({ width: this.width(), height: this.spec.height ?? 180 });
   }
 
   private build(names: string[], data: uPlot.AlignedData): void {
@@ -143,7 +153,9 @@ export class Chart {
       axes: [
         {
           ...axis(),
-          ...(spec.time === false && spec.logX ? { values: (_u: uPlot, vals: number[]) => vals.map(fmtUs), grid: { show: false } } : {}),
+          ...(spec.time === false && spec.logX
+            ? { values: (_u: uPlot, vals: number[]) => vals.map(fmtUs), grid: { show: false } }
+            : {}),
         },
         { ...axis(), label: spec.unit, labelFont: t.font, labelSize: 14 },
         ...(hasRight ? [axis(1)] : []),
@@ -160,7 +172,9 @@ export class Chart {
             width: 1.5,
             spanGaps: false,
             ...(spec.right?.(n) ? { scale: 'right' } : {}),
-            ...(bars ? { paths: bars, fill: withAlpha(color, 0.5), points: { show: false } } : { points: { show: false } }),
+            ...(bars
+              ? { paths: bars, fill: withAlpha(color, 0.5), points: { show: false } }
+              : { points: { show: false } }),
           } satisfies uPlot.Series;
         }),
       ],

@@ -59,7 +59,14 @@ export class DeliveryStats {
     if (!byPartition) this.topics.set(d.topic, (byPartition = new Map()));
     let p = byPartition.get(d.partition);
     if (!p) {
-      p = { topic: String(d.topic), partition: Number(d.partition), count: 0, errors: 0, bytes: 0, lastOffset: -1 };
+      p = {
+        topic: String(d.topic),
+        partition: Number(d.partition),
+        count: 0,
+        errors: 0,
+        bytes: 0,
+        lastOffset: -1,
+      };
       byPartition.set(d.partition, p);
     }
     p.count++;

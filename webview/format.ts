@@ -1,7 +1,8 @@
 // One-line summaries and small formatters for events; pure, used by the timeline, its search and the report.
 import { LOG_LEVELS, type PanelEvent } from './types.ts';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 const tp = (p: unknown): string => {
   const o = (p ?? {}) as { topic?: unknown; partition?: unknown };
   return `${str(o.topic)}[${str(o.partition)}]`;
@@ -86,9 +87,14 @@ export function formatBytes(n: number): string {
 export function severity(e: PanelEvent): 'error' | 'warning' | '' {
   const d = e.data;
   if (e.type === 'error') return 'error';
-  if ((e.type === 'dr' || e.type === 'consume' || e.type === 'offset_commit') && d.err !== 0 && d.err !== undefined)
+  if (
+    (e.type === 'dr' || e.type === 'consume' || e.type === 'offset_commit') &&
+    d.err !== 0 &&
+    d.err !== undefined
+  )
     return 'error';
-  if (e.type === 'log' && typeof d.level === 'number') return d.level <= 3 ? 'error' : d.level === 4 ? 'warning' : '';
+  if (e.type === 'log' && typeof d.level === 'number')
+    return d.level <= 3 ? 'error' : d.level === 4 ? 'warning' : '';
   if (e.type === 'throttle' || e.type === 'dropped') return 'warning';
   return '';
 }

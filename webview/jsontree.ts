@@ -14,7 +14,9 @@ export interface TreeOptions {
 export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', path = ''): HTMLElement {
   const max = opts.maxChildren ?? 500;
   if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
     const changes = opts.changed ? countChanges(opts.changed, path) : 0;
     const isOpen = path === '' || (opts.open?.has(path) ?? false);
     const details = h('details', { class: 'jt-branch', open: isOpen });
@@ -30,7 +32,13 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
         {},
         label ? h('span', { class: 'jt-key' }, label) : null,
         h('span', { class: 'jt-brief' }, ` ${brief}`),
-        changes ? h('span', { class: 'jt-changes', title: `${changes} value(s) changed since the previous one` }, ` ${changes} changed`) : null,
+        changes
+          ? h(
+              'span',
+              { class: 'jt-changes', title: `${changes} value(s) changed since the previous one` },
+              ` ${changes} changed`,
+            )
+          : null,
       ),
     );
     // Children are built lazily on first open: a 10 KB stats object stays cheap to re-render.
@@ -53,13 +61,23 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
     { class: `jt-leaf${changed ? ' jt-changed' : ''}` },
     label ? h('span', { class: 'jt-key' }, label) : null,
     label ? ': ' : null,
-    h('span', { class: `jt-${value === null ? 'null' : typeof value}` }, JSON.stringify(value) ?? String(value)),
+    h(
+      'span',
+      { class: `jt-${value === null ? 'null' : typeof value}` },
+      JSON.stringify(value) ?? String(value),
+    ),
   );
   if (changed) {
     const delta = typeof value === 'number' && typeof prev === 'number' ? value - prev : null;
     const note =
-      prev === undefined ? 'new' : delta !== null ? `${delta >= 0 ? '+' : ''}${round(delta)}` : `was ${JSON.stringify(prev)}`;
-    leaf.append(h('span', { class: 'jt-delta', title: `previous: ${JSON.stringify(prev) ?? 'absent'}` }, ` ${note}`));
+      prev === undefined
+        ? 'new'
+        : delta !== null
+          ? `${delta >= 0 ? '+' : ''}${round(delta)}`
+          : `was ${JSON.stringify(prev)}`;
+    leaf.append(
+      h('span', { class: 'jt-delta', title: `previous: ${JSON.stringify(prev) ?? 'absent'}` }, ` ${note}`),
+    );
   }
   return leaf;
 }

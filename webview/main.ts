@@ -21,7 +21,10 @@ function start(): void {
     } catch {
       data = null;
     }
-    const { message, rejected } = parseHostMessage({ type: 'events', events: Array.isArray(data) ? data : [] });
+    const { message, rejected } = parseHostMessage({
+      type: 'events',
+      events: Array.isArray(data) ? data : [],
+    });
     if (message?.type === 'events') app.ingest(message.events);
     if (rejected || !Array.isArray(data)) app.rejected(rejected || 1);
   }

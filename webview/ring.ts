@@ -32,7 +32,8 @@ export class Ring<T> {
   /** The newest `n` items, oldest first. */
   last(n: number): T[] {
     const out: T[] = [];
-    for (let i = Math.max(this.start, this.end - n); i < this.end; i++) out.push(this.items[i % this.capacity] as T);
+    for (let i = Math.max(this.start, this.end - n); i < this.end; i++)
+      out.push(this.items[i % this.capacity] as T);
     return out;
   }
 

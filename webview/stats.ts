@@ -139,11 +139,17 @@ const ms = (v: unknown, cnt: unknown): Num => {
  * Scalar leaves that differ between two stats objects: path ("brokers.x.rtt.avg") → previous value
  * (undefined when the leaf is new).
  */
-export function changedLeaves(prev: unknown, cur: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
+export function changedLeaves(
+  prev: unknown,
+  cur: unknown,
+  path = '',
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
   const c = obj(cur);
   if (c) {
     const p = obj(prev);
-    for (const [k, v] of Object.entries(c)) changedLeaves(p ? p[k] : undefined, v, path ? `${path}.${k}` : k, out);
+    for (const [k, v] of Object.entries(c))
+      changedLeaves(p ? p[k] : undefined, v, path ? `${path}.${k}` : k, out);
     return out;
   }
   if (Array.isArray(cur)) {

@@ -108,7 +108,8 @@ export class Store {
       case 'dropped': {
         const c = e.data.counts;
         if (c && typeof c === 'object')
-          for (const [k, v] of Object.entries(c)) if (typeof v === 'number') this.notSent.set(k, (this.notSent.get(k) ?? 0) + v);
+          for (const [k, v] of Object.entries(c))
+            if (typeof v === 'number') this.notSent.set(k, (this.notSent.get(k) ?? 0) + v);
         break;
       }
     }
@@ -118,7 +119,15 @@ export class Store {
     const name = e.handle as string;
     let h = this.handles.get(name);
     if (!h) {
-      h = { name, kind: kindFromName(name), state: 'seen', created: null, lastSeen: e.time, total: 0, counts: new Map() };
+      h = {
+        name,
+        kind: kindFromName(name),
+        state: 'seen',
+        created: null,
+        lastSeen: e.time,
+        total: 0,
+        counts: new Map(),
+      };
       this.handles.set(name, h);
     }
     h.total++;
@@ -135,7 +144,8 @@ export class Store {
   setFilter(f: Filter): void {
     this.filter = f;
     this.visible.clear();
-    for (let i = this.events.start; i < this.events.end; i++) if (matches(this.events.at(i)!, f)) this.visible.push(i);
+    for (let i = this.events.start; i < this.events.end; i++)
+      if (matches(this.events.at(i)!, f)) this.visible.push(i);
     this.version++;
   }
 

@@ -2,7 +2,8 @@
 // (counted, so a broken host shows up in the panel's status line instead of silently rendering garbage).
 import type { HostMessage, PanelEvent } from './types.ts';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** One event if it has the fields every event carries; null otherwise. Unknown extra fields are kept. */
 export function toEvent(v: unknown): PanelEvent | null {

@@ -22,10 +22,14 @@ const escapeAttr = (s: string): string =>
 
 export function panelHtml(o: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(o.nonce)) {
-    throw new Error('panelHtml: the nonce must be at least 16 characters of [A-Za-z0-9+/=_-]; generate a fresh random one per page');
+    throw new Error(
+      'panelHtml: the nonce must be at least 16 characters of [A-Za-z0-9+/=_-]; generate a fresh random one per page',
+    );
   }
   if (!/^[^;"<>,\r\n]+$/.test(o.cspSource)) {
-    throw new Error(`panelHtml: cspSource "${o.cspSource}" is not a CSP source expression; pass webview.cspSource`);
+    throw new Error(
+      `panelHtml: cspSource "${o.cspSource}" is not a CSP source expression; pass webview.cspSource`,
+    );
   }
   const csp = [
     "default-src 'none'",

@@ -19,7 +19,11 @@ export const FLAGS = [
 export const ROOT = findRoot(new URL('./', import.meta.url));
 function findRoot(dir: URL): URL {
   for (let d = dir; ; d = new URL('../', d)) {
-    if (existsSync(new URL('package.json', d)) && JSON.parse(readFileSync(new URL('package.json', d), 'utf8')).name === 'rdkafka-workbench') return d;
+    if (
+      existsSync(new URL('package.json', d)) &&
+      JSON.parse(readFileSync(new URL('package.json', d), 'utf8')).name === 'rdkafka-workbench'
+    )
+      return d;
     if (d.pathname === '/') throw new Error(`no rdkafka-workbench package.json above ${dir.pathname}`);
   }
 }
@@ -67,13 +71,15 @@ export async function counter(page: Page, testid: string): Promise<string> {
 
 /** Wait until a counter shows `value` (the panel redraws on the next animation frame). */
 export async function waitCounter(page: Page, testid: string, value: string, timeout = 5000): Promise<void> {
-  await page.waitForFunction(
-    ([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === v,
-    [testid, value] as const,
-    { timeout },
-  ).catch(async () => {
-    throw new Error(`counter ${testid} shows "${await counter(page, testid)}", expected "${value}"`);
-  });
+  await page
+    .waitForFunction(
+      ([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === v,
+      [testid, value] as const,
+      { timeout },
+    )
+    .catch(async () => {
+      throw new Error(`counter ${testid} shows "${await counter(page, testid)}", expected "${value}"`);
+    });
 }
 
 /**
@@ -82,7 +88,9 @@ export async function waitCounter(page: Page, testid: string, value: string, tim
  */
 export async function seriesPixels(page: Page, title: string): Promise<number> {
   return page.evaluate((t) => {
-    const fig = [...document.querySelectorAll<HTMLElement>('figure.chart')].find((f) => f.dataset.chart === t);
+    const fig = [...document.querySelectorAll<HTMLElement>('figure.chart')].find(
+      (f) => f.dataset.chart === t,
+    );
     if (!fig) throw new Error(`no chart titled ${t}`);
     const canvas = fig.querySelector('canvas');
     const colours = [...fig.querySelectorAll<HTMLElement>('.u-legend .u-series .u-marker')]

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { KernelEvent } from '../../extension/kernel/protocol.ts';
-import { collectProblems, counter, cspViolations, launch, resultsDir, waitCounter, watchCsp } from './browser.ts';
+import {
+  collectProblems,
+  counter,
+  cspViolations,
+  launch,
+  resultsDir,
+  waitCounter,
+  watchCsp,
+} from './browser.ts';
 import { PANEL_ORIGIN, servePanel } from './panel-page.ts';
 import { PRODUCER, producerStats } from './stream.ts';
 
@@ -26,11 +34,17 @@ async function serve(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserCo
   // Stands in for VS Code's acquireVsCodeApi, recording what the panel posts to its host.
   await context.addInitScript(() => {
     const posted: unknown[] = [];
-    Object.assign(window, { __posted: posted, acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m) }) });
+    Object.assign(window, {
+      __posted: posted,
+      acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m) }),
+    });
   });
   await servePanel(context, ORIGIN);
   await context.route(`${OTHER}/**`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html><iframe id="panel" src="${ORIGIN}/" width="1000" height="700"></iframe>` }),
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!DOCTYPE html><iframe id="panel" src="${ORIGIN}/" width="1000" height="700"></iframe>`,
+    }),
   );
   return context;
 }
@@ -39,7 +53,15 @@ let seq = 0;
 const ev = (type: string, data: Record<string, unknown>, handle: string | null = PRODUCER): KernelEvent =>
   ({ seq: ++seq, time: Date.now(), handle, cell: 0, type, data }) as KernelEvent;
 const dr = (partition: number, err = 0): KernelEvent =>
-  ev('dr', { topic: 'live', partition, offset: seq, err, ...(err ? { errName: '_MSG_TIMED_OUT' } : {}), latencyUs: 1500, len: 10 });
+  ev('dr', {
+    topic: 'live',
+    partition,
+    offset: seq,
+    err,
+    ...(err ? { errName: '_MSG_TIMED_OUT' } : {}),
+    latencyUs: 1500,
+    len: 10,
+  });
 
 async function post(page: Page, message: unknown): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, window.origin), message);
@@ -57,17 +79,26 @@ describe('live panel (panelHtml + host messages)', () => {
   test('says ready to its host, then shows posted events as they arrive', async () => {
     const context = await serve();
     const { page, problems } = await openPanel(context);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'ready' }]);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [
+      { type: 'ready' },
+    ]);
     assert.equal(await counter(page, 'event-count'), '0');
 
-    await post(page, { type: 'events', events: [ev('handle_created', { kind: 'producer', name: PRODUCER }), dr(0), dr(1), dr(2, -192)] });
+    await post(page, {
+      type: 'events',
+      events: [ev('handle_created', { kind: 'producer', name: PRODUCER }), dr(0), dr(1), dr(2, -192)],
+    });
     await waitCounter(page, 'event-count', '4');
     assert.equal(await counter(page, 'dr-count'), '3');
     assert.equal(await counter(page, 'dr-error-count'), '1');
 
     await post(page, {
       type: 'events',
-      events: [ev('log', { level: 6, facility: 'INIT', message: 'live log line arrives' }), ev('stats', producerStats(0)), ev('stats', producerStats(1))],
+      events: [
+        ev('log', { level: 6, facility: 'INIT', message: 'live log line arrives' }),
+        ev('stats', producerStats(0)),
+        ev('stats', producerStats(1)),
+      ],
     });
     await waitCounter(page, 'log-count', '1');
     await waitCounter(page, 'stats-count', '2');
@@ -112,7 +143,14 @@ describe('live panel (panelHtml + host messages)', () => {
     await post(page, { type: 'events', events: 'not a list' });
     await post(page, { type: 'eval', code: 'alert(1)' });
     await post(page, 'events');
-    await post(page, { type: 'events', events: [{ type: 'dr' }, null, ev('log', { level: 3, facility: 'X', message: '<img src=x id=injected>' })] });
+    await post(page, {
+      type: 'events',
+      events: [
+        { type: 'dr' },
+        null,
+        ev('log', { level: 3, facility: 'X', message: '<img src=x id=injected>' }),
+      ],
+    });
     await waitCounter(page, 'event-count', '1');
     assert.match((await page.locator('.notice').textContent()) ?? '', /2 malformed event\(s\) ignored/);
     await page.locator('.tl-row', { hasText: '<img src=x id=injected>' }).waitFor();
@@ -128,13 +166,69 @@ describe('live panel (panelHtml + host messages)', () => {
     const frame = page.frameLocator('#panel');
     await frame.getByTestId('event-count').waitFor();
     // The embedding page (another origin) posts the host's exact shape: ignored.
-    await page.evaluate((events) => (document.getElementById('panel') as HTMLIFrameElement).contentWindow!.postMessage({ type: 'events', events }, '*'), [dr(0), dr(1)]);
+    await page.evaluate(
+      (events) =>
+        (document.getElementById('panel') as HTMLIFrameElement).contentWindow!.postMessage(
+          { type: 'events', events },
+          '*',
+        ),
+      [dr(0), dr(1)],
+    );
     await page.waitForTimeout(300);
     assert.equal((await frame.getByTestId('event-count').textContent())?.trim(), '0');
     // The same message from the panel's own origin (as VS Code's relay sends it) is accepted.
     const inner = page.frames().find((f) => f.url().startsWith(ORIGIN))!;
-    await inner.evaluate((events) => window.postMessage({ type: 'events', events }, window.origin), [dr(0), dr(1)]);
-    await inner.waitForFunction(() => document.querySelector('[data-testid="event-count"]')?.textContent === '2');
+    await inner.evaluate(
+      (events) => window.postMessage({ type: 'events', events }, window.origin),
+      [dr(0), dr(1)],
+    );
+    await inner.waitForFunction(
+      () => document.querySelector('[data-testid="event-count"]')?.textContent === '2',
+    );
+    await context.close();
+  });
+
+  test('follows a VS Code theme: its colour variables, high-contrast class, charts recoloured on change', async () => {
+    const context = await serve();
+    const { page, problems } = await openPanel(context);
+    const now = Date.now();
+    const spread = Array.from({ length: 400 }, (_, i) => ({ ...dr(i % 3), time: now - 8000 + i * 20 }));
+    await post(page, { type: 'events', events: spread });
+    await waitCounter(page, 'dr-count', '400');
+    await page.getByTestId('tab-delivery').click();
+    await page.waitForSelector('figure.chart canvas');
+    // What VS Code does on a theme switch: new --vscode-* values on <html>, a new class on <body>.
+    await page.evaluate(() => {
+      const vars: Record<string, string> = {
+        '--vscode-editor-background': '#000000',
+        '--vscode-foreground': '#ffffff',
+        '--vscode-panel-border': '#6fc3df',
+        '--vscode-contrastBorder': '#6fc3df',
+        '--vscode-contrastActiveBorder': '#f38518',
+        '--vscode-charts-blue': '#00ffff',
+        '--vscode-charts-orange': '#ffff00',
+      };
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.className = 'vscode-high-contrast';
+      document.body.dataset.vscodeThemeKind = 'vscode-high-contrast';
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(0, 0, 0)');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('.u-legend .u-series .u-marker')].some(
+        (m) => getComputedStyle(m).borderColor === 'rgb(0, 255, 255)',
+      ),
+    );
+    const cyan = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('figure.chart canvas')!;
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4)
+        if (px[i]! < 30 && px[i + 1]! > 225 && px[i + 2]! > 225 && px[i + 3]! > 200) n++;
+      return n;
+    });
+    assert.ok(cyan > 50, `the rate series is redrawn in the theme's chart colour (${cyan} px)`);
+    await page.screenshot({ path: new URL('panel-live-delivery-high-contrast.png', resultsDir()).pathname });
+    assert.deepEqual(problems, []);
     await context.close();
   });
 });

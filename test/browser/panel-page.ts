@@ -7,7 +7,11 @@ import { readRoot } from './browser.ts';
 
 export const PANEL_ORIGIN = 'http://panel.test';
 
-export async function servePanel(context: BrowserContext, origin = PANEL_ORIGIN, title = 'librdkafka events: live.rdkafka'): Promise<void> {
+export async function servePanel(
+  context: BrowserContext,
+  origin = PANEL_ORIGIN,
+  title = 'librdkafka events: live.rdkafka',
+): Promise<void> {
   const files: Record<string, [string, string]> = {
     '/dist/webview.js': ['dist/webview.js', 'text/javascript'],
     '/media/panel.css': ['media/panel.css', 'text/css'],
@@ -28,6 +32,8 @@ export async function servePanel(context: BrowserContext, origin = PANEL_ORIGIN,
       return route.fulfill({ body: html, contentType: 'text/html' });
     }
     const f = files[path];
-    return f ? route.fulfill({ body: readRoot(f[0]), contentType: f[1] }) : route.fulfill({ status: 404, body: 'not found' });
+    return f
+      ? route.fulfill({ body: readRoot(f[0]), contentType: f[1] })
+      : route.fulfill({ status: 404, body: 'not found' });
   });
 }

@@ -7,7 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { writeReport } from '../../cli/report.ts';
-import { collectProblems, counter, cspViolations, launch, resultsDir, seriesPixels, waitCounter, watchCsp } from './browser.ts';
+import {
+  collectProblems,
+  counter,
+  cspViolations,
+  launch,
+  resultsDir,
+  seriesPixels,
+  waitCounter,
+  watchCsp,
+} from './browser.ts';
 import { countOf, recordedStream, RECORDED } from './stream.ts';
 
 const events = recordedStream();
@@ -15,7 +24,13 @@ const file = join(tmpdir(), `rdkafka-report-${process.pid}.html`);
 let browser: Browser;
 
 before(async () => {
-  await writeReport(events, file, { title: 'quickstart.rdkafka', source: 'examples/quickstart.rdkafka', status: 'ok', librdkafka: '2.0.2', durationMs: 5020 });
+  await writeReport(events, file, {
+    title: 'quickstart.rdkafka',
+    source: 'examples/quickstart.rdkafka',
+    status: 'ok',
+    librdkafka: '2.0.2',
+    durationMs: 5020,
+  });
   browser = await launch();
 });
 after(async () => {
@@ -83,7 +98,10 @@ describe('standalone report', () => {
     await page.getByTestId('filter-type-error').click();
     await shown(1);
     await page.locator('.tl-row').first().click();
-    assert.match((await page.getByTestId('event-detail').textContent()) ?? '', /_TRANSPORT[\s\S]*Disconnected/);
+    assert.match(
+      (await page.getByTestId('event-detail').textContent()) ?? '',
+      /_TRANSPORT[\s\S]*Disconnected/,
+    );
     await context.close();
   });
 
@@ -109,13 +127,19 @@ describe('standalone report', () => {
     assert.match(byPartition, /orders/);
     assert.equal(await page.locator('[data-testid="dr-by-partition"] tbody tr').count(), 4);
     const byError = await page.locator('[data-testid="dr-by-error"] tbody tr').allTextContents();
-    assert.deepEqual(byError, [`NO_ERROR0${RECORDED.drs - RECORDED.failedDrs}`, `_MSG_TIMED_OUT-192${RECORDED.failedDrs}`]);
+    assert.deepEqual(byError, [
+      `NO_ERROR0${RECORDED.drs - RECORDED.failedDrs}`,
+      `_MSG_TIMED_OUT-192${RECORDED.failedDrs}`,
+    ]);
     assert.equal(await page.locator('[data-testid="dr-failures"] tbody tr').count(), RECORDED.failedDrs);
     // Latencies were 0.8–9.8 ms, and 3 timed out after 300 s: p50 in ms, p99 still below the timeouts.
     assert.match((await page.getByTestId('dr-p50').textContent()) ?? '', /ms$/);
     assert.match((await page.getByTestId('dr-p99').textContent()) ?? '', /ms$/);
     assert.ok((await seriesPixels(page, 'Delivery reports per second')) > 50, 'the rate series was drawn');
-    await page.screenshot({ path: new URL('panel-report-delivery-light.png', resultsDir()).pathname, fullPage: true });
+    await page.screenshot({
+      path: new URL('panel-report-delivery-light.png', resultsDir()).pathname,
+      fullPage: true,
+    });
     await context.close();
   });
 
@@ -129,7 +153,9 @@ describe('standalone report', () => {
     assert.match(tree, /changed/, 'changes since the previous stats are marked');
     await page.locator('[data-testid="stats-tree"] summary', { hasText: 'brokers' }).click();
     // Opening a branch shows its children: the recorded broker names.
-    await page.waitForFunction(() => /127\.0\.0\.1:\d+\/\d/.test(document.querySelector('[data-testid="stats-tree"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /127\.0\.0\.1:\d+\/\d/.test(document.querySelector('[data-testid="stats-tree"]')?.textContent ?? ''),
+    );
     await context.close();
   });
 

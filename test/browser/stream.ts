@@ -52,12 +52,24 @@ export function producerStats(i: number, base = fixture('stats-producer.json')):
   return s;
 }
 
-export function recordedStream(spec: StreamSpec = RECORDED, t0 = Date.UTC(2026, 10, 24, 6, 0, 0)): KernelEvent[] {
-  type Draft = Omit<KernelEvent, 'seq' | 'handle' | 'cell'> & { handle?: string | null; cell?: number | null };
+export function recordedStream(
+  spec: StreamSpec = RECORDED,
+  t0 = Date.UTC(2026, 10, 24, 6, 0, 0),
+): KernelEvent[] {
+  type Draft = Omit<KernelEvent, 'seq' | 'handle' | 'cell'> & {
+    handle?: string | null;
+    cell?: number | null;
+  };
   const drafts: Draft[] = [];
   const span = 5000; // the run lasts five seconds
   drafts.push({ time: t0, type: 'handle_created', data: { kind: 'producer', name: PRODUCER } } as Draft);
-  drafts.push({ time: t0 + 1, type: 'handle_created', handle: CONSUMER, cell: 2, data: { kind: 'consumer', name: CONSUMER } } as Draft);
+  drafts.push({
+    time: t0 + 1,
+    type: 'handle_created',
+    handle: CONSUMER,
+    cell: 2,
+    data: { kind: 'consumer', name: CONSUMER },
+  } as Draft);
   const offsets = [0, 0, 0, 0];
   const failEvery = Math.floor(spec.drs / Math.max(1, spec.failedDrs));
   let failed = 0;
@@ -81,7 +93,11 @@ export function recordedStream(spec: StreamSpec = RECORDED, t0 = Date.UTC(2026, 
     } as Draft);
   }
   for (let n = 0; n < spec.stats; n++)
-    drafts.push({ time: t0 + 15 + Math.floor(((n + 1) / (spec.stats + 1)) * span), type: 'stats', data: producerStats(n) } as Draft);
+    drafts.push({
+      time: t0 + 15 + Math.floor(((n + 1) / (spec.stats + 1)) * span),
+      type: 'stats',
+      data: producerStats(n),
+    } as Draft);
   const levels = spec.logs.flatMap((l) => Array.from({ length: l.count }, () => l.level));
   const names = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
   levels.forEach((level, k) =>
@@ -95,9 +111,19 @@ export function recordedStream(spec: StreamSpec = RECORDED, t0 = Date.UTC(2026, 
     drafts.push({
       time: t0 + span / 2,
       type: 'error',
-      data: { err: -195, errName: '_TRANSPORT', reason: '127.0.0.1:40319/1: Disconnected (after 1200ms in state UP)', fatal: false },
+      data: {
+        err: -195,
+        errName: '_TRANSPORT',
+        reason: '127.0.0.1:40319/1: Disconnected (after 1200ms in state UP)',
+        fatal: false,
+      },
     } as Draft);
-  drafts.push({ time: t0 + span + 20, type: 'handle_destroyed', handle: CONSUMER, data: { name: CONSUMER } } as Draft);
+  drafts.push({
+    time: t0 + span + 20,
+    type: 'handle_destroyed',
+    handle: CONSUMER,
+    data: { name: CONSUMER },
+  } as Draft);
   drafts.sort((a, b) => a.time - b.time);
   return drafts.map((d, i) => ({ handle: PRODUCER, cell: 1, ...d, seq: i + 1 }) as KernelEvent);
 }

@@ -9,7 +9,13 @@ export class DeliveryView {
   readonly el: HTMLElement;
   private readonly cards: Record<string, HTMLElement> = {};
   private readonly rate = new Chart({ title: 'Delivery reports per second', unit: 'msgs/s' });
-  private readonly hist = new Chart({ title: 'Latency histogram (produce → delivery report)', unit: 'reports', time: false, bars: true, logX: true });
+  private readonly hist = new Chart({
+    title: 'Latency histogram (produce → delivery report)',
+    unit: 'reports',
+    time: false,
+    bars: true,
+    logX: true,
+  });
   private readonly byPartition = h('div', { class: 'table-box' });
   private readonly byError = h('div', { class: 'table-box' });
   private readonly failures = h('div', { class: 'table-box' });
@@ -24,9 +30,24 @@ export class DeliveryView {
     this.el = h(
       'div',
       { class: 'view delivery' },
-      h('div', { class: 'cards' }, card('total', 'reports'), card('failed', 'failed'), card('bytes', 'payload'), card('p50', 'p50'), card('p95', 'p95'), card('p99', 'p99'), card('notsent', 'not sent individually')),
+      h(
+        'div',
+        { class: 'cards' },
+        card('total', 'reports'),
+        card('failed', 'failed'),
+        card('bytes', 'payload'),
+        card('p50', 'p50'),
+        card('p95', 'p95'),
+        card('p99', 'p99'),
+        card('notsent', 'not sent individually'),
+      ),
       h('div', { class: 'charts' }, this.rate.el, this.hist.el),
-      h('div', { class: 'tables' }, h('section', {}, h('h3', {}, 'By topic and partition'), this.byPartition), h('section', {}, h('h3', {}, 'By error code'), this.byError)),
+      h(
+        'div',
+        { class: 'tables' },
+        h('section', {}, h('h3', {}, 'By topic and partition'), this.byPartition),
+        h('section', {}, h('h3', {}, 'By error code'), this.byError),
+      ),
       h('section', {}, h('h3', {}, 'Most recent failures'), this.failures),
     );
   }
@@ -55,22 +76,49 @@ export class DeliveryView {
     const [hx, hy] = d.histogramSeries();
     this.hist.update(hx, [['reports', hy]]);
 
-    const parts = d.partitions().sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    const parts = d
+      .partitions()
+      .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     setChildren(this.byPartition, [
       table(
         ['topic', 'partition', 'reports', 'failed', 'bytes', 'last offset'],
-        parts.slice(0, 500).map((p) => [p.topic, p.partition, p.count, p.errors, formatBytes(p.bytes), p.lastOffset < 0 ? '–' : p.lastOffset]),
+        parts
+          .slice(0, 500)
+          .map((p) => [
+            p.topic,
+            p.partition,
+            p.count,
+            p.errors,
+            formatBytes(p.bytes),
+            p.lastOffset < 0 ? '–' : p.lastOffset,
+          ]),
         { testid: 'dr-by-partition', numeric: [false, true, true, true, true, true] },
       ),
     ]);
     const errs = [...d.errorCodes.values()].sort((a, b) => b.count - a.count);
-    setChildren(this.byError, [table(['error', 'code', 'reports'], errs.map((e) => [e.errName, e.err, e.count]), { testid: 'dr-by-error', numeric: [false, true, true] })]);
+    setChildren(this.byError, [
+      table(
+        ['error', 'code', 'reports'],
+        errs.map((e) => [e.errName, e.err, e.count]),
+        { testid: 'dr-by-error', numeric: [false, true, true] },
+      ),
+    ]);
     const fails = d.failures.last(50).reverse();
     setChildren(this.failures, [
-      table(['time', 'handle', 'topic', 'partition', 'error'], fails.map((f) => [formatTime(f.time), f.handle ?? '', f.topic, f.partition, `${f.errName} (${f.err})`]), {
-        testid: 'dr-failures',
-        empty: 'no failed deliveries',
-      }),
+      table(
+        ['time', 'handle', 'topic', 'partition', 'error'],
+        fails.map((f) => [
+          formatTime(f.time),
+          f.handle ?? '',
+          f.topic,
+          f.partition,
+          `${f.errName} (${f.err})`,
+        ]),
+        {
+          testid: 'dr-failures',
+          empty: 'no failed deliveries',
+        },
+      ),
     ]);
   }
 }

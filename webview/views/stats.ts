@@ -11,9 +11,19 @@ export class StatsView {
   private readonly select: HTMLSelectElement;
   private readonly charts: [Chart, (s: HandleStats) => SeriesGroup][] = [
     [new Chart({ title: 'Messages per second (txmsgs, rxmsgs)', unit: 'msgs/s' }), (s) => s.rates],
-    [new Chart({ title: 'Producer queue (msg_cnt, msg_size)', unit: 'messages', right: (n) => n === 'msg_size' }), (s) => s.queue],
+    [
+      new Chart({
+        title: 'Producer queue (msg_cnt, msg_size)',
+        unit: 'messages',
+        right: (n) => n === 'msg_size',
+      }),
+      (s) => s.queue,
+    ],
     [new Chart({ title: 'Broker round-trip time (rtt avg, p99)', unit: 'ms' }), (s) => s.rtt],
-    [new Chart({ title: 'Internal producer queue latency (int_latency avg, p99)', unit: 'ms' }), (s) => s.intLatency],
+    [
+      new Chart({ title: 'Internal producer queue latency (int_latency avg, p99)', unit: 'ms' }),
+      (s) => s.intLatency,
+    ],
     [new Chart({ title: 'Requests waiting to be sent (outbuf_cnt)', unit: 'requests' }), (s) => s.outbuf],
     [new Chart({ title: 'Consumer lag per partition (consumer_lag)', unit: 'messages' }), (s) => s.lag],
     [new Chart({ title: 'Rebalances (cgrp.rebalance_cnt)', unit: 'count' }), (s) => s.rebalance],
@@ -25,12 +35,20 @@ export class StatsView {
   private seen = '';
 
   constructor(private readonly store: Store) {
-    this.select = h('select', { 'aria-label': 'Handle whose statistics are shown', 'data-testid': 'stats-handle', onchange: () => this.render(true) });
+    this.select = h('select', {
+      'aria-label': 'Handle whose statistics are shown',
+      'data-testid': 'stats-handle',
+      onchange: () => this.render(true),
+    });
     this.el = h(
       'div',
       { class: 'view stats' },
       h('div', { class: 'toolbar' }, h('label', {}, 'Handle ', this.select), this.info),
-      h('p', { class: 'empty-hint muted', 'data-testid': 'stats-empty' }, 'No statistics yet: set statistics.interval.ms (e.g. "1000") on a handle\'s configuration.'),
+      h(
+        'p',
+        { class: 'empty-hint muted', 'data-testid': 'stats-empty' },
+        'No statistics yet: set statistics.interval.ms (e.g. "1000") on a handle\'s configuration.',
+      ),
       h('div', { class: 'charts' }, ...this.charts.map(([c]) => c.el)),
       h('section', {}, h('h3', {}, 'Latest statistics'), this.tree),
     );
@@ -42,7 +60,10 @@ export class StatsView {
     if (key !== this.known) {
       this.known = key;
       const cur = this.select.value;
-      setChildren(this.select, names.map((n) => h('option', { value: n }, n)));
+      setChildren(
+        this.select,
+        names.map((n) => h('option', { value: n }, n)),
+      );
       this.select.value = names.includes(cur) ? cur : (names[0] ?? '');
     }
     (this.el.querySelector('.empty-hint') as HTMLElement).hidden = names.length > 0;

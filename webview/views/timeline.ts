@@ -46,8 +46,16 @@ export class TimelineView {
     private readonly invalidate: () => void,
   ) {
     this.typeBox = h('div', { class: 'type-filter', role: 'group', 'aria-label': 'Filter by event type' });
-    this.handleSelect = h('select', { 'aria-label': 'Filter by handle', 'data-testid': 'filter-handle', onchange: () => this.applyFilter() });
-    this.levelSelect = h('select', { 'aria-label': 'Most verbose log level shown', 'data-testid': 'filter-level', onchange: () => this.applyFilter() });
+    this.handleSelect = h('select', {
+      'aria-label': 'Filter by handle',
+      'data-testid': 'filter-handle',
+      onchange: () => this.applyFilter(),
+    });
+    this.levelSelect = h('select', {
+      'aria-label': 'Most verbose log level shown',
+      'data-testid': 'filter-level',
+      onchange: () => this.applyFilter(),
+    });
     LOG_LEVELS.forEach((name, i) => this.levelSelect.append(h('option', { value: i }, `logs ≤ ${name}`)));
     this.levelSelect.value = '7';
     this.search = h('input', {
@@ -60,12 +68,38 @@ export class TimelineView {
         this.searchTimer = window.setTimeout(() => this.applyFilter(), 120);
       },
     });
-    this.pauseBtn = h('button', { class: 'tool', 'data-testid': 'pause', 'aria-pressed': 'false', onclick: () => this.setPaused(!this.paused) });
-    this.followBtn = h('button', { class: 'tool', 'data-testid': 'follow', 'aria-pressed': 'true', onclick: () => this.setFollow(!this.follow) });
-    const clearBtn = h('button', { class: 'tool', 'data-testid': 'clear', title: 'Clear all events and totals', onclick: () => this.onClear() }, icon('clear-all'), ' Clear');
+    this.pauseBtn = h('button', {
+      class: 'tool',
+      'data-testid': 'pause',
+      'aria-pressed': 'false',
+      onclick: () => this.setPaused(!this.paused),
+    });
+    this.followBtn = h('button', {
+      class: 'tool',
+      'data-testid': 'follow',
+      'aria-pressed': 'true',
+      onclick: () => this.setFollow(!this.follow),
+    });
+    const clearBtn = h(
+      'button',
+      {
+        class: 'tool',
+        'data-testid': 'clear',
+        title: 'Clear all events and totals',
+        onclick: () => this.onClear(),
+      },
+      icon('clear-all'),
+      ' Clear',
+    );
     this.shown = h('span', { 'data-testid': 'timeline-shown' }, '0');
     this.status = h('span', { class: 'timeline-status-text' });
-    const status = h('span', { class: 'timeline-status', 'aria-live': 'polite' }, this.shown, ' ', this.status);
+    const status = h(
+      'span',
+      { class: 'timeline-status', 'aria-live': 'polite' },
+      this.shown,
+      ' ',
+      this.status,
+    );
 
     this.spacer = h('div', { class: 'tl-spacer' });
     this.rowsBox = h('div', { class: 'tl-rows' });
@@ -85,12 +119,26 @@ export class TimelineView {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.tl-row');
       if (row?.dataset.pos) this.select(Number(row.dataset.pos));
     });
-    this.detail = h('section', { class: 'tl-detail', 'aria-label': 'Event details', 'data-testid': 'event-detail' }, h('p', { class: 'muted' }, 'Select an event to see its full content.'));
+    this.detail = h(
+      'section',
+      { class: 'tl-detail', 'aria-label': 'Event details', 'data-testid': 'event-detail' },
+      h('p', { class: 'muted' }, 'Select an event to see its full content.'),
+    );
 
     this.el = h(
       'div',
       { class: 'view timeline' },
-      h('div', { class: 'toolbar' }, this.search, this.handleSelect, this.levelSelect, this.pauseBtn, this.followBtn, clearBtn, status),
+      h(
+        'div',
+        { class: 'toolbar' },
+        this.search,
+        this.handleSelect,
+        this.levelSelect,
+        this.pauseBtn,
+        this.followBtn,
+        clearBtn,
+        status,
+      ),
       this.typeBox,
       h('div', { class: 'tl-split' }, this.list, this.detail),
     );
@@ -103,7 +151,9 @@ export class TimelineView {
     this.frozenEnd = this.store.visible.offset + this.store.visible.length;
     this.pauseBtn.setAttribute('aria-pressed', String(p));
     setChildren(this.pauseBtn, p ? [icon('debug-continue'), ' Resume'] : [icon('debug-pause'), ' Pause']);
-    this.pauseBtn.title = p ? 'Resume: show new events again' : 'Pause: freeze the list (events are still counted)';
+    this.pauseBtn.title = p
+      ? 'Resume: show new events again'
+      : 'Pause: freeze the list (events are still counted)';
     this.invalidate();
   }
 
@@ -117,8 +167,14 @@ export class TimelineView {
 
   private applyFilter(): void {
     const types = new Set<string>();
-    for (const b of this.typeBox.querySelectorAll<HTMLButtonElement>('button[aria-pressed="true"]')) types.add(b.dataset.type!);
-    this.filter = { types, handle: this.handleSelect.value, maxLevel: Number(this.levelSelect.value), text: this.search.value.trim() };
+    for (const b of this.typeBox.querySelectorAll<HTMLButtonElement>('button[aria-pressed="true"]'))
+      types.add(b.dataset.type!);
+    this.filter = {
+      types,
+      handle: this.handleSelect.value,
+      maxLevel: Number(this.levelSelect.value),
+      text: this.search.value.trim(),
+    };
     this.store.setFilter(this.filter);
     this.frozenEnd = this.store.visible.offset + this.store.visible.length;
     this.cursor = -1;
@@ -127,7 +183,10 @@ export class TimelineView {
 
   /** Keep the type chips and handle list in step with what has been seen. */
   private refreshChoices(): void {
-    const types = [...EVENT_TYPES.filter((t) => this.store.byType.has(t)), ...[...this.store.byType.keys()].filter((t) => !(EVENT_TYPES as readonly string[]).includes(t))];
+    const types = [
+      ...EVENT_TYPES.filter((t) => this.store.byType.has(t)),
+      ...[...this.store.byType.keys()].filter((t) => !(EVENT_TYPES as readonly string[]).includes(t)),
+    ];
     const tkey = types.join(',');
     if (tkey !== this.knownTypes) {
       this.knownTypes = tkey;
@@ -164,7 +223,10 @@ export class TimelineView {
     if (hkey !== this.knownHandles) {
       this.knownHandles = hkey;
       const cur = this.handleSelect.value;
-      setChildren(this.handleSelect, [h('option', { value: '' }, 'all handles'), ...handles.map((n) => h('option', { value: n }, n))]);
+      setChildren(this.handleSelect, [
+        h('option', { value: '' }, 'all handles'),
+        ...handles.map((n) => h('option', { value: n }, n)),
+      ]);
       this.handleSelect.value = handles.includes(cur) ? cur : '';
     }
   }
@@ -192,7 +254,19 @@ export class TimelineView {
     const page = Math.max(1, Math.floor(this.list.clientHeight / ROW) - 1);
     const cur = this.cursor < lo ? hi - 1 : this.cursor;
     const next =
-      e.key === 'ArrowDown' ? cur + 1 : e.key === 'ArrowUp' ? cur - 1 : e.key === 'PageDown' ? cur + page : e.key === 'PageUp' ? cur - page : e.key === 'Home' ? lo : e.key === 'End' ? hi - 1 : null;
+      e.key === 'ArrowDown'
+        ? cur + 1
+        : e.key === 'ArrowUp'
+          ? cur - 1
+          : e.key === 'PageDown'
+            ? cur + page
+            : e.key === 'PageUp'
+              ? cur - page
+              : e.key === 'Home'
+                ? lo
+                : e.key === 'End'
+                  ? hi - 1
+                  : null;
     if (next === null) return;
     e.preventDefault();
     this.select(Math.max(lo, Math.min(hi - 1, next)), true);
@@ -209,13 +283,18 @@ export class TimelineView {
     if (scroll) {
       const top = (pos - v.offset) * ROW;
       if (top < this.list.scrollTop) this.list.scrollTop = top;
-      else if (top + ROW > this.list.scrollTop + this.list.clientHeight) this.list.scrollTop = top + ROW - this.list.clientHeight;
+      else if (top + ROW > this.list.scrollTop + this.list.clientHeight)
+        this.list.scrollTop = top + ROW - this.list.clientHeight;
       if (pos < this.range()[1] - 1 && this.follow) this.setFollow(false);
     }
     this.list.setAttribute('aria-activedescendant', `tl-row-${pos}`);
     setChildren(this.detail, [
       h('h3', {}, `${ev.type} #${ev.seq}`),
-      h('p', { class: 'muted' }, `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}${ev.cell !== null ? ` · cell ${ev.cell + 1}` : ''}`),
+      h(
+        'p',
+        { class: 'muted' },
+        `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}${ev.cell !== null ? ` · cell ${ev.cell + 1}` : ''}`,
+      ),
       jsonTree(ev, { open: new Set(['data']) }),
     ]);
     this.render();
@@ -265,7 +344,12 @@ export class TimelineView {
       r.className = `tl-row sev-${severity(ev) || 'none'}`;
       // Reuse the row's four cells: rows are re-filled every frame while following a fast stream.
       if (r.childElementCount !== 4) {
-        setChildren(r, [h('span', { class: 'tl-time' }), h('span', { class: 'tl-type' }), h('span', { class: 'tl-handle' }), h('span', { class: 'tl-summary' })]);
+        setChildren(r, [
+          h('span', { class: 'tl-time' }),
+          h('span', { class: 'tl-type' }),
+          h('span', { class: 'tl-handle' }),
+          h('span', { class: 'tl-summary' }),
+        ]);
       }
       const [cTime, cType, cHandle, cSummary] = r.children as unknown as HTMLElement[];
       cTime!.textContent = formatTime(ev.time);
@@ -274,7 +358,8 @@ export class TimelineView {
       cHandle!.textContent = ev.handle ?? '';
       cSummary!.textContent = summary(ev);
     }
-    for (const r of this.rows) if (!r.hidden) r.setAttribute('aria-selected', String(r.dataset.seq === String(this.selected?.seq)));
+    for (const r of this.rows)
+      if (!r.hidden) r.setAttribute('aria-selected', String(r.dataset.seq === String(this.selected?.seq)));
 
     const held = this.store.events.size;
     setText(this.shown, String(n));

@@ -1,0 +1,134 @@
+// The panel's data model without a browser: what the views read after ingesting a stream.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Store, emptyFilter } from '../../webview/store.ts';
+import { parseHostMessage } from '../../webview/validate.ts';
+import { changedLeaves } from '../../webview/stats.ts';
+import { summary } from '../../webview/format.ts';
+import type { PanelEvent } from '../../webview/types.ts';
+import { CONSUMER, PRODUCER, producerStats, recordedStream, RECORDED } from './stream.ts';
+
+const events = recordedStream() as unknown as PanelEvent[];
+
+describe('panel model', () => {
+  test('totals, per-partition and per-error counts of a recorded stream', () => {
+    const s = new Store();
+    s.ingest(events);
+    assert.equal(s.total, events.length);
+    assert.equal(s.delivery.count, RECORDED.drs);
+    assert.equal(s.delivery.errors, RECORDED.failedDrs);
+    assert.deepEqual(
+      s.delivery.partitions().map((p) => [p.partition, p.count]),
+      [0, 1, 2, 3].map((p) => [p, RECORDED.drs / 4]),
+    );
+    assert.equal(s.delivery.errorCodes.get(-192)?.errName, '_MSG_TIMED_OUT');
+    assert.equal(s.delivery.failures.size, RECORDED.failedDrs);
+    assert.equal(s.handles.get(CONSUMER)?.state, 'destroyed');
+    assert.equal(s.handles.get(PRODUCER)?.kind, 'producer');
+  });
+
+  test('latency percentiles from the histogram are within its 9 % bucket error', () => {
+    const s = new Store();
+    const lat = Array.from({ length: 10_000 }, (_, i) => 100 + i); // 100 … 10,099 µs, uniform
+    s.ingest(
+      lat.map((latencyUs, i) => ({
+        seq: i + 1,
+        time: 0,
+        type: 'dr',
+        handle: 'p',
+        cell: null,
+        data: { topic: 't', partition: 0, offset: i, err: 0, latencyUs, len: 1 },
+      })),
+    );
+    for (const [q, exact] of [
+      [0.5, 5099],
+      [0.95, 9599],
+      [0.99, 9999],
+    ] as const) {
+      const got = s.delivery.percentile(q)!;
+      assert.ok(got >= exact && got <= exact * 1.091, `p${q * 100} = ${got}, exact ${exact}`);
+    }
+  });
+
+  test('the timeline keeps only its capacity but counts everything', () => {
+    const s = new Store(1000);
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      seq: i + 1,
+      time: i,
+      type: i % 10 ? 'dr' : 'log',
+      handle: 'p',
+      cell: null,
+      data: { level: 7, message: `m${i}`, topic: 't', partition: 0, offset: i, err: 0, len: 1 },
+    }));
+    s.ingest(many);
+    assert.equal(s.total, 5000);
+    assert.equal(s.events.size, 1000);
+    assert.equal(s.events.at(s.events.start)?.seq, 4001);
+    assert.equal(s.events.at(0), undefined);
+    s.setFilter({ ...emptyFilter(), types: new Set(['log']) });
+    assert.equal(s.visible.length, 100, 'the filter sees only what is still held');
+  });
+
+  test('stats: rates from counters over librdkafka time, brokers, and what changed', () => {
+    const s = new Store();
+    const base = producerStats(0);
+    s.ingest(
+      [0, 1, 2].map((i) => ({
+        seq: i + 1,
+        time: 1000 * i,
+        type: 'stats',
+        handle: PRODUCER,
+        cell: null,
+        data: producerStats(i, base),
+      })),
+    );
+    const h = s.stats.get(PRODUCER)!;
+    const tx = h.rates.series.get('txmsgs/s')!;
+    assert.equal(tx[0], null, 'no rate before a second sample');
+    assert.equal(tx[1], 200_000); // i=1: +200,000 msgs in 1 s of ts
+    assert.deepEqual(h.queue.series.get('msg_cnt'), [100, 140, 180]);
+    assert.ok(
+      [...h.rtt.series.keys()].some((k) => /^broker \d+ p99$/.test(k)),
+      'per-broker rtt p99 series',
+    );
+    const changed = changedLeaves(h.previous, h.latest);
+    assert.equal(changed.get('msg_cnt'), 140);
+    assert.ok(!changed.has('name'));
+  });
+
+  test('host messages: only the agreed shapes, bad events skipped one by one', () => {
+    assert.equal(parseHostMessage({ type: 'reset' }).message?.type, 'reset');
+    assert.equal(parseHostMessage({ type: 'events', events: {} }).message, null);
+    assert.equal(parseHostMessage({ type: 'other' }).message, null);
+    assert.equal(parseHostMessage(null).message, null);
+    const p = parseHostMessage({
+      type: 'events',
+      events: [events[0], { type: 'dr' }, 42, { ...events[1], extra: { future: true } }],
+    });
+    assert.equal(p.rejected, 2);
+    assert.deepEqual(p.message?.type === 'events' && p.message.events.map((e) => e.seq), [1, 2]);
+  });
+
+  test('summaries name what matters for each type', () => {
+    const byType = (t: string) => summary(events.find((e) => e.type === t)!);
+    assert.match(byType('dr'), /^orders \[\d\] @\d+ 100 B in /);
+    assert.match(byType('error'), /^_TRANSPORT: .*Disconnected/);
+    assert.match(byType('stats'), /producer rdkafka#producer-1 txmsgs=\d+/);
+    assert.match(
+      summary({
+        seq: 1,
+        time: 0,
+        type: 'rebalance',
+        handle: 'c',
+        cell: null,
+        data: {
+          kind: 'assign',
+          err: -175,
+          errName: '_ASSIGN_PARTITIONS',
+          partitions: [{ topic: 't', partition: 0 }],
+        },
+      }),
+      /assign 1 partition\(s\) _ASSIGN_PARTITIONS: t\[0\]/,
+    );
+  });
+});
