@@ -38,7 +38,7 @@ export function errbuf(size = 512): Buffer & { readonly text: string } {
   const b = Buffer.alloc(size) as Buffer & { text: string };
   const text = () => {
     const nul = b.indexOf(0);
-    return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+    return Buffer.prototype.toString.call(b, 'utf8', 0, nul < 0 ? b.length : nul);
   };
   Object.defineProperty(b, 'text', { get: text });
   Object.defineProperty(b, 'toString', { value: text });
@@ -66,6 +66,23 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
       const b = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
       const nul = b.indexOf(0);
       return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+    },
+    /** The `n` pointers of a C array of pointers (`T **`, e.g. what rd_kafka_CreateTopics_result_topics returns). */
+    cptrs(p: bigint | null, n: number | bigint): bigint[] {
+      const out: bigint[] = [];
+      if (!p) return out;
+      for (let i = 0; i < Number(n); i++) out.push(BigInt(koffi.decode.uint64(p + BigInt(i * 8))));
+      return out;
+    },
+    /**
+     * Full decode of a public struct (or `n` consecutive ones) by its C name, e.g.
+     * cstruct(md, "rd_kafka_metadata_t"). Pointer members stay pointers (BigInt): decode them in turn.
+     */
+    cstruct(p: bigint, name: string, n?: number) {
+      const types = rt.bindings.types;
+      const type = types[name] ?? types[`${name}_t`] ?? types[name.replace(/_t$/, '')] ?? types[`struct ${name.replace(/_t$/, '')}`];
+      if (!type) throw new TypeError(`cstruct: no struct named ${name} in the bindings`);
+      return n === undefined ? koffi.decode(p, type as never) : koffi.decode(p, type as never, n);
     },
     /** Out-parameters: pass `x` where C wants `T *`, read `x[0]` after the call. */
     out: {

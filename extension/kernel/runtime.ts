@@ -84,6 +84,13 @@ const CALLBACK_EVENTS: Record<string, KernelEventType> = {
   background_event_cb: 'background_event',
 };
 
+const MOCK_FALLBACKS: Record<string, string> = {
+  rd_kafka_mock_topic_create: 'int rd_kafka_mock_topic_create(void *mcluster, const char *topic, int partition_cnt, int replication_factor)',
+  rd_kafka_mock_broker_set_down: 'int rd_kafka_mock_broker_set_down(void *mcluster, int32_t broker_id)',
+  rd_kafka_mock_broker_set_up: 'int rd_kafka_mock_broker_set_up(void *mcluster, int32_t broker_id)',
+  rd_kafka_mock_partition_set_leader: 'int rd_kafka_mock_partition_set_leader(void *mcluster, const char *topic, int32_t partition, int32_t broker_id)',
+};
+
 export class Runtime {
   readonly koffi: Koffi;
   readonly bindings: Bindings;
@@ -191,6 +198,15 @@ export class Runtime {
       enumerable: false,
       get: () => this.bootstrap(),
     });
+    // The mock cluster itself, for rdkafka_mock.h's functions (null when a real cluster is configured).
+    Object.defineProperty(target, 'MOCK_CLUSTER', {
+      configurable: true,
+      enumerable: false,
+      get: () => (this.opts.bootstrap === 'mock' ? (this.bootstrap(), this.mock!.mc) : null),
+    });
+    // A few rdkafka_mock.h functions, declared here when the bindings were generated without that header.
+    for (const [name, proto] of Object.entries(MOCK_FALLBACKS))
+      if (!this.bindings.model.functions.some((f) => f.name === name)) define(name, () => this.bindings.lib.func(proto));
     Object.assign(target, makeHelpers(this));
   }
 
