@@ -18,3 +18,14 @@ export function parseBenchOutput(text: string, unit: string): number[] | null {
   const last = all.at(-1);
   return last ? [toNum(last[1]!, last[2]!)] : null;
 }
+
+/** bench/panel.bench.ts's per-view lines: "<view> N events in S s (R/s, …) | frames F, max M ms, …". */
+export function parsePanelOutput(text: string): { rates: number[]; maxFrames: number[] } | null {
+  const rates: number[] = [];
+  const maxFrames: number[] = [];
+  for (const m of text.matchAll(/^\s*\w+\s+\d+ events in [\d.]+ s \((\d+(?:\.\d+)?)\/s[^|]*\|\s*frames \d+, max ([\d.]+) ms/gm)) {
+    rates.push(Number(m[1]));
+    maxFrames.push(Number(m[2]));
+  }
+  return rates.length ? { rates, maxFrames } : null;
+}

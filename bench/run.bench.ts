@@ -153,6 +153,7 @@ async function main(): Promise<number> {
     const judged = evaluate(cases, targets, references);
     const table = markdownTable(cases, judged);
     console.log(`\n${table}\n`);
+    for (const g of groups) if (g.about) console.log(`- ${g.name}: ${g.about(ctx)}.`);
     console.log(
       `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${library}; ` +
         `${opts.count.toLocaleString('en-US')} messages of ${ctx.size} B; median of ${opts.runs} alternating runs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,

@@ -23,9 +23,11 @@ export interface Target {
   /** What the issue asks, in words for the table. */
   text: string;
   /** higher-is-better ratio against another implementation of the same group (default: the C reference), or a bound on the median. */
-  kind: 'min-ratio' | 'max-value';
+  kind: 'min-ratio' | 'max-value' | 'min-value';
   value: number;
   vs?: string;
+  /** Judge the median (default) or the worst run. */
+  of?: 'median' | 'worst';
 }
 
 export interface TargetResult extends Target {
@@ -55,7 +57,9 @@ export function evaluate(cases: readonly CaseResult[], targets: readonly Target[
   return targets.map((t) => {
     const c = cases.find((x) => x.name === t.name && x.impl === t.impl);
     if (!c || c.median === null) return { ...t, actual: null, met: null };
-    if (t.kind === 'max-value') return { ...t, actual: c.median, met: c.median <= t.value };
+    const v = t.of === 'worst' ? (t.kind === 'max-value' ? Math.max(...c.runs) : Math.min(...c.runs)) : c.median;
+    if (t.kind === 'max-value') return { ...t, actual: v, met: v <= t.value };
+    if (t.kind === 'min-value') return { ...t, actual: v, met: v >= t.value };
     const vsImpl = t.vs ?? references[t.name];
     const vs = cases.find((x) => x.name === t.name && x.impl === vsImpl);
     if (!vs?.median) return { ...t, actual: null, met: null };
@@ -74,7 +78,7 @@ function targetCell(results: readonly TargetResult[]): string {
   if (results.length === 0) return '';
   return results
     .map((r) => {
-      const actual = r.actual === null ? '' : r.kind === 'max-value' ? '' : ` (${r.actual.toFixed(2)}x)`;
+      const actual = r.actual === null || r.kind !== 'min-ratio' ? '' : ` (${r.actual.toFixed(2)}x)`;
       const mark = r.met === null ? 'not measured' : r.met ? '**met**' : '**MISSED**';
       return `${r.text}${actual}: ${mark}`;
     })
