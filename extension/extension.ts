@@ -1,13 +1,90 @@
 // Entry point: wires the pieces to VS Code and does nothing expensive (no kernel, no generator run) until a
-// cell runs or a command asks for it.
+// cell runs or a command asks for it. The returned object is the extension's API (the tests use it).
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE, RdkafkaSerializer } from './notebook/serializer.ts';
+import { RdkafkaController } from './notebook/controller.ts';
+import { KernelManager } from './kernels.ts';
+import { Bindings } from './bindings.ts';
+import { Credentials, setClusterCredentials, type SaslInput } from './credentials.ts';
+import { EventsPanels } from './panel/host.ts';
+import { KernelStatusBar } from './statusbar.ts';
+import { IntelliSense } from './intellisense.ts';
+import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
+import { newNotebook } from './commands/newNotebook.ts';
+import { redactConfig } from './redact.ts';
+
+/** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
+function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
+  const uri = arg instanceof vscode.Uri ? arg : (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
+  const nb = uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : vscode.window.activeNotebookEditor?.notebook;
+  return nb?.notebookType === NOTEBOOK_TYPE ? nb : undefined;
+}
 
 export function activate(context: vscode.ExtensionContext) {
+  const log = vscode.window.createOutputChannel('librdkafka', { log: true });
+  const credentials = new Credentials(context.secrets);
+  const bindings = new Bindings(context, log);
+  const kernels = new KernelManager(context, log, bindings, credentials);
+  const controller = new RdkafkaController(kernels);
+  const panels = new EventsPanels(context.extensionUri);
+  const status = new KernelStatusBar(kernels);
+  const intellisense = new IntelliSense(bindings, log);
+
+  const noNotebook = () => void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
+  const command = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
   context.subscriptions.push(
+    log,
+    kernels,
+    controller,
+    panels,
+    status,
+    intellisense,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), { transientOutputs: false }),
   );
-  return {};
+  command('rdkafka.regenerateBindings', (arg) => regenerateBindings(bindings, kernels, log, arg as RegenerateArgs | string | undefined));
+  command('rdkafka.openEventsPanel', (arg) => {
+    const nb = targetNotebook(arg);
+    if (!nb) return noNotebook();
+    panels.show(kernels.get(nb));
+    return true;
+  });
+  command('rdkafka.restartKernel', async (arg) => {
+    const nb = targetNotebook(arg);
+    if (!nb) return noNotebook();
+    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
+    try {
+      await kernels.get(nb).restart();
+      return true;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`The kernel could not restart: ${(e as Error).message}`);
+      return false;
+    }
+  });
+  command('rdkafka.interruptKernel', (arg) => {
+    const nb = targetNotebook(arg);
+    if (!nb) return noNotebook();
+    controller.interrupt(nb);
+    return true;
+  });
+  command('rdkafka.newNotebook', () => newNotebook());
+  command('rdkafka.setClusterCredentials', (arg) => setClusterCredentials(credentials, arg as SaslInput | undefined));
+  command('rdkafka.clearClusterCredentials', async () => {
+    await credentials.clear();
+    void vscode.window.showInformationMessage('Cluster credentials removed from the secret storage.');
+  });
+
+  return {
+    bindings: { dir: () => bindings.dir, exists: () => bindings.exists() },
+    kernel: (nb: vscode.NotebookDocument) => {
+      const k = kernels.find(nb);
+      return k && { state: k.state, version: k.info?.librdkafka.version, executionOrder: k.executionOrder, lastExit: k.lastExit, events: k.events.length };
+    },
+    panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
+    statusBarText: () => status.current(),
+    cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
+    shownClusterConfig: async () => redactConfig(await credentials.get()),
+  };
 }
 
 export function deactivate() {}

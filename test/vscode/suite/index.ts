@@ -3,13 +3,26 @@
 import { runAll } from './harness.ts';
 import { registerActivation } from './activation.suite.ts';
 import { registerSerializer } from './serializer.suite.ts';
+import { registerBindings } from './bindings.suite.ts';
+import { registerKernel } from './kernel.suite.ts';
+import { registerExamples } from './examples.suite.ts';
+import { registerPanel } from './panel.suite.ts';
+import { registerIntelliSense } from './intellisense.suite.ts';
+import { registerCommands } from './commands.suite.ts';
+import { registerUntrusted } from './untrusted.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
   if (session === 'main') {
-    registerActivation();
+    registerActivation(); // first: it checks that nothing activated the extension yet
     registerSerializer();
-  }
+    registerBindings(); // before anything that runs cells: the kernels need the bindings
+    registerKernel();
+    registerExamples();
+    registerPanel();
+    registerCommands();
+    registerIntelliSense();
+  } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }

@@ -50,3 +50,70 @@ export function assertEqual<T>(actual: T, expected: T, what: string): void {
   const e = JSON.stringify(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
+
+export const NOTEBOOK_TYPE = 'rdkafka-notebook';
+
+/** The extension's API (what activate() returns). */
+export interface WorkbenchApi {
+  bindings: { dir(): string; exists(): boolean };
+  kernel(nb: vscode.NotebookDocument): { state: string; version?: string; executionOrder: number; lastExit?: string; events: number } | undefined;
+  panelStats(nb: vscode.NotebookDocument): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
+  statusBarText(): string | undefined;
+  cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
+  shownClusterConfig(): Promise<Record<string, string>>;
+}
+
+export async function api(): Promise<WorkbenchApi> {
+  const ext = vscode.extensions.getExtension<WorkbenchApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+/** An untitled rdkafka notebook with these code cells, shown, with our controller selected. */
+export async function scratchNotebook(...cells: string[]): Promise<vscode.NotebookEditor> {
+  const data = new vscode.NotebookData(cells.map((c) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, c, 'typescript')));
+  const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+  const editor = await vscode.window.showNotebookDocument(doc);
+  await selectKernel(editor);
+  return editor;
+}
+
+export async function selectKernel(editor: vscode.NotebookEditor): Promise<void> {
+  await vscode.window.showNotebookDocument(editor.notebook);
+  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'rdkafka-kernel', extension: EXTENSION_ID });
+}
+
+/** Runs cells (all when none given) and waits until each has finished; returns their summaries. */
+export async function runCells(editor: vscode.NotebookEditor, indexes?: number[], ms = 120_000): Promise<vscode.NotebookCellExecutionSummary[]> {
+  const nb = editor.notebook;
+  const cells = (indexes ?? nb.getCells().map((c) => c.index)).map((i) => nb.cellAt(i)).filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  const before = cells.map((c) => c.executionSummary?.timing?.endTime ?? 0);
+  const ranges = cells.map((c) => new vscode.NotebookRange(c.index, c.index + 1));
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges, document: nb.uri });
+  // Done when every cell ended, or an earlier cell failed (the controller then skips the rest, as Jupyter does).
+  const ended = (i: number) => cells[i]!.executionSummary?.success !== undefined && (cells[i]!.executionSummary!.timing?.endTime ?? 0) > before[i]!;
+  await waitFor(
+    'cells to finish',
+    () => cells.every((_, i) => ended(i) || cells.slice(0, i).some((_, j) => ended(j) && cells[j]!.executionSummary!.success === false)),
+    ms,
+  );
+  return cells.map((c) => c.executionSummary!);
+}
+
+/** A cell's outputs as text: streams, plain text and errors (name: message). */
+export function outputText(cell: vscode.NotebookCell): string {
+  const dec = new TextDecoder();
+  return cell.outputs
+    .flatMap((o) =>
+      o.items.map((i) => {
+        if (i.mime === 'application/vnd.code.notebook.error') {
+          const e = JSON.parse(dec.decode(i.data)) as { name: string; message: string };
+          return `${e.name}: ${e.message}\n`;
+        }
+        return i.mime.startsWith('text/') || i.mime.includes('stdout') || i.mime.includes('stderr') || i.mime.includes('json') ? dec.decode(i.data) : '';
+      }),
+    )
+    .join('');
+}
+
+export const HEADER = '/usr/include/librdkafka/rdkafka.h';

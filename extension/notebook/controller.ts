@@ -1,0 +1,126 @@
+// The NotebookController `rdkafka-kernel`: runs cells one after another in the notebook's kernel, streams
+// outputs into the cell as they come, maps interrupt to the kernel, and refuses to run anything in an
+// untrusted workspace (notebooks still open and render there).
+import * as vscode from 'vscode';
+import type { CellOutput } from '../kernel/protocol.ts';
+import type { KernelManager, NotebookKernel } from '../kernels.ts';
+import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
+import { outputItems } from './outputs.ts';
+
+export const CONTROLLER_ID = 'rdkafka-kernel';
+
+export const UNTRUSTED_MESSAGE =
+  'rdkafka workbench runs no cells in an untrusted workspace: cells load librdkafka through native code and run with your rights. Trust this folder (Manage Workspace Trust) to run them.';
+
+export class RdkafkaController implements vscode.Disposable {
+  readonly controller: vscode.NotebookController;
+  /** Per notebook: the tail of the queue of runs, so that cells run strictly one after another. */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** Per notebook: executions waiting for their turn (ended without running when the run is interrupted). */
+  private readonly pending = new Map<string, Set<vscode.NotebookCellExecution>>();
+
+  constructor(private readonly kernels: KernelManager) {
+    this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'librdkafka');
+    this.controller.supportedLanguages = ['typescript', 'javascript'];
+    this.controller.supportsExecutionOrder = true;
+    this.controller.description = 'TypeScript + librdkafka C API';
+    this.controller.detail = vscode.workspace.isTrusted ? 'One kernel process per notebook, mock cluster by default' : 'Disabled: this workspace is not trusted';
+    this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+    // Be the kernel of every rdkafka notebook without asking.
+    for (const nb of vscode.workspace.notebookDocuments) this.prefer(nb);
+    vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb));
+  }
+
+  private prefer(nb: vscode.NotebookDocument): void {
+    if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+  }
+
+  interrupt(notebook: vscode.NotebookDocument): void {
+    const key = notebook.uri.toString();
+    // Cells still waiting do not run after an interrupt; the running one is stopped by the kernel.
+    for (const exec of this.pending.get(key) ?? []) exec.end(undefined);
+    this.pending.get(key)?.clear();
+    this.kernels.find(notebook)?.interrupt();
+  }
+
+  private execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return Promise.resolve();
+    }
+    const key = notebook.uri.toString();
+    const waiting = this.pending.get(key) ?? new Set();
+    this.pending.set(key, waiting);
+    const executions = cells.map((cell) => {
+      const exec = this.controller.createNotebookCellExecution(cell);
+      waiting.add(exec);
+      exec.token.onCancellationRequested(() => {
+        if (waiting.delete(exec)) exec.end(undefined);
+        else this.kernels.find(notebook)?.interrupt();
+      });
+      return exec;
+    });
+    const run = async () => {
+      for (const exec of executions) {
+        if (!waiting.delete(exec)) continue; // cancelled while waiting
+        const ok = await this.runCell(exec, this.kernels.get(notebook));
+        if (!ok) {
+          // After an error, an interrupt or a crash the rest of this run does not happen (as in Jupyter).
+          for (const rest of executions) if (waiting.delete(rest)) rest.end(undefined);
+          break;
+        }
+      }
+    };
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(run, run);
+    this.queues.set(key, next);
+    return next;
+  }
+
+  /** Runs one cell; resolves whether the run may go on with the next cell. */
+  private async runCell(exec: vscode.NotebookCellExecution, kernel: NotebookKernel): Promise<boolean> {
+    exec.start(Date.now());
+    await exec.clearOutput();
+    let client;
+    try {
+      client = await kernel.ensure();
+    } catch (e) {
+      await exec.replaceOutput(toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message: (e as Error).message, stack: '' }));
+      exec.end(false, Date.now());
+      return false;
+    }
+    exec.executionOrder = ++kernel.executionOrder;
+    kernel.setState('busy');
+    // Output calls are asynchronous: chain them so they land in the order the kernel sent them.
+    let chain: Thenable<void> = Promise.resolve();
+    let last: { output: vscode.NotebookCellOutput; stream: string } | undefined;
+    const onOutput = (o: CellOutput) => {
+      chain = chain.then(async () => {
+        if (o.kind === 'stream' && last?.stream === o.name) {
+          const items = outputItems(o).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
+          await exec.appendOutputItems(items, last.output);
+          return;
+        }
+        const output = toVSCodeOutput(o);
+        last = o.kind === 'stream' ? { output, stream: o.name } : undefined;
+        await exec.appendOutput(output);
+      });
+    };
+    let status: 'ok' | 'error' | 'interrupted' = 'error';
+    try {
+      ({ status } = await client.execute(exec.cell.index, exec.cell.document.getText(), onOutput));
+    } catch (e) {
+      onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
+    }
+    await chain;
+    if (kernel.client === client && client.alive) kernel.setState('idle');
+    exec.end(status === 'ok', Date.now());
+    return status === 'ok';
+  }
+
+  dispose(): void {
+    this.controller.dispose();
+  }
+}
