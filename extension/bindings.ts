@@ -1,12 +1,12 @@
-// Where the generated bindings live for this window, and (re)generating them. A regeneration writes into a
-// fresh folder beside the current one and swaps only on success, so a failure never touches the bindings
-// the kernels use.
+// Where the generated bindings live for this window, and (re)generating them with gen/generate.ts, which
+// stages its output and replaces the folder only on success: a failure never touches the bindings the
+// kernels use.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { settings } from './settings.ts';
-import { discoverHeader, summaryLines, type GenReport } from './gensummary.ts';
+import { generate, summary, type Report } from '../gen/generate.ts';
+import { discoverHeader } from '../gen/discover.ts';
 
 export interface GenerateRequest {
   header: string;
@@ -16,8 +16,9 @@ export interface GenerateRequest {
 
 export interface GenerateOutcome {
   dir: string;
-  report: GenReport;
-  ms: number;
+  report: Report;
+  /** The generator's summary: version, counts, missing symbols, deprecated, layout check. */
+  summary: string[];
 }
 
 export class Bindings {
@@ -49,7 +50,7 @@ export class Bindings {
   async ensure(): Promise<string> {
     if (this.exists()) return this.dir;
     const s = settings();
-    const header = s.headerPath || (await discoverHeader());
+    const header = s.headerPath || discoverHeader();
     if (!header)
       throw new Error(
         'No rdkafka.h was found (pkg-config rdkafka, /usr/include/librdkafka, /usr/local/include/librdkafka): install librdkafka-dev or set rdkafka.headerPath, then run "librdkafka: Regenerate Bindings from rdkafka.h…".',
@@ -77,30 +78,16 @@ export class Bindings {
 
   private async doGenerate(req: GenerateRequest, onProgress: (message: string) => void): Promise<GenerateOutcome> {
     const dir = this.dir;
-    const fresh = `${dir}.new-${process.pid}-${Date.now()}`;
-    const old = `${dir}.old-${process.pid}-${Date.now()}`;
-    await mkdir(dirname(dir), { recursive: true });
-    const started = Date.now();
-    this.log.info(`generating bindings: header ${req.header}, library ${req.library ?? '(matching the header)'}, compiler ${req.compiler}`);
+    this.log.info(`generating bindings into ${dir}: header ${req.header}, library ${req.library ?? '(matching the header)'}, compiler ${req.compiler}`);
     try {
-      const { generate } = await import('../gen/generate.ts');
-      const report = (await generate({
-        header: req.header,
-        out: fresh,
-        compiler: req.compiler,
-        ...(req.library ? { library: req.library } : {}),
-        onProgress,
-      })) as unknown as GenReport;
-      // Swap: the old folder moves aside only once the new one is complete.
-      if (existsSync(dir)) await rename(dir, old);
-      await rename(fresh, dir);
-      await rm(old, { recursive: true, force: true });
-      const outcome = { dir, report, ms: Date.now() - started };
-      for (const line of summaryLines(report, outcome.ms)) this.log.info(line);
+      const report = await generate({ header: req.header, out: dir, compiler: req.compiler, ...(req.library ? { library: req.library } : {}) }, (p) =>
+        onProgress(p.message),
+      );
+      const lines = summary(report).split('\n');
+      for (const line of lines) this.log.info(line);
       this.changed.fire(dir);
-      return outcome;
+      return { dir, report, summary: lines };
     } catch (e) {
-      await rm(fresh, { recursive: true, force: true });
       this.log.error(`generation failed, the previous bindings are untouched: ${(e as Error).message}`);
       throw e;
     }

@@ -47,7 +47,15 @@ function find(dir, suffix) {
 const mjs = (src) => join('dist', relative('.', src)).replace(/\.ts$/, '.mjs');
 
 const entries = [
-  { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.cjs', ...node, format: 'cjs' },
+  // CommonJS (VS Code loads extensions with require), but gen/ and the kernel client use import.meta.url.
+  {
+    entryPoints: ['extension/extension.ts'],
+    outfile: 'dist/extension.cjs',
+    ...node,
+    format: 'cjs',
+    define: { 'import.meta.url': '__wbImportMetaUrl' },
+    banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },
   {
     entryPoints: ['cli/main.ts'],

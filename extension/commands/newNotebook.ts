@@ -8,18 +8,25 @@ Cells are TypeScript and call librdkafka's C API directly (generated from \`rdka
 \`librdkafka.bootstrapServers\` is \`"mock"\` by default: an embedded 3-broker cluster. Open the events panel
 (**librdkafka: Open Events Panel**) to watch delivery reports arrive.`;
 
-export const STARTER_CELL = `// Produce 10 messages to the mock cluster and wait for their delivery reports.
-const errstr = Buffer.alloc(512);
+export const STARTER_CELL = `// Produce 10 messages to the mock cluster (BOOTSTRAP) and count their delivery reports.
+const err = errbuf();
 const conf = rd_kafka_conf_new();
-rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, errstr, errstr.length);
-const producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr.length);
-const topic = rd_kafka_topic_new(producer, 'hello', null);
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, err, err.length);
+let delivered = 0;
+rd_kafka_conf_set_dr_msg_cb(conf, (rk, rkmessage, opaque) => {
+  if (rkmsg.err(rkmessage) === RD_KAFKA_RESP_ERR_NO_ERROR) delivered++;
+});
+const producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, err.length);
+if (!producer) throw new Error(\`rd_kafka_new: \${err}\`);
 for (let i = 0; i < 10; i++) {
-  const value = Buffer.from(\`message \${i}\`);
-  rd_kafka_produce(topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, value, value.length, null, 0, null);
+  rd_kafka_producev(producer,
+    RD_KAFKA_V_TOPIC('hello'),
+    RD_KAFKA_V_VALUE(\`message \${i}\`),
+    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+    RD_KAFKA_V_END);
 }
-console.log('flush:', rd_kafka_err2str(rd_kafka_flush(producer, 10_000)));
-rd_kafka_topic_destroy(topic);
+const flushed = rd_kafka_err2name(rd_kafka_flush(producer, 10000));
+console.log(\`flush: \${flushed}, \${delivered} of 10 delivered\`);
 rd_kafka_destroy(producer);`;
 
 export async function newNotebook(): Promise<vscode.NotebookEditor> {

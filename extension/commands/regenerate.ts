@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
 import type { Bindings } from '../bindings.ts';
 import type { KernelManager } from '../kernels.ts';
-import { discoverHeader, summaryLines } from '../gensummary.ts';
+import { discoverHeader } from '../../gen/discover.ts';
 import { settings } from '../settings.ts';
 
 export interface RegenerateArgs {
@@ -20,7 +20,7 @@ export type RegenerateResult = { ok: true; dir: string; summary: string[] } | { 
 
 async function pickHeader(): Promise<string | undefined> {
   const s = settings();
-  const start = s.headerPath || (await discoverHeader());
+  const start = s.headerPath || discoverHeader();
   const picked = await vscode.window.showOpenDialog({
     title: 'Regenerate bindings from which rdkafka.h?',
     openLabel: 'Generate Bindings',
@@ -70,10 +70,9 @@ export async function regenerateBindings(
       compiler: args.compiler ?? settings().compiler,
       ...(library ? { library } : {}),
     });
-    const summary = summaryLines(outcome.report, outcome.ms);
     log.show(true);
     const running = kernels.running();
-    const headline = `Bindings regenerated: librdkafka ${outcome.report.version ?? ''} from ${header}.`;
+    const headline = `Bindings regenerated: librdkafka ${outcome.report.librdkafka.version} from ${header}.`;
     if (args.restartKernels === true) await Promise.all(running.map((k) => k.restart()));
     else if (running.length && args.restartKernels === undefined) {
       const restart = `Restart ${running.length} Kernel${running.length > 1 ? 's' : ''}`;
@@ -81,7 +80,7 @@ export async function regenerateBindings(
         if (pick === restart) await Promise.all(running.map((k) => k.restart()));
       });
     } else void vscode.window.showInformationMessage(headline);
-    return { ok: true, dir: outcome.dir, summary };
+    return { ok: true, dir: outcome.dir, summary: outcome.summary };
   } catch (e) {
     const error = (e as Error).message;
     void vscode.window.showErrorMessage(`Bindings were not regenerated; the previous bindings are unchanged. ${error}`, 'Show Log').then((pick) => {
