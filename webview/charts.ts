@@ -157,8 +157,8 @@ export class Chart {
             ? { values: (_u: uPlot, vals: number[]) => vals.map(fmtUs), grid: { show: false } }
             : {}),
         },
-        { ...axis(), label: spec.unit, labelFont: t.font, labelSize: 14 },
-        ...(hasRight ? [axis(1)] : []),
+        { ...axis(), label: spec.unit, labelFont: t.font, labelSize: 14, size: 44, values: compactValues },
+        ...(hasRight ? [{ ...axis(1), size: 44, values: compactValues }] : []),
       ],
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
@@ -189,6 +189,11 @@ export class Chart {
     live.delete(this);
   }
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+/** y-axis ticks as 1.2K, 250K, 3.5M: long numbers would overlap the axis label. */
+const compactValues = (_u: uPlot, vals: number[]): string[] =>
+  vals.map((v) => (v == null ? '' : compact.format(v)));
 
 function fmtUs(v: number): string {
   if (v == null) return '';

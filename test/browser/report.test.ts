@@ -17,7 +17,7 @@ import {
   waitCounter,
   watchCsp,
 } from './browser.ts';
-import { countOf, recordedStream, RECORDED } from './stream.ts';
+import { CONSUMER, countOf, PRODUCER, recordedStream, RECORDED } from './stream.ts';
 
 const events = recordedStream();
 const file = join(tmpdir(), `rdkafka-report-${process.pid}.html`);
@@ -92,7 +92,8 @@ describe('standalone report', () => {
     await shown(RECORDED.failedDrs);
     await page.getByTestId('filter-text').fill('');
     await page.getByTestId('filter-handle').selectOption('rdkafka#consumer-2');
-    await shown(2); // created and destroyed
+    await shown(events.filter((e) => e.handle === CONSUMER).length); // created, its stats, destroyed
+    assert.equal(events.filter((e) => e.handle === CONSUMER).length, 4);
     // Clicking a row shows the full decoded event.
     await page.getByTestId('filter-handle').selectOption('');
     await page.getByTestId('filter-type-error').click();
@@ -152,6 +153,17 @@ describe('standalone report', () => {
     const tree = (await page.getByTestId('stats-tree').textContent()) ?? '';
     assert.match(tree, /changed/, 'changes since the previous stats are marked');
     await page.locator('[data-testid="stats-tree"] summary', { hasText: 'brokers' }).click();
+    // The consumer's stats: per-partition lag and the group's rebalance count.
+    await page.getByTestId('stats-handle').selectOption(CONSUMER);
+    await page.waitForFunction(() =>
+      /consumer · 2 stats/.test(document.querySelector('.view.stats .toolbar')?.textContent ?? ''),
+    );
+    assert.ok(
+      (await seriesPixels(page, 'Consumer lag per partition (consumer_lag)')) > 20,
+      'consumer_lag was drawn',
+    );
+    assert.ok((await seriesPixels(page, 'Rebalances (cgrp.rebalance_cnt)')) > 20, 'rebalance_cnt was drawn');
+    await page.getByTestId('stats-handle').selectOption(PRODUCER);
     // Opening a branch shows its children: the recorded broker names.
     await page.waitForFunction(() =>
       /127\.0\.0\.1:\d+\/\d/.test(document.querySelector('[data-testid="stats-tree"]')?.textContent ?? ''),

@@ -52,6 +52,24 @@ export function producerStats(i: number, base = fixture('stats-producer.json')):
   return s;
 }
 
+/** Consumer stats snapshot i: the recorded consumer stats, i seconds on, with offsets committed and lag shrinking. */
+export function consumerStats(i: number, base = fixture('stats-consumer.json')): Record<string, unknown> {
+  const s = structuredClone(base) as Record<string, any>;
+  s.name = CONSUMER;
+  s.ts = Number(s.ts) + i * 1_000_000;
+  s.time = Number(s.time) + i;
+  s.rxmsgs = Number(s.rxmsgs) + i * 150_000;
+  for (const t of Object.values(s.topics as Record<string, any>)) {
+    for (const p of Object.values(t.partitions as Record<string, any>)) {
+      if (p.partition < 0) continue;
+      p.committed_offset = Math.max(0, p.hi_offset - 5000 * (3 - i) - 100 * p.partition);
+      p.consumer_lag = p.hi_offset - p.committed_offset;
+    }
+  }
+  if (s.cgrp) s.cgrp.rebalance_cnt = 1 + i;
+  return s;
+}
+
 export function recordedStream(
   spec: StreamSpec = RECORDED,
   t0 = Date.UTC(2026, 10, 24, 6, 0, 0),
@@ -92,12 +110,17 @@ export function recordedStream(
       },
     } as Draft);
   }
-  for (let n = 0; n < spec.stats; n++)
+  // Most stats from the producer, the last two from the consumer (lag and rebalances need a group member).
+  const consumerFrom = spec.stats >= 4 ? spec.stats - 2 : spec.stats;
+  for (let n = 0; n < spec.stats; n++) {
+    const consumer = n >= consumerFrom;
     drafts.push({
       time: t0 + 15 + Math.floor(((n + 1) / (spec.stats + 1)) * span),
       type: 'stats',
-      data: producerStats(n),
+      ...(consumer ? { handle: CONSUMER, cell: 2 } : {}),
+      data: consumer ? consumerStats(n - consumerFrom) : producerStats(n),
     } as Draft);
+  }
   const levels = spec.logs.flatMap((l) => Array.from({ length: l.count }, () => l.level));
   const names = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
   levels.forEach((level, k) =>
