@@ -111,9 +111,12 @@ launch() {
   local dir=$1 port=$2 cport=$3
   sed -e "s/@PORT@/$port/g" -e "s/@CONTROLLER_PORT@/$cport/g" -e "s#@DIR@#$dir#g" \
     "$here/kafka/server.properties.in" >"$dir/server.properties"
-  # A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints).
-  local cluster_id
-  cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid`
+  # prints). Like Kafka's Uuid.randomUuid, never one starting with '-': the storage tool would take it for an option.
+  local cluster_id=-
+  while [ "${cluster_id#-}" != "$cluster_id" ]; do
+    cluster_id=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  done
   local jvm=(java -Xmx"$HEAP" -Xms128m -XX:+UseSerialGC -Xshare:auto
     -Djava.awt.headless=true -Dkafka.logs.dir="$dir" -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties"
     -cp "$KAFKA_HOME/libs/*")

@@ -1,11 +1,12 @@
 // The generated bindings the kernel loads: `.rdkafka/bindings` in the repository (the runner's default,
-// git-ignored), generated with the CLI when missing.
+// git-ignored), generated with the CLI when missing; RDKAFKA_WORKBENCH_BINDINGS overrides it (as in the
+// kernel tests).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, repoRoot } from './paths.ts';
 
-export const bindingsDir = join(repoRoot, '.rdkafka', 'bindings');
+export const bindingsDir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(repoRoot, '.rdkafka', 'bindings');
 
 export async function ensureBindings(): Promise<string> {
   if (existsSync(join(bindingsDir, 'model.json')) && existsSync(join(bindingsDir, 'bindings.js'))) return bindingsDir;

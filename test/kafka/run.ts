@@ -66,6 +66,8 @@ export function runNotebook(file: string, opts: RunOptions): Promise<RunResult> 
   const eventsFile = join(dir, 'events.jsonl');
   const outFile = join(dir, 'out.rdkafka');
   const args = [cliPath, 'run', file, '--bootstrap', opts.bootstrap, '--events', eventsFile, '--out', outFile, '--timeout', String(opts.timeout)];
+  // Same override as the kernel tests: bindings generated elsewhere (default: the runner's .rdkafka/bindings).
+  if (process.env.RDKAFKA_WORKBENCH_BINDINGS) args.push('--bindings', process.env.RDKAFKA_WORKBENCH_BINDINGS);
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
