@@ -38,6 +38,8 @@ export interface Bindings {
   constants: Record<string, number | bigint | string>;
   types: Record<string, unknown>;
   callbacks: Record<string, unknown>;
+  /** Function-like macros of the header (RD_KAFKA_V_*, RD_KAFKA_OFFSET_TAIL, …) when the generator emits them. */
+  macros?: Record<string, unknown>;
   missing(): string[];
   model: Model;
 }
@@ -207,7 +209,11 @@ export class Runtime {
     // A few rdkafka_mock.h functions, declared here when the bindings were generated without that header.
     for (const [name, proto] of Object.entries(MOCK_FALLBACKS))
       if (!this.bindings.model.functions.some((f) => f.name === name)) define(name, () => this.bindings.lib.func(proto));
-    Object.assign(target, makeHelpers(this));
+    const helpers = makeHelpers(this);
+    // The header's function-like macros as the generator translated them; the helpers' versions of the
+    // RD_KAFKA_V_* tags win, since they also accept strings and infer lengths.
+    for (const [name, value] of Object.entries(this.bindings.macros ?? {})) if (!(name in helpers)) target[name] = value;
+    Object.assign(target, helpers);
   }
 
   /** The function cells call under `name`: observed where librdkafka can call back or hands out handles. */
