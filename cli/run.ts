@@ -2,13 +2,12 @@
 // outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
 // timed out, or the kernel died), 2 bad usage or input (nothing ran).
 import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../extension/kernel/protocol.ts';
 import { parseNotebook, serializeNotebook, NotebookFormatError, type NotebookData } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
+import { generate, GenError } from '../gen/generate.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
        [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]`;
@@ -91,22 +90,18 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
   return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, notebook: o.notebook } as RunOptions;
 }
 
-/** Path of this CLI's bundle (dist/cli.mjs), used to run `gen` in a child process. */
-function cliPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (let dir = here; ; dir = dirname(dir)) {
-    for (const c of [join(dir, 'cli.mjs'), join(dir, 'dist', 'cli.mjs')]) if (existsSync(c)) return c;
-    if (dirname(dir) === dir) return process.argv[1] ?? 'dist/cli.mjs';
-  }
-}
-
-/** Generates bindings into `dir` when it has none (same as `rdkafka-workbench gen --out DIR`). */
-export function ensureBindings(dir: string, log: (s: string) => void): void {
+/** Generates bindings into `dir` when it has none (what `rdkafka-workbench gen --out DIR` does). */
+export async function ensureBindings(dir: string, log: (s: string) => void, library?: string): Promise<void> {
   if (existsSync(join(dir, 'bindings.js'))) return;
-  log(`no bindings in ${dir}: generating them from rdkafka.h (rdkafka-workbench gen --out ${dir})\n`);
-  const r = spawnSync(process.execPath, [cliPath(), 'gen', '--out', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !existsSync(join(dir, 'bindings.js')))
-    throw new UsageError(`generating bindings into ${dir} failed (see above); fix that, or pass --bindings DIR with existing bindings`);
+  log(`no bindings in ${dir}: generating them from rdkafka.h\n`);
+  try {
+    await generate({ out: dir, ...(library ? { library } : {}) }, (p) => {
+      if (p.stage !== 'done') log(`  ${p.message}…\n`);
+    });
+  } catch (e) {
+    const why = e instanceof GenError ? e.message : (e as Error).message.split('\n')[0];
+    throw new UsageError(`generating bindings into ${dir} failed: ${why} (or pass --bindings DIR with existing bindings)`);
+  }
 }
 
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
@@ -140,7 +135,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   const meta = nb.metadata as { bootstrap?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
   const bindings = resolve(opts.cwd, opts.bindings);
-  ensureBindings(bindings, info);
+  await ensureBindings(bindings, info, opts.library);
 
   let eventsFile: WriteStream | null = null;
   if (opts.events) eventsFile = createWriteStream(resolve(opts.cwd, opts.events));
