@@ -17,7 +17,9 @@ class DtsTypes {
   private enums: Set<string>;
   private structs: Set<string>;
   private aliases: Map<string, string>;
+  private opaque: Set<string>;
   constructor(model: Model) {
+    this.opaque = new Set(model.opaque);
     this.protos = new Set(model.callbacks.map((c) => c.name));
     this.enums = new Set(model.enums.map((e) => e.name));
     this.structs = new Set(model.structs.map((s) => s.name));
@@ -43,7 +45,7 @@ class DtsTypes {
     if (s === 'void') return 'void';
     if (s === 'bool') return 'boolean';
     if (this.enums.has(s)) return s;
-    if (this.structs.has(s)) return s;
+    if (this.structs.has(s) || this.opaque.has(s)) return s;
     if (INT64.has(s)) return 'number | bigint';
     if (NUMBER.has(s)) return 'number';
     s = s.replace(/\s+/g, '_');

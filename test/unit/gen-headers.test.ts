@@ -1,0 +1,145 @@
+// The generator against three real headers: Debian's 2.0.2, 2.12.0 (node-rdkafka 3.6.1) and 2.15.1
+// (@confluentinc/kafka-javascript 1.10.1). Every count and value is compared with what the C compiler
+// sees (gen's own parser is not used for the expectations: see fixtures/gen/oracle.ts).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { generate } from '../../gen/generate.ts';
+import type { Model, Report } from '../../gen/model.ts';
+import { type CompilerFacts, compilerFacts, fetchHeaders, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gen-headers-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+// Figures measured with the C compiler and written down in FACTS.md, for the two headers it covers.
+const KNOWN: Record<string, { functions: number; enums: number; enumerators: number; intMacros: number; typedefStructs: number }> = {
+  '2.0.2': { functions: 382, enums: 16, enumerators: 257, intMacros: 45, typedefStructs: 8 },
+  '2.15.1': { functions: 495, enums: 23, enumerators: 318, intMacros: 53, typedefStructs: 8 },
+};
+
+const cases: [string, () => string][] = [
+  ['2.0.2', () => SYSTEM_HEADER],
+  ['2.12.0', () => fetchHeaders().get('2.12.0')!],
+  ['2.15.1', () => fetchHeaders().get('2.15.1')!],
+];
+
+for (const [version, headerOf] of cases) {
+  describe(`gen: librdkafka ${version} header`, () => {
+    let model: Model;
+    let report: Report;
+    let cc: CompilerFacts;
+    let header: string;
+
+    before(async () => {
+      header = headerOf();
+      const out = join(tmp, version);
+      report = await generate({ header, out });
+      model = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Model;
+      cc = compilerFacts(header);
+    });
+
+    test('the version comes from RD_KAFKA_VERSION', () => {
+      assert.equal(model.librdkafka.version, version);
+      assert.equal(BigInt(model.librdkafka.versionInt), cc.macros.get('RD_KAFKA_VERSION'));
+      assert.equal(report.librdkafka.version, version);
+    });
+
+    test('functions: exactly those the compiler declares, per header file', () => {
+      for (const file of ['rdkafka.h', 'rdkafka_mock.h']) {
+        const ours = model.functions.filter((f) => f.file === file).map((f) => f.name).sort();
+        assert.deepEqual(ours, [...(cc.functions.get(file) ?? [])].sort(), file);
+      }
+      if (KNOWN[version]) assert.equal(model.functions.filter((f) => f.file === 'rdkafka.h').length, KNOWN[version].functions);
+    });
+
+    test('enums and enumerator values equal the compiler’s (DWARF)', () => {
+      assert.equal(model.enums.length, cc.enums.length);
+      const ours = new Map(model.enums.flatMap((e) => e.values.map((v) => [v.name, Number(v.value)] as const)));
+      const theirs = new Map(cc.enums.flatMap((e) => [...e.values]));
+      assert.equal(ours.size, theirs.size);
+      assert.deepEqual(ours, theirs);
+      if (KNOWN[version]) {
+        assert.equal(model.enums.length, KNOWN[version].enums);
+        assert.equal(ours.size, KNOWN[version].enumerators);
+      }
+      const err = model.enums.find((e) => e.name === 'rd_kafka_resp_err_t')!;
+      assert.equal(err.values.find((v) => v.name === 'RD_KAFKA_RESP_ERR__BEGIN')!.value, -200);
+    });
+
+    test('object-like RD_KAFKA_* macros: integer and string values equal the compiler’s', () => {
+      const ours = new Map(model.constants.filter((c) => c.name.startsWith('RD_KAFKA_')).map((c) => [c.name, c.kind === 'string' ? c.value : BigInt(c.value)]));
+      assert.deepEqual(ours, cc.macros);
+      // FACTS.md's figure counts every object-like RD_KAFKA_* macro: the integer ones plus one string.
+      const ints = [...cc.macros.values()].filter((v) => typeof v === 'bigint').length;
+      assert.equal(ints, cc.macros.size - 1);
+      if (KNOWN[version]) assert.equal(cc.macros.size, KNOWN[version].intMacros);
+      const value = (n: string) => model.constants.find((c) => c.name === n)?.value;
+      assert.equal(value('RD_KAFKA_PARTITION_UA'), -1);
+      assert.equal(value('RD_KAFKA_OFFSET_BEGINNING'), -2);
+      assert.equal(value('RD_KAFKA_OFFSET_STORED'), -1000);
+      assert.equal(value('RD_KAFKA_MSG_F_COPY'), 2);
+      assert.equal(value('RD_KAFKA_EVENT_DR'), 1);
+      assert.match(String(value('RD_KAFKA_DEBUG_CONTEXTS')), /^all,generic,broker,topic,.*,conf/);
+    });
+
+    test('function-like macros are listed with how the runtime offers them', () => {
+      const tail = model.functionMacros.find((m) => m.name === 'RD_KAFKA_OFFSET_TAIL')!;
+      assert.deepEqual(tail.js, { kind: 'expr', expr: '(-2000 - (CNT))' });
+      const topic = model.functionMacros.find((m) => m.name === 'RD_KAFKA_V_TOPIC')!;
+      assert.deepEqual(topic.js, { kind: 'vargs', tag: Number(cc.enums.flatMap((e) => [...e.values]).find(([n]) => n === 'RD_KAFKA_VTYPE_TOPIC')![1]), tagType: 'int', pairs: [['const char *', 'topic']] });
+      for (const m of model.functionMacros.filter((x) => x.name.startsWith('RD_KAFKA_V_'))) assert.equal(m.js?.kind, 'vargs', m.name);
+      assert.deepEqual(model.vargsConstants.map((v) => v.name), ['RD_KAFKA_V_END']);
+    });
+
+    test('structs and unions: every one the compiler lays out, same sizes and offsets', () => {
+      assert.equal(model.structs.length, cc.records.length);
+      const typedefd = model.structs.filter((s) => cc.typedefRecords.has(s.name));
+      if (KNOWN[version]) assert.equal(typedefd.length, KNOWN[version].typedefStructs);
+      for (const s of model.structs) {
+        const idx = cc.typedefRecords.get(s.name) ?? cc.records.findIndex((r) => r.name && (r.name === s.tag || r.name === s.name));
+        if (idx < 0) continue; // anonymous members: checked through their parents below and by the layout check
+        const r = cc.records[idx]!;
+        assert.equal(s.size, r.size, s.name);
+        assert.equal(Boolean(s.union), r.kind === 'union', s.name);
+        assert.deepEqual(new Map(s.fields.map((f) => [f.name, f.offset])), r.members, s.name);
+      }
+      const size = (n: string) => model.structs.find((s) => s.name === n)?.size;
+      assert.equal(size('rd_kafka_message_t'), 72);
+      assert.equal(size('rd_kafka_topic_partition_t'), 64);
+      assert.equal(size('rd_kafka_topic_partition_list_t'), 16);
+      assert.equal(size('rd_kafka_metadata_t'), 48);
+      assert.equal(size('rd_kafka_vu_t'), 72);
+      assert.equal(model.structs.find((s) => s.name === 'rd_kafka_vu_t__u')?.union, true);
+      assert.equal(report.layout.ok, true);
+      assert.equal(report.layout.checked, model.structs.length);
+    });
+
+    test('deprecated functions are flagged, exactly those marked RD_DEPRECATED in the header', () => {
+      const raw = readFileSync(header, 'utf8').replace(/^#.*$/gm, '');
+      const marked = [...raw.matchAll(/\bRD_DEPRECATED\b[^;(]*?\b(\w+)\s*\(/g)].map((m) => m[1]!).sort();
+      assert.deepEqual(model.functions.filter((f) => f.deprecated).map((f) => f.name).sort(), marked);
+      assert.ok(marked.includes('rd_kafka_set_logger'));
+      assert.deepEqual(report.deprecated.sort(), marked);
+    });
+
+    test('declarations keep their shape: variadic, callbacks, doc comments', () => {
+      const fn = (n: string) => model.functions.find((f) => f.name === n)!;
+      assert.equal(fn('rd_kafka_producev').variadic, true);
+      assert.equal(fn('rd_kafka_error_new').variadic, true);
+      assert.equal(fn('rd_kafka_produceva').variadic, false);
+      const dr = fn('rd_kafka_conf_set_dr_msg_cb').params[1]!;
+      assert.equal(dr.callback, 'rd_kafka_conf_set_dr_msg_cb__dr_msg_cb');
+      const proto = model.callbacks.find((c) => c.name === dr.callback)!;
+      assert.deepEqual(proto.params.map((p) => p.type), ['rd_kafka_t *', 'const rd_kafka_message_t *', 'void *']);
+      assert.equal(fn('rd_kafka_conf_properties_show').params[0]!.type, 'FILE *');
+      assert.match(fn('rd_kafka_new').doc ?? '', /Creates a new Kafka handle/);
+      assert.ok(model.callbacks.some((c) => c.origin === 'typedef' && c.name.startsWith('rd_kafka_interceptor_f_')));
+      const dts = readFileSync(join(tmp, version, 'rdkafka.d.ts'), 'utf8');
+      assert.match(dts, /@deprecated[^]*?declare function rd_kafka_set_logger\(/);
+      assert.doesNotMatch(dts.replace(/\/\*[^]*?\*\//g, ''), /\bBuffer\b/, 'cells have no Node typings: Uint8Array, never Buffer');
+      assert.match(dts, /declare const RD_KAFKA_PARTITION_UA: -1;/);
+    });
+  });
+}
