@@ -23,13 +23,19 @@ export interface Context {
   confluentPython: string | { skip: string };
 }
 
+/** A throughput and the process's CPU time per message (all its threads), which a busy machine disturbs less. */
+export interface Measure {
+  value: number;
+  cpuUsPerMsg?: number;
+}
+
 export interface Impl {
   impl: string;
   note?: (ctx: Context) => string | undefined;
   /** Why this implementation cannot run here, or null. Checked once before the runs. */
   available?: (ctx: Context) => Promise<string | null> | string | null;
   /** One measurement in the group's unit, or (with `once`) every run the program made itself. */
-  run: (ctx: Context) => Promise<number | number[]>;
+  run: (ctx: Context) => Promise<number | number[] | Measure>;
   /** Runs only in the first round: the program repeats and reports its own runs. */
   once?: boolean;
   /** When it differs from the group's. */
@@ -53,15 +59,20 @@ const build = (ctx: Context, prog: string) => join(ctx.root, 'bench/c/build', pr
 const dist = (ctx: Context, file: string) => join(ctx.root, 'dist/bench', file);
 const py = (ctx: Context, file: string) => join(ctx.root, 'bench/py', file);
 
+const measure = (j: Record<string, unknown>): Measure => ({
+  value: j.rate as number,
+  ...(typeof j.cpuSeconds === 'number' ? { cpuUsPerMsg: (j.cpuSeconds * 1e6) / (j.count as number) } : {}),
+});
+
 /** A producer's answer: its rate, once every message got a successful delivery report. */
-function produced(what: string, j: Record<string, unknown>): number {
+export function produced(what: string, j: Record<string, unknown>): Measure {
   if (j.delivered !== j.count) throw new Error(`${what}: ${j.delivered} of ${j.count} delivered, ${j.failed} failed`);
-  return j.rate as number;
+  return measure(j);
 }
 
-function consumed(what: string, j: Record<string, unknown>): number {
+export function consumed(what: string, j: Record<string, unknown>): Measure {
   if (j.received !== j.count) throw new Error(`${what}: received ${j.received} of ${j.count}`);
-  return j.rate as number;
+  return measure(j);
 }
 
 export const C_PRODUCE = 'C rd_kafka_produce + dr_msg_cb';

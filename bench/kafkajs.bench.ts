@@ -25,6 +25,7 @@ await producer.send({ topic, acks: 1, messages: [{ value, partition: 0 }] });
 let delivered = 0;
 let next = 0;
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 async function lane(): Promise<void> {
   while (next < count) {
     const n = Math.min(PER_SEND, count - next);
@@ -35,5 +36,6 @@ async function lane(): Promise<void> {
 }
 await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ count, delivered, failed: count - delivered, seconds, rate: count / seconds }));
+const cpuSeconds = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(c0));
+console.log(JSON.stringify({ count, delivered, failed: count - delivered, seconds, rate: count / seconds, cpuSeconds }));
 await producer.disconnect();

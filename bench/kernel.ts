@@ -4,7 +4,7 @@
 // generated with the CLI if missing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context, Impl } from './cases.ts';
+import { consumed, produced, type Context, type Impl, type Measure } from './cases.ts';
 import { KERNEL_BATCH_ON, KERNEL_COLD, KERNEL_CONSUME, KERNEL_DR_OFF, KERNEL_DR_ON, KERNEL_FAST_OFF, KERNEL_FAST_ON, KERNEL_ROUNDTRIP } from './cases.ts';
 import { run, runJson } from './proc.ts';
 
@@ -34,25 +34,23 @@ export async function kernelImpls(ctx: Context, log: (s: string) => void): Promi
   const config = Object.fromEntries(ctx.props.map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string]));
   const common = ['--bindings', bindings, '--bootstrap', ctx.bootstrap, '--library', ctx.library, ...(ctx.props.length ? ['--config', JSON.stringify(config)] : [])];
 
-  const notebookImpl = (impl: string, notebook: string, events: boolean, params: (ctx: Context) => Record<string, unknown>, check: (j: Record<string, unknown>) => number): Impl => ({
+  const notebookImpl = (
+    impl: string,
+    notebook: string,
+    events: boolean,
+    params: (ctx: Context) => Record<string, unknown>,
+    check: (what: string, j: Record<string, unknown>) => Measure,
+  ): Impl => ({
     impl,
     available: () => missing,
     run: async (c) => {
       const j = await runJson(process.execPath, [script, join(c.root, 'bench/notebooks', notebook), ...common, '--events', events ? 'on' : 'off', '--params', JSON.stringify(params(c))], {
         timeoutMs: 180_000,
       });
-      return check(j);
+      return check(impl, j);
     },
   });
   const produceParams = (c: Context) => ({ topic: c.produceTopic, count: c.count, size: c.size });
-  const produced = (j: Record<string, unknown>) => {
-    if (j.delivered !== j.count) throw new Error(`${j.delivered} of ${j.count} delivered, ${j.failed} failed`);
-    return j.rate as number;
-  };
-  const consumed = (j: Record<string, unknown>) => {
-    if (j.received !== j.count) throw new Error(`received ${j.received} of ${j.count}`);
-    return j.rate as number;
-  };
 
   // One `overheads` run measures both start-up figures; both rows read it.
   let overheads: Promise<Record<string, number[]>> | null = null;

@@ -117,6 +117,7 @@ function produce(): void {
   delivered = 0;
 
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   if (mode === 'produce-batch') {
     const BATCH = 10_000;
     const msgs = koffi.alloc('char', BATCH * M.size);
@@ -143,7 +144,8 @@ function produce(): void {
   if (mode === 'produce-dr') while (delivered + failed < count) f.flush(rk, 100);
   else while (delivered + failed < count) serve(100);
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ count, delivered, failed, seconds, rate: count / seconds }));
+  const cpuSeconds = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(c0));
+  console.log(JSON.stringify({ count, delivered, failed, seconds, rate: count / seconds, cpuSeconds }));
   f.queue_destroy(queue);
   f.topic_destroy(rkt);
   f.destroy(rk);
@@ -182,6 +184,7 @@ function consume(): void {
   let bytes = 0;
   let check = 0;
   let t0 = 0;
+  const c0 = process.cpuUsage();
   const deadline = performance.now() + 60_000;
   const { decode } = koffi;
   while (got < count && performance.now() < deadline) {
@@ -197,7 +200,8 @@ function consume(): void {
     f.message_destroy(m);
   }
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ count, received: got, errors, bytes, check, seconds, rate: got > 1 ? (got - 1) / seconds : 0, fillSeconds }));
+  const cpuSeconds = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(c0));
+  console.log(JSON.stringify({ count, received: got, errors, bytes, check, seconds, rate: got > 1 ? (got - 1) / seconds : 0, fillSeconds, cpuSeconds }));
   f.consumer_close(rk);
   f.destroy(rk);
   process.exitCode = got === count ? 0 : 1;

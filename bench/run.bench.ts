@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '-X') o.props.push(value());
     else throw new Error(`unknown option '${a}' (options: --quick, --runs N, --count N, --only REGEX, --bootstrap HOST:PORT, -X NAME=VALUE)`);
   }
-  if (!o.runs) o.runs = o.quick ? 2 : 3;
+  if (!o.runs) o.runs = o.quick ? 2 : 5;
   if (!o.count) o.count = o.quick ? 200_000 : 1_000_000;
   if (o.props.some((p) => !p.includes('='))) throw new Error('-X takes NAME=VALUE');
   return o;
@@ -97,8 +97,14 @@ async function runGroup(group: Group, ctx: Context, opts: Options, log: (s: stri
       try {
         const v = await impl.run(ctx);
         if (Array.isArray(v)) r.runs.push(...v);
-        else r.runs.push(v);
-        log(`  ${group.name} | ${impl.impl} | round ${round}: ${Array.isArray(v) ? v.map((x) => x.toFixed(1)).join(', ') : Math.round(v)} ${r.unit}`);
+        else if (typeof v === 'number') r.runs.push(v);
+        else {
+          r.runs.push(v.value);
+          if (v.cpuUsPerMsg !== undefined) (r.cpu_us_per_msg ??= []).push(v.cpuUsPerMsg);
+        }
+        const shown = Array.isArray(v) ? v.map((x) => x.toFixed(1)).join(', ') : typeof v === 'number' ? Math.round(v) : `${Math.round(v.value)}`;
+        const cpu = typeof v === 'object' && !Array.isArray(v) && v.cpuUsPerMsg !== undefined ? `, ${v.cpuUsPerMsg.toFixed(3)} CPU µs/msg` : '';
+        log(`  ${group.name} | ${impl.impl} | round ${round}: ${shown} ${r.unit}${cpu}`);
       } catch (e) {
         r.skipped = `failed: ${(e as Error).message}`;
         r.runs = [];

@@ -11,6 +11,11 @@ export interface CaseResult {
   unit: string;
   /** median / the C reference's median in the same group and run (null when the group has none). */
   ratio_vs_c: number | null;
+  /** CPU time of the measuring process per message, per run (throughput cases). */
+  cpu_us_per_msg?: number[];
+  cpu_median?: number | null;
+  /** cpu_median / the C reference's: how many times C's CPU per message this implementation spends. */
+  cpu_ratio_vs_c?: number | null;
   /** Why the case did not run, if it did not. */
   skipped?: string;
   /** Anything the reader needs to compare fairly (fewer messages, different library version). */
@@ -44,12 +49,13 @@ export function median(xs: readonly number[]): number | null {
 
 /** Fills `median` and `ratio_vs_c`; `references` maps a group name to its C implementation's name. */
 export function withRatios(cases: readonly CaseResult[], references: Record<string, string>): CaseResult[] {
-  const withMedian = cases.map((c) => ({ ...c, median: median(c.runs) }));
+  const withMedian = cases.map((c) => ({ ...c, median: median(c.runs), ...(c.cpu_us_per_msg ? { cpu_median: median(c.cpu_us_per_msg) } : {}) }));
   return withMedian.map((c) => {
     const refImpl = references[c.name];
     const ref = refImpl ? withMedian.find((r) => r.name === c.name && r.impl === refImpl) : undefined;
     const ratio = ref?.median && c.median !== null ? c.median / ref.median : null;
-    return { ...c, ratio_vs_c: ratio };
+    const cpuRatio = ref?.cpu_median && c.cpu_median ? c.cpu_median / ref.cpu_median : null;
+    return { ...c, ratio_vs_c: ratio, ...(c.cpu_us_per_msg ? { cpu_ratio_vs_c: cpuRatio } : {}) };
   });
 }
 
@@ -88,15 +94,16 @@ function targetCell(results: readonly TargetResult[]): string {
 /** One markdown table: a row per case, groups in the order given, targets beside the case they judge. */
 export function markdownTable(cases: readonly CaseResult[], targets: readonly TargetResult[]): string {
   const rows = [
-    '| case | implementation | median | unit | runs | vs C | target |',
-    '|---|---|---:|---|---|---:|---|',
+    '| case | implementation | median | unit | runs | vs C | CPU µs/msg (vs C) | target |',
+    '|---|---|---:|---|---|---:|---:|---|',
   ];
   for (const c of cases) {
     const runs = c.skipped ? `skipped: ${c.skipped}` : c.runs.map((r) => formatValue(r, c.unit)).join(', ');
     const impl = c.note ? `${c.impl} (${c.note})` : c.impl;
     const ratio = c.ratio_vs_c === null ? '' : `${c.ratio_vs_c.toFixed(2)}x`;
     const t = targetCell(targets.filter((x) => x.name === c.name && x.impl === c.impl));
-    rows.push(`| ${c.name} | ${impl} | ${formatValue(c.median, c.unit)} | ${c.unit} | ${runs} | ${ratio} | ${t} |`);
+    const cpu = c.cpu_median ? `${c.cpu_median.toFixed(2)}${c.cpu_ratio_vs_c ? ` (${c.cpu_ratio_vs_c.toFixed(2)}x)` : ''}` : '';
+    rows.push(`| ${c.name} | ${impl} | ${formatValue(c.median, c.unit)} | ${c.unit} | ${runs} | ${ratio} | ${cpu} | ${t} |`);
   }
   return rows.join('\n');
 }

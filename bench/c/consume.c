@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
   rd_kafka_queue_destroy(queue);
 
   long got = 0, errors = 0, bytes = 0, check = 0;
-  double t0 = 0;
+  double t0 = 0, c0 = cpu_s();
   deadline = now_s() + 60;
   while (got < count && now_s() < deadline) {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
@@ -59,9 +59,9 @@ int main(int argc, char **argv) {
     }
     rd_kafka_message_destroy(m);
   }
-  double t1 = now_s();
-  printf("{\"count\":%ld,\"received\":%ld,\"errors\":%ld,\"bytes\":%ld,\"check\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"fillSeconds\":%.3f}\n", count,
-         got, errors, bytes, check, t1 - t0, got > 1 ? (got - 1) / (t1 - t0) : 0.0, filled - start);
+  double t1 = now_s(), c1 = cpu_s();
+  printf("{\"count\":%ld,\"received\":%ld,\"errors\":%ld,\"bytes\":%ld,\"check\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"fillSeconds\":%.3f,\"cpuSeconds\":%.6f}\n", count,
+         got, errors, bytes, check, t1 - t0, got > 1 ? (got - 1) / (t1 - t0) : 0.0, filled - start, c1 - c0);
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
   return got == count ? 0 : 1;

@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
   while (delivered + failed < 1) rd_kafka_flush(rk, 100);
   if (failed) die("warm-up", "the first message was not delivered");
   delivered = 0;
-  double t0 = now_s();
+  double t0 = now_s(), c0 = cpu_s();
   if (!strcmp(mode, "batch")) {
     rd_kafka_message_t *msgs = calloc(BATCH, sizeof *msgs);
     for (int p = 0; p < partitions; p++) {
@@ -68,9 +68,9 @@ int main(int argc, char **argv) {
     }
   }
   while (delivered + failed < count) rd_kafka_flush(rk, 100);
-  double t1 = now_s();
-  printf("{\"count\":%ld,\"delivered\":%ld,\"failed\":%ld,\"seconds\":%.6f,\"rate\":%.1f}\n", count, delivered, failed,
-         t1 - t0, count / (t1 - t0));
+  double t1 = now_s(), c1 = cpu_s();
+  printf("{\"count\":%ld,\"delivered\":%ld,\"failed\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"cpuSeconds\":%.6f}\n", count, delivered,
+         failed, t1 - t0, count / (t1 - t0), c1 - c0);
   rd_kafka_topic_destroy(rkt);
   rd_kafka_destroy(rk);
   free(payload);

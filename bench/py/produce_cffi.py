@@ -67,7 +67,7 @@ def main(argv):
         lib.rd_kafka_flush(rk, 100)
     counts[0] = counts[1] = 0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(count):
         while produce(rkt, 0, MSG_F_COPY, payload, size, ffi.NULL, 0, ffi.NULL) == -1:
             if lib.rd_kafka_last_error() != QUEUE_FULL:
@@ -75,9 +75,9 @@ def main(argv):
             poll(rk, 1)
     while counts[0] + counts[1] < count:
         lib.rd_kafka_flush(rk, 100)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"count": count, "delivered": counts[0], "failed": counts[1], "seconds": seconds,
-                      "rate": count / seconds}))
+                      "rate": count / seconds, "cpuSeconds": cpu}))
     lib.rd_kafka_topic_destroy(rkt)
     lib.rd_kafka_destroy(rk)
     return 1 if counts[1] else 0

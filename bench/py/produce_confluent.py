@@ -28,7 +28,7 @@ def main(argv):
         p.flush(0.1)
     counts[0] = counts[1] = 0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(count):
         while True:
             try:
@@ -38,9 +38,9 @@ def main(argv):
                 poll(0.001)
     while counts[0] + counts[1] < count:
         p.flush(0.1)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(json.dumps({"count": count, "delivered": counts[0], "failed": counts[1], "seconds": seconds,
-                      "rate": count / seconds, "librdkafka": libversion()[0]}))
+                      "rate": count / seconds, "cpuSeconds": cpu, "librdkafka": libversion()[0]}))
     return 1 if counts[1] else 0
 
 
