@@ -167,12 +167,13 @@ export class App {
   private render(): void {
     this.frame = 0;
     const s = this.store;
-    setText(this.counters['event-count']!, String(s.total));
-    setText(this.counters['dr-count']!, String(s.delivery.count));
+    // Totals are what the kernel observed; under load some events arrive only as counts (`dropped`).
+    this.setCount('event-count', s.observedTotal(), s.total - s.count('dropped'));
+    this.setCount('dr-count', s.observed('dr'), s.count('dr'));
     setText(this.counters['dr-error-count']!, String(s.delivery.errors));
-    setText(this.counters['stats-count']!, String(s.count('stats')));
-    setText(this.counters['log-count']!, String(s.count('log')));
-    setText(this.counters['error-count']!, String(s.count('error')));
+    this.setCount('stats-count', s.observed('stats'), s.count('stats'));
+    this.setCount('log-count', s.observed('log'), s.count('log'));
+    this.setCount('error-count', s.observed('error'), s.count('error'));
     const t = this.active;
     if (!t.slow) t.view.render();
     else {
@@ -182,6 +183,16 @@ export class App {
         t.view.render();
       } else this.invalidateLater(SLOW_VIEW_MS - (now - this.lastSlow));
     }
+  }
+
+  private setCount(id: string, observed: number, received: number): void {
+    const el = this.counters[id]!;
+    setText(el, String(observed));
+    const title =
+      observed === received
+        ? ''
+        : `${received} received individually, ${observed - received} only counted under load`;
+    if (el.title !== title) el.title = title;
   }
 
   private laterTimer = 0;

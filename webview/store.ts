@@ -71,12 +71,26 @@ export class Store {
     this.events = new Ring<PanelEvent>(capacity);
   }
 
+  /** Events of `type` received individually. */
   count(type: string): number {
     return this.byType.get(type) ?? 0;
   }
 
+  /** Events of `type` the kernel observed: received individually plus those it only counted under load. */
+  observed(type: string): number {
+    return this.count(type) + (this.notSent.get(type) ?? 0);
+  }
+
+  /** All events the kernel observed (the `dropped` notices themselves are not observations). */
+  observedTotal(): number {
+    let n = this.total - this.count('dropped');
+    for (const v of this.notSent.values()) n += v;
+    return n;
+  }
+
   ingest(batch: readonly PanelEvent[]): void {
     for (let i = 0; i < batch.length; i++) this.add(batch[i]!);
+    this.visible.dropBelow(this.events.start);
     if (batch.length) this.version++;
   }
 
@@ -85,7 +99,6 @@ export class Store {
     this.byType.set(e.type, (this.byType.get(e.type) ?? 0) + 1);
     const idx = this.events.push(e);
     if (matches(e, this.filter)) this.visible.push(idx);
-    if ((idx & 1023) === 0) this.visible.dropBelow(this.events.start);
 
     if (e.handle !== null) this.touchHandle(e);
     switch (e.type) {

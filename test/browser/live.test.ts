@@ -102,6 +102,13 @@ describe('live panel (panelHtml + host messages)', () => {
     });
     await waitCounter(page, 'log-count', '1');
     await waitCounter(page, 'stats-count', '2');
+    // Under load the kernel sends some events only as counts: the totals include them.
+    await post(page, { type: 'events', events: [ev('dropped', { counts: { dr: 1000 } }, null)] });
+    await waitCounter(page, 'dr-count', '1003');
+    assert.equal(
+      await page.getByTestId('dr-count').getAttribute('title'),
+      '3 received individually, 1000 only counted under load',
+    );
     // Following the tail: the newest event is on screen.
     await page.locator('.tl-row', { hasText: 'txmsgs=' }).last().waitFor();
     await page.locator('.tl-row', { hasText: 'live log line arrives' }).waitFor();

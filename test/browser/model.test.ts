@@ -27,6 +27,25 @@ describe('panel model', () => {
     assert.equal(s.handles.get(PRODUCER)?.kind, 'producer');
   });
 
+  test('events the kernel only counted under load (dropped) add to the observed totals', () => {
+    const s = new Store();
+    s.ingest(events);
+    s.ingest([
+      {
+        seq: 9999,
+        time: 0,
+        type: 'dropped',
+        handle: null,
+        cell: null,
+        data: { counts: { dr: 50_000, log: 7 } },
+      },
+    ]);
+    assert.equal(s.observed('dr'), RECORDED.drs + 50_000);
+    assert.equal(s.observed('log'), events.filter((e) => e.type === 'log').length + 7);
+    assert.equal(s.observedTotal(), events.length + 50_007);
+    assert.equal(s.delivery.count, RECORDED.drs, 'per-report aggregates cover the reports received');
+  });
+
   test('latency percentiles from the histogram are within its 9 % bucket error', () => {
     const s = new Store();
     const lat = Array.from({ length: 10_000 }, (_, i) => 100 + i); // 100 … 10,099 µs, uniform

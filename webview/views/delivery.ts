@@ -60,7 +60,7 @@ export class DeliveryView {
       const v = d.percentile(q);
       return v === null ? '–' : formatUs(v);
     };
-    setText(this.cards.total!, String(d.count));
+    setText(this.cards.total!, String(this.store.observed('dr')));
     setText(this.cards.failed!, String(d.errors));
     setText(this.cards.bytes!, formatBytes(d.bytes));
     setText(this.cards.p50!, pct(0.5));
