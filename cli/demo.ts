@@ -25,7 +25,9 @@ export function describeEvents(events: KernelEvent[], counts: Record<string, num
     handles.set(e.handle, h);
   }
   for (const [name, c] of handles) lines.push(`  ${name}: ${formatCounts(c)}`);
-  const lat = events.flatMap((e) => (e.type === 'dr' && e.data.latencyUs !== undefined ? [e.data.latencyUs] : [])).sort((a, b) => a - b);
+  const lat = events
+    .flatMap((e) => (e.type === 'dr' && e.data.latencyUs !== undefined ? [e.data.latencyUs] : []))
+    .sort((a, b) => a - b);
   if (lat.length) {
     const pct = (p: number) => (lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! / 1000).toFixed(1);
     lines.push(`  delivery latency: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms over ${lat.length} reports`);
@@ -38,14 +40,18 @@ export function describeEvents(events: KernelEvent[], counts: Record<string, num
 export async function main(argv: string[]): Promise<number> {
   const example = findExample('quickstart.rdkafka');
   if (!example) {
-    process.stderr.write('rdkafka-workbench demo: examples/quickstart.rdkafka not found next to this installation\n');
+    process.stderr.write(
+      'rdkafka-workbench demo: examples/quickstart.rdkafka not found next to this installation\n',
+    );
     return 2;
   }
   if (argv.includes('--help')) return runMain(['--help']);
   try {
     const opts = parseRunArgs([example, ...argv]);
     const s = await runNotebook(opts);
-    process.stdout.write(`\n${s.code === 0 ? 'demo ok' : 'demo FAILED'}: ${s.cellsRun} cells in ${(s.durationMs / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `\n${s.code === 0 ? 'demo ok' : 'demo FAILED'}: ${s.cellsRun} cells in ${(s.durationMs / 1000).toFixed(1)} s\n`,
+    );
     process.stdout.write(describeEvents(s.events, s.counts) + '\n');
     return s.code;
   } catch (e) {

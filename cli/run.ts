@@ -1,11 +1,23 @@
 // `rdkafka-workbench run NOTEBOOK.rdkafka`: runs the code cells in order in a fresh kernel, prints their
 // outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
 // timed out, or the kernel died), 2 bad usage or input (nothing ran).
-import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../extension/kernel/protocol.ts';
-import { parseNotebook, serializeNotebook, NotebookFormatError, type NotebookData } from '../extension/notebook/format.ts';
+import {
+  parseNotebook,
+  serializeNotebook,
+  NotebookFormatError,
+  type NotebookData,
+} from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
 import { generate, GenError } from '../gen/generate.ts';
 
@@ -81,7 +93,8 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
         break;
       default:
         if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-        if (o.notebook) throw new UsageError(`only one notebook can be run at a time (got ${o.notebook} and ${a})`);
+        if (o.notebook)
+          throw new UsageError(`only one notebook can be run at a time (got ${o.notebook} and ${a})`);
         o.notebook = a;
     }
   }
@@ -100,7 +113,9 @@ export async function ensureBindings(dir: string, log: (s: string) => void, libr
     });
   } catch (e) {
     const why = e instanceof GenError ? e.message : (e as Error).message.split('\n')[0];
-    throw new UsageError(`generating bindings into ${dir} failed: ${why} (or pass --bindings DIR with existing bindings)`);
+    throw new UsageError(
+      `generating bindings into ${dir} failed: ${why} (or pass --bindings DIR with existing bindings)`,
+    );
   }
 }
 
@@ -124,7 +139,15 @@ function textOf(o: CellOutput): string {
 
 export async function runNotebook(opts: RunOptions, write: Write = defaultWrite): Promise<RunSummary> {
   const started = Date.now();
-  const summary: RunSummary = { code: 0, cellsRun: 0, failedCell: null, events: [], counts: {}, durationMs: 0, notebook: null };
+  const summary: RunSummary = {
+    code: 0,
+    cellsRun: 0,
+    failedCell: null,
+    events: [],
+    counts: {},
+    durationMs: 0,
+    notebook: null,
+  };
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
@@ -146,10 +169,13 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     ...(opts.library ? { library: opts.library } : {}),
     events: true,
   });
-  info(`kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`);
+  info(
+    `kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`,
+  );
   kernel.onEvents((batch) => {
     for (const e of batch) {
-      if (e.type === 'dropped') for (const [t, n] of Object.entries(e.data.counts)) summary.counts[t] = (summary.counts[t] ?? 0) + n;
+      if (e.type === 'dropped')
+        for (const [t, n] of Object.entries(e.data.counts)) summary.counts[t] = (summary.counts[t] ?? 0) + n;
       else summary.counts[e.type] = (summary.counts[e.type] ?? 0) + 1;
       if (summary.events.length < 200000) summary.events.push(e);
       eventsFile?.write(JSON.stringify(e) + '\n');
@@ -174,14 +200,21 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       const outputs: CellOutput[] = [];
       const r = await kernel.execute(index, cell.source, (o) => {
         outputs.push(o);
-        write(o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout', textOf(o));
+        write(
+          o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
+          textOf(o),
+        );
       });
       cell.outputs = mergeStreams(outputs);
       summary.cellsRun++;
       if (r.status !== 'ok' || timedOut) {
         summary.failedCell = index;
         summary.code = 1;
-        const why = timedOut ? `timed out after ${opts.timeout} s` : r.status === 'interrupted' ? 'was interrupted' : 'failed';
+        const why = timedOut
+          ? `timed out after ${opts.timeout} s`
+          : r.status === 'interrupted'
+            ? 'was interrupted'
+            : 'failed';
         write('stderr', `cell ${index + 1} ${why}: stopping\n`);
         break;
       }
@@ -219,7 +252,8 @@ function mergeStreams(outputs: CellOutput[]): CellOutput[] {
   const out: CellOutput[] = [];
   for (const o of outputs) {
     const last = out[out.length - 1];
-    if (o.kind === 'stream' && last?.kind === 'stream' && last.name === o.name) out[out.length - 1] = { ...last, text: last.text + o.text };
+    if (o.kind === 'stream' && last?.kind === 'stream' && last.name === o.name)
+      out[out.length - 1] = { ...last, text: last.text + o.text };
     else out.push(o);
   }
   return out;
@@ -236,7 +270,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     const opts = parseRunArgs(argv);
     const s = await runNotebook(opts, write);
     if (!opts.quiet)
-      write('stderr', 
+      write(
+        'stderr',
         `${s.code === 0 ? 'ok' : 'FAILED'}: ${s.cellsRun} code cell(s) run in ${(s.durationMs / 1000).toFixed(1)} s; events: ${formatCounts(s.counts)}\n`,
       );
     return s.code;

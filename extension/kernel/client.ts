@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { PROTOCOL_VERSION, type CellOutput, type KernelEvent, type KernelMessage, type ReadyMessage } from './protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  type CellOutput,
+  type KernelEvent,
+  type KernelMessage,
+  type ReadyMessage,
+} from './protocol.ts';
 
 export interface KernelOptions {
   /** Generator output folder. */
@@ -54,7 +60,8 @@ declare const __dirname: string | undefined;
 export function defaultKernelScript(): string {
   const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'kernel.mjs'), join(dir, 'dist', 'kernel.mjs')]) if (existsSync(candidate)) return candidate;
+    for (const candidate of [join(dir, 'kernel.mjs'), join(dir, 'dist', 'kernel.mjs')])
+      if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return join(here, 'kernel.mjs');
   }
 }
@@ -84,7 +91,10 @@ export class KernelClient {
 
   private spawn(): Promise<void> {
     const script = this.opts.kernelScript ?? defaultKernelScript();
-    if (!existsSync(script)) return Promise.reject(new Error(`kernel bundle not found at ${script}: build it with \`node scripts/build.mjs\``));
+    if (!existsSync(script))
+      return Promise.reject(
+        new Error(`kernel bundle not found at ${script}: build it with \`node scripts/build.mjs\``),
+      );
     this.stopping = false;
     this.stderrTail = '';
     const child = spawn(this.opts.execPath ?? process.execPath, [script], {
@@ -111,7 +121,11 @@ export class KernelClient {
         if (settled) return;
         settled = true;
         child.kill('SIGKILL');
-        reject(new Error(`the kernel did not start within ${(this.opts.startTimeoutMs ?? 20000) / 1000} s: check that ${script} runs with ${this.opts.execPath ?? process.execPath}`));
+        reject(
+          new Error(
+            `the kernel did not start within ${(this.opts.startTimeoutMs ?? 20000) / 1000} s: check that ${script} runs with ${this.opts.execPath ?? process.execPath}`,
+          ),
+        );
       }, this.opts.startTimeoutMs ?? 20000);
       child.on('message', (m: KernelMessage) => {
         if (!settled) {
@@ -135,7 +149,11 @@ export class KernelClient {
           settled = true;
           clearTimeout(timer);
           const tail = this.stderrTail.trim().split('\n').slice(-3).join(' ');
-          reject(new Error(`the kernel exited while starting (${signal ?? `exit code ${code}`})${tail ? `: ${tail}` : ''}`));
+          reject(
+            new Error(
+              `the kernel exited while starting (${signal ?? `exit code ${code}`})${tail ? `: ${tail}` : ''}`,
+            ),
+          );
         }
         this.handleExit(child, code, signal);
       });
@@ -143,7 +161,11 @@ export class KernelClient {
         if (!settled) {
           settled = true;
           clearTimeout(timer);
-          reject(new Error(`could not start the kernel with ${this.opts.execPath ?? process.execPath}: ${e.message}`));
+          reject(
+            new Error(
+              `could not start the kernel with ${this.opts.execPath ?? process.execPath}: ${e.message}`,
+            ),
+          );
         }
       });
       child.send({
@@ -201,7 +223,12 @@ export class KernelClient {
   execute(cell: number, source: string, onOutput: (o: CellOutput) => void): Promise<ExecuteResult> {
     const child = this.child;
     if (!child || !this.alive) {
-      onOutput({ kind: 'error', name: 'KernelDied', message: 'the kernel is not running: restart it', stack: '' });
+      onOutput({
+        kind: 'error',
+        name: 'KernelDied',
+        message: 'the kernel is not running: restart it',
+        stack: '',
+      });
       return Promise.resolve({ status: 'error', durationMs: 0 });
     }
     const id = String(++this.seq);

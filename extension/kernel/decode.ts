@@ -21,7 +21,16 @@ export function structOffsets(structs: StructModel[]): Offsets {
 
 /** x86-64/arm64 defaults, used only when a model lacks a struct (layouts are identical in 2.0–2.15). */
 const FALLBACK: Offsets = {
-  rd_kafka_message_t: { err: 0, rkt: 8, partition: 16, payload: 24, len: 32, key: 40, key_len: 48, offset: 56 },
+  rd_kafka_message_t: {
+    err: 0,
+    rkt: 8,
+    partition: 16,
+    payload: 24,
+    len: 32,
+    key: 40,
+    key_len: 48,
+    offset: 56,
+  },
   rd_kafka_topic_partition_t: { topic: 0, partition: 8, offset: 16, err: 48 },
   rd_kafka_topic_partition_list_t: { cnt: 0, size: 4, elems: 8 },
   _sizes: { rd_kafka_topic_partition_t: 64 },

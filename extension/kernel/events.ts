@@ -73,7 +73,14 @@ export class EventStream {
     if (!this.want(type)) return this.count(type);
     this.totals.set(type, (this.totals.get(type) ?? 0) + 1);
     this.sentInWindow.set(type, (this.sentInWindow.get(type) ?? 0) + 1);
-    this.pending.push({ seq: ++this.seq, time: Date.now(), handle, cell: this.cell, type, data } as KernelEvent);
+    this.pending.push({
+      seq: ++this.seq,
+      time: Date.now(),
+      handle,
+      cell: this.cell,
+      type,
+      data,
+    } as KernelEvent);
     this.schedule();
   }
 
@@ -90,7 +97,14 @@ export class EventStream {
     if (this.droppedCounts.size) {
       const counts = Object.fromEntries(this.droppedCounts);
       this.droppedCounts.clear();
-      this.pending.push({ seq: ++this.seq, time: Date.now(), handle: null, cell: this.cell, type: 'dropped', data: { counts } });
+      this.pending.push({
+        seq: ++this.seq,
+        time: Date.now(),
+        handle: null,
+        cell: this.cell,
+        type: 'dropped',
+        data: { counts },
+      });
     }
     if (!this.pending.length) return;
     const batch = this.pending;

@@ -6,16 +6,32 @@ type Bytes = string | Uint8Array;
 
 /** Tags for rd_kafka_producev: each returns the (type, value) pairs koffi's variadic call wants. */
 function vtags(c: Record<string, unknown>) {
-  const v = (name: string, dflt: number) => (typeof c[`RD_KAFKA_VTYPE_${name}`] === 'number' ? (c[`RD_KAFKA_VTYPE_${name}`] as number) : dflt);
+  const v = (name: string, dflt: number) =>
+    typeof c[`RD_KAFKA_VTYPE_${name}`] === 'number' ? (c[`RD_KAFKA_VTYPE_${name}`] as number) : dflt;
   const buf = (b: Bytes | null) => (b === null ? null : typeof b === 'string' ? Buffer.from(b) : b);
-  const len = (b: Bytes | null, n?: number) => n ?? (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength);
+  const len = (b: Bytes | null, n?: number) =>
+    n ?? (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength);
   return {
     RD_KAFKA_V_END: ['int', v('END', 0)],
     RD_KAFKA_V_TOPIC: (topic: string) => ['int', v('TOPIC', 1), 'const char *', topic],
     RD_KAFKA_V_RKT: (rkt: bigint) => ['int', v('RKT', 2), 'void *', rkt],
     RD_KAFKA_V_PARTITION: (partition: number) => ['int', v('PARTITION', 3), 'int32_t', partition],
-    RD_KAFKA_V_VALUE: (value: Bytes | null, size?: number) => ['int', v('VALUE', 4), 'void *', buf(value), 'size_t', len(value, size)],
-    RD_KAFKA_V_KEY: (key: Bytes | null, size?: number) => ['int', v('KEY', 5), 'void *', buf(key), 'size_t', len(key, size)],
+    RD_KAFKA_V_VALUE: (value: Bytes | null, size?: number) => [
+      'int',
+      v('VALUE', 4),
+      'void *',
+      buf(value),
+      'size_t',
+      len(value, size),
+    ],
+    RD_KAFKA_V_KEY: (key: Bytes | null, size?: number) => [
+      'int',
+      v('KEY', 5),
+      'void *',
+      buf(key),
+      'size_t',
+      len(key, size),
+    ],
     RD_KAFKA_V_OPAQUE: (opaque: bigint | null) => ['int', v('OPAQUE', 6), 'void *', opaque],
     RD_KAFKA_V_MSGFLAGS: (flags: number) => ['int', v('MSGFLAGS', 7), 'int', flags],
     RD_KAFKA_V_TIMESTAMP: (ts: number | bigint) => ['int', v('TIMESTAMP', 8), 'int64_t', ts],
@@ -50,7 +66,8 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
   const r = rt.reader;
   const o = r.m;
   const need = (m: unknown, what: string): bigint => {
-    if (typeof m !== 'bigint' || !m) throw new TypeError(`rkmsg.${what}: expected an rd_kafka_message_t pointer, got ${String(m)}`);
+    if (typeof m !== 'bigint' || !m)
+      throw new TypeError(`rkmsg.${what}: expected an rd_kafka_message_t pointer, got ${String(m)}`);
     return m;
   };
   const c = rt.bindings.constants;
@@ -80,7 +97,11 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
      */
     cstruct(p: bigint, name: string, n?: number) {
       const types = rt.bindings.types;
-      const type = types[name] ?? types[`${name}_t`] ?? types[name.replace(/_t$/, '')] ?? types[`struct ${name.replace(/_t$/, '')}`];
+      const type =
+        types[name] ??
+        types[`${name}_t`] ??
+        types[name.replace(/_t$/, '')] ??
+        types[`struct ${name.replace(/_t$/, '')}`];
       if (!type) throw new TypeError(`cstruct: no struct named ${name} in the bindings`);
       return n === undefined ? koffi.decode(p, type as never) : koffi.decode(p, type as never, n);
     },

@@ -31,11 +31,16 @@ function resolveEsm(spec: string, cwd: string): string | null {
     const pkgDir = join(dir, 'node_modules', name);
     const pkgJson = join(pkgDir, 'package.json');
     if (existsSync(pkgJson)) {
-      const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      let entry: string | null = null;
+      const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
+        exports?: unknown;
+        module?: string;
+        main?: string;
+      };
+      let entry: string | null;
       if (pkg.exports !== undefined) {
         const ex = pkg.exports as Record<string, unknown>;
-        const keyed = typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
+        const keyed =
+          typeof ex === 'object' && !Array.isArray(ex) && Object.keys(ex).some((k) => k.startsWith('.'));
         entry = pickExport(keyed ? ex[sub] : sub === '.' ? ex : undefined);
       } else entry = sub === '.' ? (pkg.module ?? pkg.main ?? 'index.js') : sub;
       return entry ? join(pkgDir, entry) : null;
@@ -50,13 +55,14 @@ export function makeImporter(cwd: () => string) {
     if (spec.startsWith('file:')) return import(spec);
     if (spec.startsWith('.') || isAbsolute(spec)) return import(pathToFileURL(resolve(cwd(), spec)).href);
     const require = createRequire(join(cwd(), 'index.js'));
-    let path: string | null = null;
+    let path: string | null;
     try {
       path = require.resolve(spec);
     } catch {
       path = resolveEsm(spec, cwd());
     }
-    if (!path) throw new Error(`Cannot find package '${spec}' from ${cwd()}: install it there (npm install ${spec})`);
+    if (!path)
+      throw new Error(`Cannot find package '${spec}' from ${cwd()}: install it there (npm install ${spec})`);
     return import(pathToFileURL(path).href);
   };
 }

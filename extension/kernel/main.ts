@@ -66,14 +66,22 @@ g[IMPORT] = makeImporter(() => cwd);
 // ---------------------------------------------------------------------------------------------------
 // Outputs: console and process.stdout/stderr writes of cells, batched per stream.
 
-const pendingText: { name: 'stdout' | 'stderr'; text: string; id: string } = { name: 'stdout', text: '', id: '' };
+const pendingText: { name: 'stdout' | 'stderr'; text: string; id: string } = {
+  name: 'stdout',
+  text: '',
+  id: '',
+};
 let textTimer: ReturnType<typeof setTimeout> | null = null;
 
 function flushText(): void {
   if (textTimer) clearTimeout(textTimer);
   textTimer = null;
   if (!pendingText.text) return;
-  send({ type: 'output', id: pendingText.id, output: { kind: 'stream', name: pendingText.name, text: pendingText.text } });
+  send({
+    type: 'output',
+    id: pendingText.id,
+    output: { kind: 'stream', name: pendingText.name, text: pendingText.text },
+  });
   pendingText.text = '';
 }
 
@@ -97,7 +105,12 @@ function streamText(name: 'stdout' | 'stderr', text: string): void {
 for (const name of ['stdout', 'stderr'] as const) {
   const stream = process[name];
   stream.write = ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
-    streamText(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'));
+    streamText(
+      name,
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk).toString(typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8'),
+    );
     const done = typeof enc === 'function' ? enc : cb;
     if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
     return true;
@@ -105,18 +118,24 @@ for (const name of ['stdout', 'stderr'] as const) {
 }
 
 function errorOutput(e: unknown): CellOutput {
-  if (e instanceof CellSyntaxError) return { kind: 'error', name: 'SyntaxError', message: e.message, stack: `SyntaxError: ${e.message}` };
+  if (e instanceof CellSyntaxError)
+    return { kind: 'error', name: 'SyntaxError', message: e.message, stack: `SyntaxError: ${e.message}` };
   if (e instanceof Error || (e && typeof e === 'object' && 'stack' in e)) {
     const err = e as Error;
-    const stack = rewriteStack(String(err.stack ?? `${err.name}: ${err.message}`), scripts, [KERNEL_FILE, 'kernel.mjs']);
+    const stack = rewriteStack(String(err.stack ?? `${err.name}: ${err.message}`), scripts, [
+      KERNEL_FILE,
+      'kernel.mjs',
+    ]);
     return { kind: 'error', name: err.name ?? 'Error', message: String(err.message ?? ''), stack };
   }
   return { kind: 'error', name: 'Error', message: `uncaught ${typeof e}: ${String(e)}`, stack: '' };
 }
 
 g.display = Object.assign((value: unknown) => output({ kind: 'display', data: displayBundle(value) }), {
-  markdown: (text: string) => output({ kind: 'display', data: { 'text/markdown': String(text), 'text/plain': String(text) } }),
-  html: (html: string) => output({ kind: 'display', data: { 'text/html': String(html), 'text/plain': String(html) } }),
+  markdown: (text: string) =>
+    output({ kind: 'display', data: { 'text/markdown': String(text), 'text/plain': String(text) } }),
+  html: (html: string) =>
+    output({ kind: 'display', data: { 'text/html': String(html), 'text/plain': String(html) } }),
   json: (value: unknown) => output({ kind: 'display', data: resultBundle(value) }),
 });
 
@@ -128,7 +147,9 @@ process.on('unhandledRejection', (e) => output(errorOutput(e)));
 
 async function init(req: InitRequest): Promise<void> {
   if (req.protocol !== PROTOCOL_VERSION) {
-    return fatal(`client speaks kernel protocol ${req.protocol}, this kernel ${PROTOCOL_VERSION}: reinstall rdkafka workbench so both match`);
+    return fatal(
+      `client speaks kernel protocol ${req.protocol}, this kernel ${PROTOCOL_VERSION}: reinstall rdkafka workbench so both match`,
+    );
   }
   cwd = req.cwd;
   try {
@@ -146,11 +167,14 @@ async function init(req: InitRequest): Promise<void> {
       events,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
-        if (out.kind === 'error') output({ kind: 'stream', name: 'stderr', text: `error in ${cb}: ${out.stack || out.message}\n` });
+        if (out.kind === 'error')
+          output({ kind: 'stream', name: 'stderr', text: `error in ${cb}: ${out.stack || out.message}\n` });
       },
     });
   } catch (e) {
-    return fatal(e instanceof FatalError ? e.message : `the kernel could not start: ${(e as Error).stack ?? e}`);
+    return fatal(
+      e instanceof FatalError ? e.message : `the kernel could not start: ${(e as Error).stack ?? e}`,
+    );
   }
   runtime.install(g);
   const lib = runtime.bindings.model.librdkafka;
@@ -184,16 +208,25 @@ async function execute(req: ExecuteRequest): Promise<void> {
     const t = await transpileCell(req.source, req.cell);
     const filename = `cell-${req.cell + 1}.${++scriptSeq}.js`;
     scripts.set(filename, { cell: req.cell, map: t.map, prefixLength: t.prefixLength });
-    const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{ hasValue: boolean; value?: unknown }>;
+    const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{
+      hasValue: boolean;
+      value?: unknown;
+    }>;
     promise.catch(() => {}); // an abandoned (interrupted) cell may still reject later
     const r = await Promise.race([promise, interrupted]);
     if (r === Interrupted) throw new Interrupted('interrupted');
     const result = r as { hasValue: boolean; value?: unknown };
-    if (result.hasValue && result.value !== undefined) output({ kind: 'result', data: resultBundle(result.value) });
+    if (result.hasValue && result.value !== undefined)
+      output({ kind: 'result', data: resultBundle(result.value) });
   } catch (e) {
     if (e instanceof Interrupted) {
       status = 'interrupted';
-      output({ kind: 'error', name: 'Interrupted', message: `cell ${req.cell + 1} was interrupted`, stack: '' });
+      output({
+        kind: 'error',
+        name: 'Interrupted',
+        message: `cell ${req.cell + 1} was interrupted`,
+        stack: '',
+      });
     } else {
       status = 'error';
       output(errorOutput(e));
@@ -204,7 +237,12 @@ async function execute(req: ExecuteRequest): Promise<void> {
   events?.flush();
   current = null;
   if (events) events.cell = null;
-  send({ type: 'done', id: req.id, status, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+  send({
+    type: 'done',
+    id: req.id,
+    status,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+  });
 }
 
 async function drain(): Promise<void> {

@@ -34,7 +34,8 @@ function patternNames(p: ESTree.Pattern, out: string[]): void {
       out.push(p.name);
       break;
     case 'ObjectPattern':
-      for (const prop of p.properties) patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out);
+      for (const prop of p.properties)
+        patternNames(prop.type === 'RestElement' ? prop.argument : prop.value, out);
       break;
     case 'ArrayPattern':
       for (const el of p.elements) if (el) patternNames(el, out);
@@ -188,13 +189,7 @@ export function rewriteCell(js: string): Rewritten {
         break;
       }
       default:
-        if (
-          stmt0.type === 'ExportDefaultDeclaration' &&
-          stmt.type !== 'FunctionDeclaration' &&
-          stmt.type !== 'ClassDeclaration'
-        ) {
-          // `export default expr` — an expression: nothing to rewrite.
-        }
+        // Anything else (`export default expr`, control flow, blocks) runs as written.
         break;
     }
   });

@@ -12,7 +12,7 @@ import { startLogRelay, type LogLine, type LogRelay } from './workers.ts';
 import { makeHelpers } from './helpers.ts';
 
 type Koffi = typeof import('koffi');
-type Fn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any;
 
 interface ModelParam {
   name: string;
@@ -87,10 +87,12 @@ const CALLBACK_EVENTS: Record<string, KernelEventType> = {
 };
 
 const MOCK_FALLBACKS: Record<string, string> = {
-  rd_kafka_mock_topic_create: 'int rd_kafka_mock_topic_create(void *mcluster, const char *topic, int partition_cnt, int replication_factor)',
+  rd_kafka_mock_topic_create:
+    'int rd_kafka_mock_topic_create(void *mcluster, const char *topic, int partition_cnt, int replication_factor)',
   rd_kafka_mock_broker_set_down: 'int rd_kafka_mock_broker_set_down(void *mcluster, int32_t broker_id)',
   rd_kafka_mock_broker_set_up: 'int rd_kafka_mock_broker_set_up(void *mcluster, int32_t broker_id)',
-  rd_kafka_mock_partition_set_leader: 'int rd_kafka_mock_partition_set_leader(void *mcluster, const char *topic, int32_t partition, int32_t broker_id)',
+  rd_kafka_mock_partition_set_leader:
+    'int rd_kafka_mock_partition_set_leader(void *mcluster, const char *topic, int32_t partition, int32_t broker_id)',
 };
 
 export class Runtime {
@@ -153,7 +155,9 @@ export class Runtime {
       koffiPath = require.resolve('koffi');
       koffi = require(koffiPath) as Koffi;
     } catch (e) {
-      throw new FatalError(`koffi could not be loaded (${(e as Error).message}): reinstall rdkafka workbench's dependencies`);
+      throw new FatalError(
+        `koffi could not be loaded (${(e as Error).message}): reinstall rdkafka workbench's dependencies`,
+      );
     }
     const mod = (await import(pathToFileURL(bindingsJs).href)) as {
       load: (k: Koffi, o: { library?: string }) => Bindings;
@@ -187,11 +191,21 @@ export class Runtime {
         enumerable: false,
         get() {
           const value = get();
-          Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+          Object.defineProperty(target, name, {
+            value,
+            writable: true,
+            configurable: true,
+            enumerable: false,
+          });
           return value;
         },
         set(value) {
-          Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+          Object.defineProperty(target, name, {
+            value,
+            writable: true,
+            configurable: true,
+            enumerable: false,
+          });
         },
       });
     for (const f of this.bindings.model.functions) define(f.name, () => this.fn(f.name));
@@ -208,11 +222,13 @@ export class Runtime {
     });
     // A few rdkafka_mock.h functions, declared here when the bindings were generated without that header.
     for (const [name, proto] of Object.entries(MOCK_FALLBACKS))
-      if (!this.bindings.model.functions.some((f) => f.name === name)) define(name, () => this.bindings.lib.func(proto));
+      if (!this.bindings.model.functions.some((f) => f.name === name))
+        define(name, () => this.bindings.lib.func(proto));
     const helpers = makeHelpers(this);
     // The header's function-like macros as the generator translated them; the helpers' versions of the
     // RD_KAFKA_V_* tags win, since they also accept strings and infer lengths.
-    for (const [name, value] of Object.entries(this.bindings.macros ?? {})) if (!(name in helpers)) target[name] = value;
+    for (const [name, value] of Object.entries(this.bindings.macros ?? {}))
+      if (!(name in helpers)) target[name] = value;
     Object.assign(target, helpers);
   }
 
@@ -244,7 +260,11 @@ export class Runtime {
         return raw()(...args);
       };
     }
-    if (model && /^rd_kafka_queue_t\s*\*$/.test(model.returns.trim()) && /rd_kafka_t\s*\*/.test(model.params[0]?.type ?? '')) {
+    if (
+      model &&
+      /^rd_kafka_queue_t\s*\*$/.test(model.returns.trim()) &&
+      /rd_kafka_t\s*\*/.test(model.params[0]?.type ?? '')
+    ) {
       return (...args: unknown[]) => {
         const q = raw()(...args);
         if (typeof q === 'bigint' && typeof args[0] === 'bigint') this.queues.set(q, args[0]);
@@ -268,7 +288,13 @@ export class Runtime {
         return () => {
           const conf = raw()();
           if (typeof conf === 'bigint') {
-            this.confs.set(conf, { regs: [], shared: false, statsInterval: 0, hasStatsCb: false, logFn: null });
+            this.confs.set(conf, {
+              regs: [],
+              shared: false,
+              statsInterval: 0,
+              hasStatsCb: false,
+              logFn: null,
+            });
             const err = Buffer.alloc(512);
             for (const [k, v] of Object.entries(this.opts.clusterConfig ?? {}))
               this.rawFn('rd_kafka_conf_set')(conf, k, v, err, err.length);
@@ -322,7 +348,8 @@ export class Runtime {
       case 'rd_kafka_new':
         return (type: number, conf: unknown, errstr: unknown, size: unknown) => {
           const s = this.confState(conf);
-          if (s && s.statsInterval > 0 && !s.hasStatsCb) this.rawFn('rd_kafka_conf_set_stats_cb')(conf, this.autoStatsPointer());
+          if (s && s.statsInterval > 0 && !s.hasStatsCb)
+            this.rawFn('rd_kafka_conf_set_stats_cb')(conf, this.autoStatsPointer());
           const rk = raw()(type, conf, errstr, size);
           if (typeof rk === 'bigint' && rk) {
             const hname = this.rawFn('rd_kafka_name')(rk) as string;
@@ -359,7 +386,8 @@ export class Runtime {
       case 'rd_kafka_queue_poll':
         return (rkqu: unknown, timeout: unknown) => {
           const ev = raw()(rkqu, timeout);
-          if (ev) this.polledEvent(typeof rkqu === 'bigint' ? (this.queues.get(rkqu) ?? null) : null, ev as bigint);
+          if (ev)
+            this.polledEvent(typeof rkqu === 'bigint' ? (this.queues.get(rkqu) ?? null) : null, ev as bigint);
           return ev;
         };
       case 'rd_kafka_event_message_next':
@@ -371,7 +399,10 @@ export class Runtime {
       case 'rd_kafka_event_message_array':
         return (ev: unknown, arr: unknown, size: unknown) => {
           const n = raw()(ev, arr, size) as number | bigint;
-          if ((arr instanceof BigUint64Array || arr instanceof BigInt64Array) && this.rawFn('rd_kafka_event_type')(ev) === this.c.EV_DR)
+          if (
+            (arr instanceof BigUint64Array || arr instanceof BigInt64Array) &&
+            this.rawFn('rd_kafka_event_type')(ev) === this.c.EV_DR
+          )
             for (let i = 0; i < Number(n); i++) if (arr[i]) this.delivered(null, BigInt(arr[i]!));
           return n;
         };
@@ -515,7 +546,9 @@ export class Runtime {
       case 'consume':
         return this.consumed(null, a[0] as bigint, true);
       case 'oauthbearer_token_refresh':
-        return ev.publish('oauthbearer_token_refresh', this.handleName(a[0]), { config: (a[1] as string | null) ?? null });
+        return ev.publish('oauthbearer_token_refresh', this.handleName(a[0]), {
+          config: (a[1] as string | null) ?? null,
+        });
       case 'background_event': {
         const evp = a[1] as bigint;
         return ev.publish('background_event', this.handleName(a[0]), {
@@ -599,7 +632,9 @@ export class Runtime {
           err,
           errName: this.errName(err),
           reason: String(f('rd_kafka_event_error_string')(evp) ?? ''),
-          fatal: Boolean(this.raw.rd_kafka_event_error_is_fatal ? f('rd_kafka_event_error_is_fatal')(evp) : false),
+          fatal: Boolean(
+            this.raw.rd_kafka_event_error_is_fatal ? f('rd_kafka_event_error_is_fatal')(evp) : false,
+          ),
         });
       }
       if (t === c.EV_LOG) {
@@ -617,7 +652,8 @@ export class Runtime {
       if (t === c.EV_REBALANCE || t === c.EV_OFFSET_COMMIT) {
         const err = f('rd_kafka_event_error')(evp) as number;
         const partitions = this.reader.partitions(f('rd_kafka_event_topic_partition_list')(evp) as bigint);
-        if (t === c.EV_OFFSET_COMMIT) return ev.publish('offset_commit', handle, { err, errName: this.errName(err), partitions });
+        if (t === c.EV_OFFSET_COMMIT)
+          return ev.publish('offset_commit', handle, { err, errName: this.errName(err), partitions });
         return ev.publish('rebalance', handle, {
           err,
           kind: err === c.ASSIGN ? 'assign' : err === c.REVOKE ? 'revoke' : 'error',
@@ -653,17 +689,23 @@ export class Runtime {
 
   private autoStatsPointer(): bigint {
     if (this.autoStats === null) {
-      const cb = this.bindings.model.functions.find((f) => f.name === 'rd_kafka_conf_set_stats_cb')?.params[1];
-      const proto = cb?.callback ? (this.bindings.callbacks[cb.callback] ?? this.bindings.types[cb.callback]) : undefined;
+      const cb = this.bindings.model.functions.find((f) => f.name === 'rd_kafka_conf_set_stats_cb')
+        ?.params[1];
+      const proto = cb?.callback
+        ? (this.bindings.callbacks[cb.callback] ?? this.bindings.types[cb.callback])
+        : undefined;
       if (!proto) throw new Error('the bindings lack the stats_cb prototype');
-      this.autoStats = this.koffi.register((...a: unknown[]) => {
-        try {
-          this.publishCallback('stats', 'stats_cb', a);
-        } catch {
-          // never disturb librdkafka
-        }
-        return 0;
-      }, this.koffi.pointer(proto as never));
+      this.autoStats = this.koffi.register(
+        (...a: unknown[]) => {
+          try {
+            this.publishCallback('stats', 'stats_cb', a);
+          } catch {
+            // never disturb librdkafka
+          }
+          return 0;
+        },
+        this.koffi.pointer(proto as never),
+      );
     }
     return this.autoStats;
   }
@@ -687,9 +729,15 @@ export class Runtime {
     this.rawFn('rd_kafka_conf_set')(conf, 'log_level', '3', err, err.length);
     this.rawFn('rd_kafka_conf_set')(conf, 'client.id', 'rdkafka-workbench-mock', err, err.length);
     const rk = this.rawFn('rd_kafka_new')(0, conf, err, err.length) as bigint;
-    if (!rk) throw new Error(`could not create the mock cluster's handle: ${err.toString('utf8').replace(/\0.*$/s, '')}`);
+    if (!rk)
+      throw new Error(
+        `could not create the mock cluster's handle: ${err.toString('utf8').replace(/\0.*$/s, '')}`,
+      );
     const mc = f('rd_kafka_mock_cluster_new')(rk, 3) as bigint;
-    if (!mc) throw new Error('rd_kafka_mock_cluster_new failed: this librdkafka may be built without the mock cluster');
+    if (!mc)
+      throw new Error(
+        'rd_kafka_mock_cluster_new failed: this librdkafka may be built without the mock cluster',
+      );
     this.mock = { rk, mc, bootstraps: String(f('rd_kafka_mock_cluster_bootstraps')(mc)) };
     return this.mock.bootstraps;
   }

@@ -31,9 +31,12 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
     js = r.code;
     mapText = r.map;
   } catch (e) {
-    const err = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } }> }).errors?.[0];
+    const err = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } }> })
+      .errors?.[0];
     if (!err) throw e;
-    const where = err.location ? `cell ${cell + 1}, line ${err.location.line}, column ${err.location.column + 1}` : `cell ${cell + 1}`;
+    const where = err.location
+      ? `cell ${cell + 1}, line ${err.location.line}, column ${err.location.column + 1}`
+      : `cell ${cell + 1}`;
     throw new CellSyntaxError(`${err.text} (${where})`);
   }
   const map = decodeMappings((JSON.parse(mapText) as { mappings: string }).mappings);
@@ -44,6 +47,8 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
     // esbuild accepted it but acorn did not (rare: syntax esbuild passes through); map acorn's position.
     const loc = (e as { loc?: { line: number; column: number } }).loc;
     const line = loc ? (map[loc.line - 1]?.[0]?.[1] ?? loc.line - 1) + 1 : null;
-    throw new CellSyntaxError(`${(e as Error).message.replace(/ \(\d+:\d+\)$/, '')} (cell ${cell + 1}${line ? `, line ${line}` : ''})`);
+    throw new CellSyntaxError(
+      `${(e as Error).message.replace(/ \(\d+:\d+\)$/, '')} (cell ${cell + 1}${line ? `, line ${line}` : ''})`,
+    );
   }
 }

@@ -41,7 +41,8 @@ export function startLogRelay(koffiPath: string, library: string, onLine: (line:
   const worker = new Worker(LOG_RELAY, { eval: true, workerData: { koffiPath, library, sab } });
   worker.unref();
   const i32 = new Int32Array(sab);
-  if (Atomics.wait(i32, 0, 0, 10000) === 'timed-out') throw new Error('the log relay thread did not start within 10 s');
+  if (Atomics.wait(i32, 0, 0, 10000) === 'timed-out')
+    throw new Error('the log relay thread did not start within 10 s');
   const pointer = new BigInt64Array(sab)[1]!;
   worker.on('message', onLine);
   return { pointer, worker };

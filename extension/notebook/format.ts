@@ -85,7 +85,9 @@ export function jsonErrorOffset(text: string): number {
       }
     } else if (c === '"') string();
     else {
-      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+        text.slice(i, i + 400),
+      );
       if (!m) bad();
       i += m![0].length;
     }
@@ -109,7 +111,8 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Parses the text of a `.rdkafka` file. Whitespace-only text is an empty notebook (VS Code creates new
@@ -126,7 +129,9 @@ export function parseNotebook(text: string, fileName = 'notebook'): NotebookData
   } catch (e) {
     const pos = jsonErrorOffset(text);
     const where = pos >= 0 ? ` at ${lineCol(text, pos)}` : '';
-    const msg = (e as Error).message.replace(/,\s*(?:\.\.\.)?".*$/s, '').replace(/\s*in JSON at position \d+.*$/s, '');
+    const msg = (e as Error).message
+      .replace(/,\s*(?:\.\.\.)?".*$/s, '')
+      .replace(/\s*in JSON at position \d+.*$/s, '');
     fail(`invalid JSON${where} (${msg}); fix the file or restore it from version control`);
   }
   if (!isObject(raw)) return fail('not an rdkafka notebook: the top level must be a JSON object');
@@ -149,12 +154,15 @@ export function parseNotebook(text: string, fileName = 'notebook'): NotebookData
 function parseCell(c: unknown, i: number, fail: (what: string) => never): CellData {
   const at = `cell ${i + 1}`;
   if (!isObject(c)) return fail(`${at}: must be an object with "kind" and "source"`);
-  if (c.kind !== 'markdown' && c.kind !== 'code') fail(`${at}: "kind" must be "markdown" or "code", not ${JSON.stringify(c.kind)}`);
+  if (c.kind !== 'markdown' && c.kind !== 'code')
+    fail(`${at}: "kind" must be "markdown" or "code", not ${JSON.stringify(c.kind)}`);
   let source = c.source ?? '';
   if (Array.isArray(source)) {
     if (!source.every((l) => typeof l === 'string')) fail(`${at}: "source" lines must all be strings`);
     // Lines may or may not carry their newline (Jupyter style keeps them): join accordingly.
-    source = (source as string[]).map((l, k, a) => (k < a.length - 1 && !l.endsWith('\n') ? l + '\n' : l)).join('');
+    source = (source as string[])
+      .map((l, k, a) => (k < a.length - 1 && !l.endsWith('\n') ? l + '\n' : l))
+      .join('');
   }
   if (typeof source !== 'string') fail(`${at}: "source" must be a string or an array of lines`);
   const language = c.language ?? (c.kind === 'code' ? 'typescript' : 'markdown');
@@ -165,7 +173,13 @@ function parseCell(c: unknown, i: number, fail: (what: string) => never): CellDa
     if (!isObject(o) || typeof o.kind !== 'string' || !OUTPUT_KINDS.has(o.kind))
       fail(`${at}, output ${k + 1}: must be an object whose "kind" is one of stream, display, result, error`);
   });
-  return { ...c, kind: c.kind as CellData['kind'], language: language as string, source: source as string, outputs: outputs as CellOutput[] };
+  return {
+    ...c,
+    kind: c.kind as CellData['kind'],
+    language: language as string,
+    source: source as string,
+    outputs: outputs as CellOutput[],
+  };
 }
 
 const NOTEBOOK_KEYS = ['rdkafkaNotebook', 'metadata', 'cells'];

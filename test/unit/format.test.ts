@@ -7,7 +7,12 @@ const sample = {
   metadata: { title: 'x' },
   cells: [
     { kind: 'markdown', source: '# Title' },
-    { kind: 'code', language: 'typescript', source: 'const a = 1;\na', outputs: [{ kind: 'result', data: { 'text/plain': '1' } }] },
+    {
+      kind: 'code',
+      language: 'typescript',
+      source: 'const a = 1;\na',
+      outputs: [{ kind: 'result', data: { 'text/plain': '1' } }],
+    },
   ],
 };
 
@@ -31,13 +36,20 @@ test('serialization is stable: key order does not depend on input order, ends wi
   assert.ok(text.indexOf('"rdkafkaNotebook"') < text.indexOf('"metadata"'));
   assert.ok(text.indexOf('"metadata"') < text.indexOf('"cells"'));
   assert.ok(text.indexOf('"a": 2') < text.indexOf('"b": 1'));
-  assert.ok(text.indexOf('"kind"') < text.indexOf('"language"') && text.indexOf('"language"') < text.indexOf('"source"'));
+  assert.ok(
+    text.indexOf('"kind"') < text.indexOf('"language"') &&
+      text.indexOf('"language"') < text.indexOf('"source"'),
+  );
   assert.equal(serializeNotebook(parseNotebook(text)), text);
 });
 
 test('unknown fields on the notebook and on cells survive a save', () => {
   const nb = parseNotebook(
-    JSON.stringify({ ...sample, futureThing: { z: 1 }, cells: [{ kind: 'code', source: 'x', collapsed: true }] }),
+    JSON.stringify({
+      ...sample,
+      futureThing: { z: 1 },
+      cells: [{ kind: 'code', source: 'x', collapsed: true }],
+    }),
   );
   const text = serializeNotebook(nb);
   const back = JSON.parse(text);
@@ -46,7 +58,9 @@ test('unknown fields on the notebook and on cells survive a save', () => {
 });
 
 test('source given as an array of lines is joined', () => {
-  const nb = parseNotebook(JSON.stringify({ rdkafkaNotebook: 1, cells: [{ kind: 'code', source: ['a = 1', 'b = 2\n', 'c'] }] }));
+  const nb = parseNotebook(
+    JSON.stringify({ rdkafkaNotebook: 1, cells: [{ kind: 'code', source: ['a = 1', 'b = 2\n', 'c'] }] }),
+  );
   assert.equal(nb.cells[0]!.source, 'a = 1\nb = 2\nc');
 });
 
@@ -57,7 +71,8 @@ test('an empty file is an empty notebook', () => {
 function rejects(text: string, pattern: RegExp) {
   assert.throws(
     () => parseNotebook(text, 'bad.rdkafka'),
-    (e: unknown) => e instanceof NotebookFormatError && pattern.test(e.message) && e.message.startsWith('bad.rdkafka: '),
+    (e: unknown) =>
+      e instanceof NotebookFormatError && pattern.test(e.message) && e.message.startsWith('bad.rdkafka: '),
   );
 }
 
@@ -73,8 +88,14 @@ test('missing, wrong or newer versions are refused with a clear message', () => 
 });
 
 test('a bad cell is named by its 1-based position', () => {
-  rejects('{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "x"}, {"kind": "python", "source": ""}]}', /cell 2: "kind" must be/);
+  rejects(
+    '{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "x"}, {"kind": "python", "source": ""}]}',
+    /cell 2: "kind" must be/,
+  );
   rejects('{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": 42}]}', /cell 1: "source" must be/);
-  rejects('{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "", "outputs": [{"kind": "weird"}]}]}', /cell 1, output 1/);
+  rejects(
+    '{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "", "outputs": [{"kind": "weird"}]}]}',
+    /cell 1, output 1/,
+  );
   rejects('{"rdkafkaNotebook": 1, "cells": {}}', /"cells" must be an array/);
 });

@@ -44,28 +44,41 @@ test('top-level await, and the last expression (even parenthesised) is the value
 });
 
 test('imports become dynamic imports whose bindings persist', async () => {
-  const { values } = await runCells(['import { join } from "node:path";\nimport * as os from "node:os";', 'typeof join + typeof os.cpus']);
+  const { values } = await runCells([
+    'import { join } from "node:path";\nimport * as os from "node:os";',
+    'typeof join + typeof os.cpus',
+  ]);
   assert.equal(values[1], 'functionfunction');
 });
 
 test('every loop calls the interrupt check, including single-statement bodies', () => {
-  const { code } = rewriteCell('while (x) y();\nfor (;;) { z(); }\ndo q(); while (0);\nfor (const k of a) {}');
+  const { code } = rewriteCell(
+    'while (x) y();\nfor (;;) { z(); }\ndo q(); while (0);\nfor (const k of a) {}',
+  );
   assert.equal(code.match(/__wbTick\(\)/g)?.length, 4);
 });
 
 test('rewriting keeps line numbers: line N of the cell is line N of the script', () => {
   const js = 'const a = 1,\n  b = 2;\nimport {\n  x\n} from "y";\nthrow new Error("here");';
   const { code } = rewriteCell(js);
-  assert.equal(code.split('\n').findIndex((l) => l.includes('throw')), 5);
+  assert.equal(
+    code.split('\n').findIndex((l) => l.includes('throw')),
+    5,
+  );
 });
 
 test('syntax errors name the cell and the line', async () => {
-  await assert.rejects(transpileCell('const a = 1;\nconst = ;', 4), (e: unknown) => e instanceof CellSyntaxError && /cell 5, line 2/.test(e.message));
+  await assert.rejects(
+    transpileCell('const a = 1;\nconst = ;', 4),
+    (e: unknown) => e instanceof CellSyntaxError && /cell 5, line 2/.test(e.message),
+  );
 });
 
 test('stack frames in cell scripts become "cell N, line L"; kernel frames disappear', async () => {
   const t = await transpileCell('// a comment\n\nfunction boom() {\n  throw new Error("x");\n}\nboom();', 2);
-  const scripts = new Map<string, CellScript>([['cell-3.1.js', { cell: 2, map: t.map, prefixLength: t.prefixLength }]]);
+  const scripts = new Map<string, CellScript>([
+    ['cell-3.1.js', { cell: 2, map: t.map, prefixLength: t.prefixLength }],
+  ]);
   const ctx = vm.createContext({ __wbTick: () => {} });
   let stack = '';
   try {
@@ -82,7 +95,13 @@ test('stack frames in cell scripts become "cell N, line L"; kernel frames disapp
 test('event stream: exact counts under load, bounded details, batches', () => {
   const batches: KernelEvent[][] = [];
   let now = 0;
-  const s = new EventStream({ enabled: true, send: (b) => batches.push(b), detailPerWindow: 100, windowMs: 1000, now: () => now });
+  const s = new EventStream({
+    enabled: true,
+    send: (b) => batches.push(b),
+    detailPerWindow: 100,
+    windowMs: 1000,
+    now: () => now,
+  });
   for (let i = 0; i < 250; i++) {
     if (s.want('dr')) s.publish('dr', 'p', { topic: 't', partition: 0, offset: i, err: 0, len: 1 });
     else s.count('dr');
@@ -98,7 +117,10 @@ test('event stream: exact counts under load, bounded details, batches', () => {
   now = 1000; // a new window: details flow again
   assert.equal(s.want('dr'), true);
   const seqs = all.map((e) => e.seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
 });
 
 test('event stream disabled: nothing is sent', () => {

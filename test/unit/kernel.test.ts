@@ -9,14 +9,17 @@ import { KernelClient } from '../../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
 
 const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
+    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
 })();
 
 /** The generator's bindings for this machine's librdkafka (generated once into .rdkafka/bindings). */
 function bindings(): string {
   const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
   if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
+      encoding: 'utf8',
+    });
     assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
   }
   return dir;
@@ -31,7 +34,13 @@ async function run(cell: number, source: string) {
   const text = (kind: string) =>
     outputs
       .filter((o) => o.kind === kind)
-      .map((o) => (o.kind === 'stream' ? o.text : o.kind === 'result' || o.kind === 'display' ? String(o.data['text/plain']) : ''))
+      .map((o) =>
+        o.kind === 'stream'
+          ? o.text
+          : o.kind === 'result' || o.kind === 'display'
+            ? String(o.data['text/plain'])
+            : '',
+      )
       .join('');
   const error = outputs.find((o) => o.kind === 'error') as Extract<CellOutput, { kind: 'error' }> | undefined;
   return { ...r, outputs, stdout: text('stream'), result: text('result'), error };
@@ -71,7 +80,10 @@ test('stdout and stderr stream; the last expression is shown; display() gives ri
 });
 
 test('top-level await works', async () => {
-  const r = await run(3, 'const v = await new Promise<number>((res) => setTimeout(() => res(7), 20));\nv * 6');
+  const r = await run(
+    3,
+    'const v = await new Promise<number>((res) => setTimeout(() => res(7), 20));\nv * 6',
+  );
   assert.equal(r.result, '42');
 });
 
@@ -101,7 +113,10 @@ test('interrupt stops a synchronous loop and a pending await, and keeps state', 
 });
 
 test('every C function and constant is a global; BOOTSTRAP is the mock cluster', async () => {
-  const r = await run(10, '[typeof rd_kafka_new, RD_KAFKA_PRODUCER, RD_KAFKA_PARTITION_UA, BOOTSTRAP.split(",").length]');
+  const r = await run(
+    10,
+    '[typeof rd_kafka_new, RD_KAFKA_PRODUCER, RD_KAFKA_PARTITION_UA, BOOTSTRAP.split(",").length]',
+  );
   assert.equal(r.result.replace(/\s+/g, ' '), "[ 'function', 0, -1, 3 ]");
 });
 
@@ -124,13 +139,29 @@ seen.length`,
   assert.equal(r.result, '1000');
   const dr = events.slice(before).filter((e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr');
   assert.equal(dr.length, 1000);
-  assert.ok(dr.every((e) => e.data.topic === 'dr-test' && e.data.err === 0 && e.cell === 11 && e.handle?.startsWith('rdkafka#producer')));
+  assert.ok(
+    dr.every(
+      (e) =>
+        e.data.topic === 'dr-test' &&
+        e.data.err === 0 &&
+        e.cell === 11 &&
+        e.handle?.startsWith('rdkafka#producer'),
+    ),
+  );
   // Offsets per partition are 0..n-1, each exactly once, and match what the cell's own callback saw.
   const byPartition = new Map<number, number[]>();
-  for (const e of dr) byPartition.set(e.data.partition, [...(byPartition.get(e.data.partition) ?? []), e.data.offset]);
-  for (const offsets of byPartition.values()) assert.deepEqual([...offsets].sort((a, b) => a - b), offsets.map((_, i) => i));
+  for (const e of dr)
+    byPartition.set(e.data.partition, [...(byPartition.get(e.data.partition) ?? []), e.data.offset]);
+  for (const offsets of byPartition.values())
+    assert.deepEqual(
+      [...offsets].sort((a, b) => a - b),
+      offsets.map((_, i) => i),
+    );
   const cellSeen = await run(12, 'seen.join(",")');
-  assert.equal(cellSeen.result.replace(/'/g, ''), dr.map((e) => `${e.data.partition}:${e.data.offset}`).join(','));
+  assert.equal(
+    cellSeen.result.replace(/'/g, ''),
+    dr.map((e) => `${e.data.partition}:${e.data.offset}`).join(','),
+  );
   const created = events.find((e) => e.type === 'handle_created' && e.data.kind === 'producer');
   assert.ok(created);
 });
@@ -149,7 +180,9 @@ rd_kafka_destroy(sp);
 rd_kafka_name`,
   );
   assert.equal(r.status, 'ok', r.error?.stack);
-  const stats = events.slice(before).filter((e): e is Extract<KernelEvent, { type: 'stats' }> => e.type === 'stats');
+  const stats = events
+    .slice(before)
+    .filter((e): e is Extract<KernelEvent, { type: 'stats' }> => e.type === 'stats');
   assert.ok(stats.length >= 2, `got ${stats.length} stats events`);
   assert.equal(stats[0]!.data.type, 'producer');
   assert.equal(stats[0]!.data.name, stats[0]!.handle);
@@ -199,7 +232,12 @@ test('a bogus pointer kills only the kernel: SIGSEGV named with the cell; restar
 
 test('a kernel that cannot find librdkafka says so and what to do', async () => {
   await assert.rejects(
-    KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root, library: '/nonexistent/librdkafka.so.1' }),
+    KernelClient.start({
+      bindingsDir: bindings(),
+      bootstrap: 'mock',
+      cwd: root,
+      library: '/nonexistent/librdkafka.so.1',
+    }),
     /cannot load librdkafka from \/nonexistent\/librdkafka\.so\.1.*Install librdkafka/,
   );
 });

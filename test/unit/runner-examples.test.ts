@@ -8,13 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { parseRunArgs, runNotebook } from '../../cli/run.ts';
 
 const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
+    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
 })();
 
 function bindings(): string {
   const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
   if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
+      encoding: 'utf8',
+    });
     assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
   }
   return dir;
@@ -22,9 +25,16 @@ function bindings(): string {
 
 async function runExample(name: string) {
   let text = '';
-  const s = await runNotebook({ ...parseRunArgs([join(root, 'examples', `${name}.rdkafka`), '--bindings', bindings()], root), quiet: true, timeout: 90 }, (_n, t) => {
-    text += t;
-  });
+  const s = await runNotebook(
+    {
+      ...parseRunArgs([join(root, 'examples', `${name}.rdkafka`), '--bindings', bindings()], root),
+      quiet: true,
+      timeout: 90,
+    },
+    (_n, t) => {
+      text += t;
+    },
+  );
   assert.equal(s.code, 0, `${name} failed:\n${text}`);
   return { ...s, text };
 }
@@ -35,7 +45,10 @@ test('quickstart: 1000 produced, 1000 delivery reports, 1000 consumed back, stat
   assert.match(s.text, /consumed 1000 of 1000/);
   assert.equal(s.counts.dr, 1000);
   assert.equal(s.counts.consume, 1000);
-  assert.ok((s.counts.stats ?? 0) >= 1, 'statistics.interval.ms without a stats_cb still yields stats events');
+  assert.ok(
+    (s.counts.stats ?? 0) >= 1,
+    'statistics.interval.ms without a stats_cb still yields stats events',
+  );
   assert.equal(s.counts.handle_created, 2);
   assert.equal(s.counts.handle_destroyed, 2);
 });
@@ -48,7 +61,11 @@ test('producer example', async () => {
 
 test('consumer example', async () => {
   const s = await runExample('consumer');
-  assert.equal((s.text.match(/^Message on consumer-example-\d+ \[\d\] at offset \d+: key k\d, value value \d$/gm) ?? []).length, 10);
+  assert.equal(
+    (s.text.match(/^Message on consumer-example-\d+ \[\d\] at offset \d+: key k\d, value value \d$/gm) ?? [])
+      .length,
+    10,
+  );
 });
 
 test('idempotent producer example: deliveries, then the fatal error reaches error_cb and the events', async () => {

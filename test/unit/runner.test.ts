@@ -10,22 +10,37 @@ import { main, parseRunArgs, runNotebook } from '../../cli/run.ts';
 import { parseNotebook } from '../../extension/notebook/format.ts';
 
 const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
+    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
 })();
 
 function bindings(): string {
   const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
   if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
+      encoding: 'utf8',
+    });
     assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
   }
   return dir;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-runner-'));
-const notebook = (name: string, cells: Array<[kind: 'code' | 'markdown', source: string]>, extra: object = {}) => {
+const notebook = (
+  name: string,
+  cells: Array<[kind: 'code' | 'markdown', source: string]>,
+  extra: object = {},
+) => {
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify({ rdkafkaNotebook: 1, metadata: {}, cells: cells.map(([kind, source]) => ({ kind, source })), ...extra }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      rdkafkaNotebook: 1,
+      metadata: {},
+      cells: cells.map(([kind, source]) => ({ kind, source })),
+      ...extra,
+    }),
+  );
   return path;
 };
 /** Runs the CLI command in-process, capturing what it prints. */
@@ -42,7 +57,10 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
       ['markdown', '# hi'],
       ['code', 'const x = 20;\nconsole.log("x is", x);'],
       ['code', 'x * 2 + 2'],
-      ['code', 'const c = rd_kafka_conf_new();\nconst e = errbuf();\nrd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);\nconst p = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length);\nrd_kafka_destroy(p);'],
+      [
+        'code',
+        'const c = rd_kafka_conf_new();\nconst e = errbuf();\nrd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);\nconst p = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length);\nrd_kafka_destroy(p);',
+      ],
     ],
     { futureField: 'kept' },
   );
@@ -55,10 +73,16 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
   assert.equal(saved.futureField, 'kept');
   assert.deepEqual(saved.cells[1]!.outputs, [{ kind: 'stream', name: 'stdout', text: 'x is 20\n' }]);
   assert.equal(saved.cells[2]!.outputs[0]!.kind, 'result');
-  const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(events, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(lines.length >= 2);
   for (const e of lines) assert.ok('type' in e && typeof e.time === 'number' && 'handle' in e);
-  assert.deepEqual(lines.map((e) => e.type).filter((t) => t.startsWith('handle_')), ['handle_created', 'handle_destroyed']);
+  assert.deepEqual(
+    lines.map((e) => e.type).filter((t) => t.startsWith('handle_')),
+    ['handle_created', 'handle_destroyed'],
+  );
 });
 
 test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves the original untouched', async () => {
@@ -110,9 +134,17 @@ test('usage errors: exit 2', async () => {
 });
 
 test('notebook metadata can name the cluster; --bootstrap overrides it', async () => {
-  const nb = notebook('meta.rdkafka', [['code', 'BOOTSTRAP']], { metadata: { bootstrap: 'broker.example:9092' } });
-  const fromMeta = await runNotebook({ ...parseRunArgs([nb, '--bindings', bindings()]), quiet: true }, () => true);
+  const nb = notebook('meta.rdkafka', [['code', 'BOOTSTRAP']], {
+    metadata: { bootstrap: 'broker.example:9092' },
+  });
+  const fromMeta = await runNotebook(
+    { ...parseRunArgs([nb, '--bindings', bindings()]), quiet: true },
+    () => true,
+  );
   assert.match(JSON.stringify(fromMeta.notebook!.cells[0]!.outputs), /broker\.example:9092/);
-  const overridden = await runNotebook({ ...parseRunArgs([nb, '--bindings', bindings(), '--bootstrap', 'other:1']), quiet: true }, () => true);
+  const overridden = await runNotebook(
+    { ...parseRunArgs([nb, '--bindings', bindings(), '--bootstrap', 'other:1']), quiet: true },
+    () => true,
+  );
   assert.match(JSON.stringify(overridden.notebook!.cells[0]!.outputs), /other:1/);
 });
