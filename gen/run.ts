@@ -1,5 +1,6 @@
 // Runs the C compiler: one child process, stdin in, stdout/stderr out.
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { GenError } from './errors.ts';
 
 export interface RunResult {
@@ -36,6 +37,9 @@ export function runCompiler(compiler: string, args: string[], input: string): Pr
 
 /** The first `error:` line of a compiler's stderr, without the file prefix noise. */
 export function firstError(stderr: string): string {
-  const line = stderr.split('\n').find((l) => /\berror\b/.test(l)) ?? stderr.split('\n').find((l) => l.trim()) ?? '';
-  return line.trim().replace(/^<stdin>:\d+:\d+:\s*/, '');
+  const line = (stderr.split('\n').find((l) => /\berror\b/.test(l)) ?? stderr.split('\n').find((l) => l.trim()) ?? '').trim();
+  // `path/file.h:12:3: fatal error: msg` → `msg (file.h line 12)`
+  const m = /^(.*?):(\d+):(?:\d+:)?\s*(?:fatal )?error:\s*(.*)$/.exec(line);
+  if (!m) return line;
+  return m[1] === '<stdin>' ? m[3]! : `${m[3]} (${basename(m[1]!)} line ${m[2]})`;
 }
