@@ -213,6 +213,102 @@ await new Promise((res) => setTimeout(res, 200));
   assert.equal(logs.length, lines, 'each line the callback got is an event too');
 });
 
+test('rebalance_cb is observed (assign with partitions, then revoke) and the cell still assigns', async () => {
+  const before = events.length;
+  const r = await run(
+    20,
+    `const cc = rd_kafka_conf_new();
+rd_kafka_conf_set(cc, "bootstrap.servers", BOOTSTRAP, err, err.length);
+rd_kafka_conf_set(cc, "group.id", "rebalance-test", err, err.length);
+const calls: number[] = [];
+rd_kafka_conf_set_rebalance_cb(cc, (rk, e, parts, opaque) => {
+  calls.push(e);
+  rd_kafka_assign(rk, e === RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? parts : NULL);
+});
+const consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, err, err.length);
+rd_kafka_poll_set_consumer(consumer);
+const subs = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(subs, "dr-test", RD_KAFKA_PARTITION_UA);
+rd_kafka_subscribe(consumer, subs);
+rd_kafka_topic_partition_list_destroy(subs);
+const until = Date.now() + 20000;
+while (!calls.length && Date.now() < until) { const m = rd_kafka_consumer_poll(consumer, 100); if (m) rd_kafka_message_destroy(m); }
+rd_kafka_consumer_close(consumer);
+rd_kafka_destroy(consumer);
+calls.length`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  assert.ok(Number(r.result) >= 2, `rebalance_cb called ${r.result} times`);
+  const rebalances = events
+    .slice(before)
+    .filter((e): e is Extract<KernelEvent, { type: 'rebalance' }> => e.type === 'rebalance');
+  assert.equal(rebalances[0]?.data.kind, 'assign');
+  // The mock cluster auto-creates topics with 4 partitions: the single member gets them all.
+  assert.deepEqual(rebalances[0]!.data.partitions.map((p) => `${p.topic}/${p.partition}`).sort(), [
+    'dr-test/0',
+    'dr-test/1',
+    'dr-test/2',
+    'dr-test/3',
+  ]);
+  assert.equal(rebalances.at(-1)?.data.kind, 'revoke');
+});
+
+test('under load the event stream stays bounded and its counts stay exact', async () => {
+  const before = events.length;
+  const r = await run(
+    21,
+    `const lc = rd_kafka_conf_new();
+rd_kafka_conf_set(lc, "bootstrap.servers", BOOTSTRAP, err, err.length);
+rd_kafka_conf_set(lc, "linger.ms", "5", err, err.length);
+let got = 0;
+rd_kafka_conf_set_dr_msg_cb(lc, (rk, m, o) => { got++; });
+const lp2 = rd_kafka_new(RD_KAFKA_PRODUCER, lc, err, err.length);
+const rkt = rd_kafka_topic_new(lp2, "load-test", NULL);
+const payload = Buffer.from("0123456789");
+for (let i = 0; i < 200000; i++) {
+  while (rd_kafka_produce(rkt, i % 4, 0, payload, 10, NULL, 0, NULL) === -1) rd_kafka_poll(lp2, 10);
+}
+rd_kafka_flush(lp2, 30000);
+rd_kafka_topic_destroy(rkt);
+rd_kafka_destroy(lp2);
+got`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  assert.equal(r.result, '200000');
+  const mine = events.slice(before);
+  const detailed = mine.filter((e) => e.type === 'dr').length;
+  const counted = mine.reduce((n, e) => n + (e.type === 'dropped' ? (e.data.counts.dr ?? 0) : 0), 0);
+  assert.equal(detailed + counted, 200000, 'every delivery report is accounted for');
+  assert.ok(
+    detailed < 200000 && detailed <= 5000 * (1 + Math.ceil(r.durationMs / 1000)),
+    `${detailed} detailed events in ${r.durationMs} ms`,
+  );
+});
+
+test('clusterConfig applies to every conf the cells create', async () => {
+  const k2 = await KernelClient.start({
+    bindingsDir: bindings(),
+    bootstrap: 'mock',
+    cwd: root,
+    clusterConfig: { 'client.id': 'from-cluster-config' },
+  });
+  try {
+    const outputs: CellOutput[] = [];
+    await k2.execute(
+      0,
+      'const e = errbuf(); const p = rd_kafka_new(RD_KAFKA_PRODUCER, rd_kafka_conf_new(), e, e.length);\nrd_kafka_name(p)',
+      (o) => outputs.push(o),
+    );
+    const res = outputs.find((o) => o.kind === 'result');
+    assert.match(
+      String(res?.kind === 'result' && res.data['text/plain']),
+      /^'from-cluster-config#producer-\d+'$/,
+    );
+  } finally {
+    await k2.shutdown();
+  }
+});
+
 test('a bogus pointer kills only the kernel: SIGSEGV named with the cell; restart works', async () => {
   const exits: string[] = [];
   const off = k.onExit((i) => exits.push(i.message));
