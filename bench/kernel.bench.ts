@@ -2,6 +2,7 @@
 // VS Code controller and the CLI runner do, and prints the JSON line its cells printed; or measures the
 // kernel's own overheads.
 //   kernel.bench.mjs NOTEBOOK --bindings DIR --bootstrap HOST:PORT [--events on|off] [--params JSON] [--library PATH] [--config JSON]
+//     [--exec NODE]   (e.g. a wrapper running node --cpu-prof, to profile the kernel)
 //   kernel.bench.mjs overheads --bindings DIR --bootstrap HOST:PORT [--runs N] [--library PATH]
 import { readFileSync } from 'node:fs';
 import { KernelClient, type KernelOptions } from '../extension/kernel/client.ts';
@@ -19,7 +20,9 @@ const target = process.argv[2];
 const base = (events: boolean): KernelOptions => {
   const library = option('--library', '');
   const config = option('--config', '');
+  const exec = option('--exec', '');
   return {
+    ...(exec ? { execPath: exec } : {}),
     bindingsDir: option('--bindings'),
     bootstrap: option('--bootstrap'),
     cwd: process.cwd(),
