@@ -16,7 +16,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(join(root, 'gen', 'fetch-headers.sh')) && dirname(root) !== root) root = dirname(root);
 
-const fetched = spawnSync('bash', [join(root, 'gen', 'fetch-headers.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const fetched = spawnSync('bash', [join(root, 'gen', 'fetch-headers.sh')], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const header = /^2\.15\.1 (.+)$/m.exec(fetched.stdout)?.[1];
 if (!header) {
   console.error('could not fetch the 2.15.1 header (gen/fetch-headers.sh failed)');
@@ -32,7 +35,11 @@ try {
   const cold: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--header', header, '--out', join(tmp, 'cli')], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'dist', 'cli.mjs'), 'gen', '--header', header, '--out', join(tmp, 'cli')],
+      { encoding: 'utf8' },
+    );
     cold.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`gen failed: ${r.stderr}`);
   }
@@ -45,11 +52,22 @@ try {
     if (!report.layout.ok) throw new Error('layout check failed');
     for (const [k, v] of Object.entries(report.timings)) (stages[k] ??= []).push(v);
   }
-  const fmt = (xs: number[]) => `median ${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))}, ${xs.length} runs)`;
-  console.log(`gen bench: librdkafka 2.15.1 header, end to end with the layout check; target < ${TARGET_MS} ms`);
-  console.log(`  cold CLI  (node dist/cli.mjs gen): ${fmt(cold)} ${median(cold) < TARGET_MS ? 'OK' : 'OVER TARGET'}`);
-  console.log(`  warm API  (generate() in-process): ${fmt(warm)} ${median(warm) < TARGET_MS ? 'OK' : 'OVER TARGET'}`);
-  console.log(`  warm stages (median ms): ${Object.entries(stages).map(([k, v]) => `${k} ${median(v)}`).join(', ')}`);
+  const fmt = (xs: number[]) =>
+    `median ${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))}, ${xs.length} runs)`;
+  console.log(
+    `gen bench: librdkafka 2.15.1 header, end to end with the layout check; target < ${TARGET_MS} ms`,
+  );
+  console.log(
+    `  cold CLI  (node dist/cli.mjs gen): ${fmt(cold)} ${median(cold) < TARGET_MS ? 'OK' : 'OVER TARGET'}`,
+  );
+  console.log(
+    `  warm API  (generate() in-process): ${fmt(warm)} ${median(warm) < TARGET_MS ? 'OK' : 'OVER TARGET'}`,
+  );
+  console.log(
+    `  warm stages (median ms): ${Object.entries(stages)
+      .map(([k, v]) => `${k} ${median(v)}`)
+      .join(', ')}`,
+  );
   process.exitCode = median(cold) < TARGET_MS ? 0 : 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });

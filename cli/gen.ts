@@ -4,12 +4,21 @@ import { GenError, generate, summary } from '../gen/generate.ts';
 
 const USAGE = 'usage: rdkafka-workbench gen [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]';
 
-export function parseArgs(argv: string[]): { header?: string; library?: string; out?: string; compiler?: string } | string {
+export function parseArgs(
+  argv: string[],
+): { header?: string; library?: string; out?: string; compiler?: string } | string {
   const opts: { header?: string; library?: string; out?: string; compiler?: string } = {};
-  const keys: Record<string, keyof typeof opts> = { '--header': 'header', '--lib': 'library', '--out': 'out', '--cc': 'compiler' };
+  const keys: Record<string, keyof typeof opts> = {
+    '--header': 'header',
+    '--lib': 'library',
+    '--out': 'out',
+    '--cc': 'compiler',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const key = keys[flag];
     if (!key) return `Unknown option '${arg}': ${USAGE}`;
     const value = inline ?? argv[++i];
@@ -48,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     // An unexpected failure is still one sentence; the details go to a debug variable, not the screen.
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    console.error(`error: generating the bindings failed unexpectedly (${msg}); rerun with RDKAFKA_WORKBENCH_DEBUG=1 for details and please report it.`);
+    console.error(
+      `error: generating the bindings failed unexpectedly (${msg}); rerun with RDKAFKA_WORKBENCH_DEBUG=1 for details and please report it.`,
+    );
     if (process.env.RDKAFKA_WORKBENCH_DEBUG) console.error(e);
     return 1;
   }

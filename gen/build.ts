@@ -5,15 +5,51 @@ import { castTo, evaluate, jsonValue, stringLiteral } from './cexpr.ts';
 import type { CType } from './ctype.ts';
 import { normalizeIntType } from './ctype.ts';
 import type { DocIndex } from './docs.ts';
-import type { Alias, Callback, Constant, EnumDecl, FunctionDecl, FunctionMacro, Model, Param, StructDecl, VargsConstant } from './model.ts';
+import type {
+  Alias,
+  Callback,
+  Constant,
+  EnumDecl,
+  FunctionDecl,
+  FunctionMacro,
+  Model,
+  Param,
+  StructDecl,
+  VargsConstant,
+} from './model.ts';
 import type { Parsed, RecordDef } from './parse.ts';
 import type { MacroDef, Preprocessed } from './preprocess.ts';
 
 /** Type names koffi knows without declarations (koffi.types' keys). */
 export const KOFFI_PRIMITIVES = new Set([
-  'void', 'bool', 'char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long',
-  'long long', 'unsigned long long', 'float', 'double', 'size_t', 'intptr_t', 'uintptr_t', 'wchar_t', 'char16_t', 'char32_t',
-  'int8_t', 'uint8_t', 'int16_t', 'uint16_t', 'int32_t', 'uint32_t', 'int64_t', 'uint64_t',
+  'void',
+  'bool',
+  'char',
+  'unsigned char',
+  'short',
+  'unsigned short',
+  'int',
+  'unsigned int',
+  'long',
+  'unsigned long',
+  'long long',
+  'unsigned long long',
+  'float',
+  'double',
+  'size_t',
+  'intptr_t',
+  'uintptr_t',
+  'wchar_t',
+  'char16_t',
+  'char32_t',
+  'int8_t',
+  'uint8_t',
+  'int16_t',
+  'uint16_t',
+  'int32_t',
+  'uint32_t',
+  'int64_t',
+  'uint64_t',
 ]);
 
 /** C integer types' (bits, signed) for koffi base types of enums and integer casts. */
@@ -81,10 +117,13 @@ class Builder {
     const enums = this.buildEnums();
     const constants = this.buildConstants();
     const versionInt = this.values.get('RD_KAFKA_VERSION');
-    const functions = parsed.functions.filter((f) => this.isExported(f.name)).map((f) => this.buildFunction(f));
+    const functions = parsed.functions
+      .filter((f) => this.isExported(f.name))
+      .map((f) => this.buildFunction(f));
     // Function-typedefs become prototypes even when no function uses them (interceptors, plugins).
     for (const t of parsed.typedefs) {
-      const fn = t.type.k === 'fn' ? t.type : t.type.k === 'ptr' && t.type.to.k === 'fn' ? t.type.to : undefined;
+      const fn =
+        t.type.k === 'fn' ? t.type : t.type.k === 'ptr' && t.type.to.k === 'fn' ? t.type.to : undefined;
       if (fn && !this.callbacks.has(t.name)) this.addCallback(t.name, fn, 'typedef', this.doc(t.row));
     }
     this.buildStructs();
@@ -127,7 +166,8 @@ class Builder {
       const names = t.type.kind === 'enum' ? this.enumNames : this.recordNames;
       if (!names.has(t.type.id)) names.set(t.type.id, t.name);
     }
-    for (const r of parsed.records) if (!this.recordNames.has(r.id) && r.tag) this.recordNames.set(r.id, r.tag);
+    for (const r of parsed.records)
+      if (!this.recordNames.has(r.id) && r.tag) this.recordNames.set(r.id, r.tag);
     for (const e of parsed.enums) if (!this.enumNames.has(e.id) && e.tag) this.enumNames.set(e.id, e.tag);
     // Nested anonymous records: <parent>__<field>, assigned when walking the parent's fields.
     const named = (r: RecordDef) => {
@@ -218,7 +258,14 @@ class Builder {
       const v = lookup(m.name);
       if (v === undefined) continue;
       const value = jsonValue(v);
-      out.push({ name: m.name, value, kind: 'integer', ...(typeof value === 'string' ? { bigint: true } : {}), expr: m.body, ...this.optDoc(doc) });
+      out.push({
+        name: m.name,
+        value,
+        kind: 'integer',
+        ...(typeof value === 'string' ? { bigint: true } : {}),
+        expr: m.body,
+        ...this.optDoc(doc),
+      });
     }
     for (const c of out) if (c.kind === 'integer') this.values.set(c.name, BigInt(c.value));
     return out;
@@ -235,7 +282,14 @@ class Builder {
           ? { kind: 'expr', expr: rt.expr }
           : undefined;
       if (rt.vargs) this.vargsEnums.add(this.enumOf.get(rt.vargs.tagName) ?? -1);
-      out.push({ name: m.name, params: m.params, body: m.body, runtime: rt.describe, ...(js ? { js } : {}), ...this.optDoc(this.input.docs.member(m.file, m.line)) });
+      out.push({
+        name: m.name,
+        params: m.params,
+        body: m.body,
+        runtime: rt.describe,
+        ...(js ? { js } : {}),
+        ...this.optDoc(this.input.docs.member(m.file, m.line)),
+      });
     }
     return out;
   }
@@ -253,7 +307,11 @@ class Builder {
     return out;
   }
 
-  macroRuntime(m: MacroDef): { describe: string; vargs?: { tag: bigint; tagName: string; tagType: string; pairs: [string, string][] }; expr?: string } {
+  macroRuntime(m: MacroDef): {
+    describe: string;
+    vargs?: { tag: bigint; tagName: string; tagType: string; pairs: [string, string][] };
+    expr?: string;
+  } {
     const vargs = variadicTag(m, (n) => this.values.get(n));
     if (vargs) {
       const tagEnum = this.enumOf.get(vargs.tagName);
@@ -265,18 +323,24 @@ class Builder {
       };
     }
     const expr = intExpression(m, (n) => this.values.get(n));
-    if (expr) return { describe: `macros.${m.name}(${m.params!.join(', ')}) computes ${m.body} as a function`, expr };
+    if (expr)
+      return { describe: `macros.${m.name}(${m.params!.join(', ')}) computes ${m.body} as a function`, expr };
     return { describe: 'not offered at runtime (compile-time only)' };
   }
 
   /** A cast's type text (`const char *`) spelled the koffi way, resolving typedefs. */
   private spellText(text: string): string {
     const stars = (text.match(/\*/g) ?? []).length;
-    const words = text.replace(/\*/g, ' ').split(/\s+/).filter((w) => w && w !== 'const' && w !== 'volatile');
+    const words = text
+      .replace(/\*/g, ' ')
+      .split(/\s+/)
+      .filter((w) => w && w !== 'const' && w !== 'volatile');
     const isConst = /\bconst\b/.test(text);
     let base: string;
-    if (words[0] === 'struct' || words[0] === 'union') base = this.spell({ k: 'tag', kind: words[0], name: words[1]!, id: -1 }, '');
-    else if (words.length === 1 && !KOFFI_PRIMITIVES.has(words[0]!)) base = this.spell({ k: 'name', name: words[0]! }, '');
+    if (words[0] === 'struct' || words[0] === 'union')
+      base = this.spell({ k: 'tag', kind: words[0], name: words[1]!, id: -1 }, '');
+    else if (words.length === 1 && !KOFFI_PRIMITIVES.has(words[0]!))
+      base = this.spell({ k: 'name', name: words[0]! }, '');
     else base = normalizeIntType(words);
     return `${isConst ? 'const ' : ''}${base}${stars ? ' ' + '*'.repeat(stars) : ''}`;
   }
@@ -305,8 +369,20 @@ class Builder {
     });
   }
 
-  private addCallback(name: string, fn: Extract<CType, { k: 'fn' }>, origin: Callback['origin'], doc?: string): void {
-    const cb: Callback = { name, returns: 'void', params: [], origin, ...(fn.variadic ? { variadic: true } : {}), ...this.optDoc(doc) };
+  private addCallback(
+    name: string,
+    fn: Extract<CType, { k: 'fn' }>,
+    origin: Callback['origin'],
+    doc?: string,
+  ): void {
+    const cb: Callback = {
+      name,
+      returns: 'void',
+      params: [],
+      origin,
+      ...(fn.variadic ? { variadic: true } : {}),
+      ...this.optDoc(doc),
+    };
     this.callbacks.set(name, cb); // before recursing: a prototype may refer to itself
     cb.returns = this.spell(fn.ret, `${name}__return`);
     cb.params = this.params(name, fn.params);
@@ -459,7 +535,8 @@ class Builder {
     for (const r of parsed.records) {
       const name = this.recordNames.get(r.id);
       if (!name || !r.fields) continue;
-      const isAnon = !r.tag && ![...this.typedefs].some(([n, t]) => n === name && t.k === 'tag' && t.id === r.id);
+      const isAnon =
+        !r.tag && ![...this.typedefs].some(([n, t]) => n === name && t.k === 'tag' && t.id === r.id);
       if (isAnon) continue; // emitted through its parent
       // The C spelling: the typedef name, or `struct tag` for untypedef'd records.
       const cName = this.typedefs.get(name)?.k === 'tag' ? name : `${r.kind} ${r.tag}`;

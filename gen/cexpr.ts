@@ -51,7 +51,33 @@ export function castTo(v: bigint, bits: number, signed: boolean): bigint {
 
 type Tok = { t: 'num'; v: bigint } | { t: 'id'; v: string } | { t: 'op'; v: string } | { t: 'str' };
 
-const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '~', '!', '?', ':', '(', ')', ','];
+const OPS = [
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
+  '?',
+  ':',
+  '(',
+  ')',
+  ',',
+];
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -64,7 +90,8 @@ function tokenize(src: string): Tok[] {
     }
     const num = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)/.exec(src.slice(i));
     if (num) {
-      if (/^[0-9]/.test(num[0]) && /[.eE]/.test(src[i + num[0].length] ?? '')) throw new Error('floating constant');
+      if (/^[0-9]/.test(num[0]) && /[.eE]/.test(src[i + num[0].length] ?? ''))
+        throw new Error('floating constant');
       const digits = num[1]!;
       let v: bigint;
       if (/^0[xXbB]/.test(digits)) v = BigInt(digits);
@@ -78,7 +105,10 @@ function tokenize(src: string): Tok[] {
     if (chr) {
       const body = chr[1]!;
       const esc: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, '"': 34 };
-      out.push({ t: 'num', v: BigInt(body.length === 2 ? (esc[body[1]!] ?? body.charCodeAt(1)) : body.charCodeAt(0)) });
+      out.push({
+        t: 'num',
+        v: BigInt(body.length === 2 ? (esc[body[1]!] ?? body.charCodeAt(1)) : body.charCodeAt(0)),
+      });
       i += chr[0].length;
       continue;
     }
@@ -104,12 +134,24 @@ function tokenize(src: string): Tok[] {
 }
 
 const BINARY: Record<string, number> = {
-  '*': 10, '/': 10, '%': 10,
-  '+': 9, '-': 9,
-  '<<': 8, '>>': 8,
-  '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '==': 6, '!=': 6,
-  '&': 5, '^': 4, '|': 3, '&&': 2, '||': 1,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+  '+': 9,
+  '-': 9,
+  '<<': 8,
+  '>>': 8,
+  '<': 7,
+  '>': 7,
+  '<=': 7,
+  '>=': 7,
+  '==': 6,
+  '!=': 6,
+  '&': 5,
+  '^': 4,
+  '|': 3,
+  '&&': 2,
+  '||': 1,
 };
 
 /** Evaluates a C integer constant expression; throws when it is not one (strings, floats, unknown names). */
@@ -131,7 +173,10 @@ export function evaluate(src: string, lookup: Lookup = () => undefined): bigint 
     if (!isOp('(')) return undefined;
     let q = p + 1;
     const words: string[] = [];
-    while (toks[q]?.t === 'id') words.push((toks[q] as { v: string }).v), q++;
+    while (toks[q]?.t === 'id') {
+      words.push((toks[q] as { v: string }).v);
+      q++;
+    }
     const close = toks[q];
     if (!words.length || close?.t !== 'op' || close.v !== ')') return undefined;
     const name = words.filter((w) => w !== 'const' && w !== 'volatile').join(' ');
@@ -197,24 +242,44 @@ export function evaluate(src: string, lookup: Lookup = () => undefined): bigint 
 
 function apply(op: string, a: bigint, b: bigint): bigint {
   switch (op) {
-    case '*': return a * b;
-    case '/': if (b === 0n) throw new Error('division by zero'); return a / b;
-    case '%': if (b === 0n) throw new Error('division by zero'); return a % b;
-    case '+': return a + b;
-    case '-': return a - b;
-    case '<<': return a << b;
-    case '>>': return a >> b;
-    case '<': return a < b ? 1n : 0n;
-    case '>': return a > b ? 1n : 0n;
-    case '<=': return a <= b ? 1n : 0n;
-    case '>=': return a >= b ? 1n : 0n;
-    case '==': return a === b ? 1n : 0n;
-    case '!=': return a !== b ? 1n : 0n;
-    case '&': return a & b;
-    case '^': return a ^ b;
-    case '|': return a | b;
-    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
-    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
+    case '*':
+      return a * b;
+    case '/':
+      if (b === 0n) throw new Error('division by zero');
+      return a / b;
+    case '%':
+      if (b === 0n) throw new Error('division by zero');
+      return a % b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '<<':
+      return a << b;
+    case '>>':
+      return a >> b;
+    case '<':
+      return a < b ? 1n : 0n;
+    case '>':
+      return a > b ? 1n : 0n;
+    case '<=':
+      return a <= b ? 1n : 0n;
+    case '>=':
+      return a >= b ? 1n : 0n;
+    case '==':
+      return a === b ? 1n : 0n;
+    case '!=':
+      return a !== b ? 1n : 0n;
+    case '&':
+      return a & b;
+    case '^':
+      return a ^ b;
+    case '|':
+      return a | b;
+    case '&&':
+      return a !== 0n && b !== 0n ? 1n : 0n;
+    case '||':
+      return a !== 0n || b !== 0n ? 1n : 0n;
   }
   throw new Error(`operator ${op}`);
 }
@@ -245,7 +310,15 @@ export function stringLiteral(src: string): string | undefined {
 }
 
 function unescapeC(s: string): string {
-  const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"', "'": "'" };
+  const esc: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '0': '\0',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+  };
   return s.replace(/\\(x[0-9a-fA-F]+|.)/g, (_, e: string) =>
     e.startsWith('x') ? String.fromCharCode(parseInt(e.slice(1), 16)) : (esc[e] ?? e),
   );
@@ -253,5 +326,7 @@ function unescapeC(s: string): string {
 
 /** A bigint as model.json stores it: a number when exact, else a decimal string. */
 export function jsonValue(v: bigint): number | string {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(v)
+    : v.toString();
 }

@@ -16,7 +16,8 @@ function run(cmd: string, args: string[]): string {
 export function headerCandidates(): string[] {
   const out: string[] = [];
   for (const flag of run('pkg-config', ['--cflags-only-I', 'rdkafka']).split(/\s+/)) {
-    if (flag.startsWith('-I')) out.push(join(flag.slice(2), 'rdkafka.h'), join(flag.slice(2), 'librdkafka', 'rdkafka.h'));
+    if (flag.startsWith('-I'))
+      out.push(join(flag.slice(2), 'rdkafka.h'), join(flag.slice(2), 'librdkafka', 'rdkafka.h'));
   }
   const inc = run('pkg-config', ['--variable=includedir', 'rdkafka']).trim();
   if (inc) out.push(join(inc, 'librdkafka', 'rdkafka.h'));
@@ -44,17 +45,28 @@ export function discoverLibrary(header: string): string | undefined {
   const dir = dirname(resolve(header));
   const prefix = resolve(dir, '..', '..');
   const names = ['librdkafka.so.1', 'librdkafka.so'];
-  const near = [dir, join(prefix, 'lib'), join(prefix, 'lib64'), join(prefix, 'lib', 'x86_64-linux-gnu'), join(prefix, 'lib', 'aarch64-linux-gnu')];
+  const near = [
+    dir,
+    join(prefix, 'lib'),
+    join(prefix, 'lib64'),
+    join(prefix, 'lib', 'x86_64-linux-gnu'),
+    join(prefix, 'lib', 'aarch64-linux-gnu'),
+  ];
   for (const d of near) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   const fromPkg = run('pkg-config', ['--libs-only-L', 'rdkafka'])
     .split(/\s+/)
     .filter((f) => f.startsWith('-L'))
     .map((f) => f.slice(2));
   const libdir = run('pkg-config', ['--variable=libdir', 'rdkafka']).trim();
-  for (const d of [...fromPkg, ...(libdir ? [libdir] : [])]) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
+  for (const d of [...fromPkg, ...(libdir ? [libdir] : [])])
+    for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   const ldconfig = /librdkafka\.so\.1 \([^)]*x86-64[^)]*\) => (\S+)/.exec(run('/sbin/ldconfig', ['-p']))?.[1];
   if (ldconfig && existsSync(ldconfig)) return ldconfig;
-  for (const p of ['/usr/lib/x86_64-linux-gnu/librdkafka.so.1', '/usr/lib/aarch64-linux-gnu/librdkafka.so.1', '/usr/local/lib/librdkafka.so.1']) {
+  for (const p of [
+    '/usr/lib/x86_64-linux-gnu/librdkafka.so.1',
+    '/usr/lib/aarch64-linux-gnu/librdkafka.so.1',
+    '/usr/local/lib/librdkafka.so.1',
+  ]) {
     if (existsSync(p)) return p;
   }
   return undefined;

@@ -10,11 +10,22 @@ export function emitBindings(model: Model): string {
   const enumAliases = model.enums.filter((e) => !e.name.startsWith('enum__')).map((e) => [e.name, e.base]);
   const aliases = [...enumAliases, ...model.aliases.map((a) => [a.name, a.type])];
   const structs = model.structs.map((s) => [s.name, s.union ? 1 : 0, s.fields.map((f) => [f.name, f.type])]);
-  const protos = model.callbacks.map((c) => [c.name, c.returns, c.params.map((p) => p.type), c.variadic ? 1 : 0]);
-  const funcs = model.functions.map((f) => [f.name, f.returns, f.params.map((p) => p.type), f.variadic ? 1 : 0]);
+  const protos = model.callbacks.map((c) => [
+    c.name,
+    c.returns,
+    c.params.map((p) => p.type),
+    c.variadic ? 1 : 0,
+  ]);
+  const funcs = model.functions.map((f) => [
+    f.name,
+    f.returns,
+    f.params.map((p) => p.type),
+    f.variadic ? 1 : 0,
+  ]);
   const constants: string[] = [];
   for (const e of model.enums) for (const v of e.values) constants.push(`  ${v.name}: ${literal(v.value)},`);
-  for (const c of model.constants) constants.push(`  ${c.name}: ${c.kind === 'string' ? j(c.value) : literal(c.value)},`);
+  for (const c of model.constants)
+    constants.push(`  ${c.name}: ${c.kind === 'string' ? j(c.value) : literal(c.value)},`);
   const macros: string[] = [];
   for (const m of model.functionMacros) {
     if (m.js?.kind === 'vargs') {
@@ -24,7 +35,8 @@ export function emitBindings(model: Model): string {
       macros.push(`    ${m.name}: (${m.params.join(', ')}) => ${m.js.expr},`);
     }
   }
-  for (const v of model.vargsConstants) macros.push(`    ${v.name}: Object.freeze([${j(v.tagType)}, ${v.tag}]),`);
+  for (const v of model.vargsConstants)
+    macros.push(`    ${v.name}: Object.freeze([${j(v.tagType)}, ${v.tag}]),`);
   const meta = {
     version: model.librdkafka.version,
     versionInt: model.librdkafka.versionInt,

@@ -39,7 +39,10 @@ export interface Progress {
 export const DEFAULT_OUT = '.rdkafka/bindings';
 
 /** Runs the whole pipeline. Throws GenError (one-sentence message) on bad input; old output is kept. */
-export async function generate(options: GenerateOptions = {}, onProgress?: (p: Progress) => void): Promise<Report> {
+export async function generate(
+  options: GenerateOptions = {},
+  onProgress?: (p: Progress) => void,
+): Promise<Report> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   let last = t0;
@@ -59,13 +62,13 @@ export async function generate(options: GenerateOptions = {}, onProgress?: (p: P
   step('discover', 'finding rdkafka.h and librdkafka');
   const header = resolve(checkHeader(options.header));
   const headers = headerSet(header);
-  let library: string | null = null;
-  if (options.library) {
-    library = resolve(options.library);
-    if (!isFile(library)) {
-      throw new GenError(`The library ${options.library} does not exist: pass --lib with the path of librdkafka.so.1, or leave it out to use the one matching the header.`, 'input');
-    }
-  } else library = discoverLibrary(header) ?? null;
+  const library = options.library ? resolve(options.library) : (discoverLibrary(header) ?? null);
+  if (options.library && !isFile(library!)) {
+    throw new GenError(
+      `The library ${options.library} does not exist: pass --lib with the path of librdkafka.so.1, or leave it out to use the one matching the header.`,
+      'input',
+    );
+  }
   done('discover');
 
   step('preprocess', `preprocessing ${header} with ${compiler}`);
@@ -77,14 +80,31 @@ export async function generate(options: GenerateOptions = {}, onProgress?: (p: P
   done('parse');
 
   step('model', 'building the model');
-  const { model, warnings, values } = buildModel({ pre, parsed, docs: new DocIndex(), header, headers, library, compiler });
+  const { model, warnings, values } = buildModel({
+    pre,
+    parsed,
+    docs: new DocIndex(),
+    header,
+    headers,
+    library,
+    compiler,
+  });
   if (!values.has('RD_KAFKA_VERSION')) {
     if (parsed.errors.count > 0 || (!parsed.functions.length && !parsed.typedefs.length)) {
-      throw new GenError(`${header} is not a C header (the C parser found ${parsed.errors.count} syntax errors): pass librdkafka's rdkafka.h with --header.`, 'parse');
+      throw new GenError(
+        `${header} is not a C header (the C parser found ${parsed.errors.count} syntax errors): pass librdkafka's rdkafka.h with --header.`,
+        'parse',
+      );
     }
-    throw new GenError(`${header} is a C header but not librdkafka's (it defines no RD_KAFKA_VERSION): pass librdkafka's rdkafka.h with --header.`, 'parse');
+    throw new GenError(
+      `${header} is a C header but not librdkafka's (it defines no RD_KAFKA_VERSION): pass librdkafka's rdkafka.h with --header.`,
+      'parse',
+    );
   }
-  if (parsed.errors.count > 0) warnings.push(`the C parser found ${parsed.errors.count} syntax errors (rows ${parsed.errors.rows.join(', ')}); declarations there may be missing`);
+  if (parsed.errors.count > 0)
+    warnings.push(
+      `the C parser found ${parsed.errors.count} syntax errors (rows ${parsed.errors.rows.join(', ')}); declarations there may be missing`,
+    );
   done('model');
 
   const staging = new Staging(out);
@@ -98,7 +118,9 @@ export async function generate(options: GenerateOptions = {}, onProgress?: (p: P
     step('layout', `checking ${model.structs.length} struct layouts against ${compiler}`);
     const [cLayouts, emitted] = await Promise.all([
       compilerLayouts(compiler, headers, model.structs),
-      import(`${pathToFileURL(`${staging.dir}/bindings.js`).href}?t=${Date.now()}`) as Promise<{ defineTypes(k: unknown): { types: Record<string, unknown> } }>,
+      import(`${pathToFileURL(`${staging.dir}/bindings.js`).href}?t=${Date.now()}`) as Promise<{
+        defineTypes(k: unknown): { types: Record<string, unknown> };
+      }>,
     ]);
     const { types } = emitted.defineTypes(koffi);
     const layoutStarted = performance.now();
@@ -113,10 +135,22 @@ export async function generate(options: GenerateOptions = {}, onProgress?: (p: P
     done('layout');
 
     step('library', library ? `checking which functions ${library} exports` : 'no librdkafka library found');
-    const facts = library ? inspectLibrary(koffi, library, model.functions.map((f) => f.name)) : { missing: [], version: null };
-    if (!library) warnings.push('no librdkafka shared library was found: pass --lib PATH (bindings will need load(koffi, { library }))');
+    const facts = library
+      ? inspectLibrary(
+          koffi,
+          library,
+          model.functions.map((f) => f.name),
+        )
+      : { missing: [], version: null };
+    if (!library)
+      warnings.push(
+        'no librdkafka shared library was found: pass --lib PATH (bindings will need load(koffi, { library }))',
+      );
     if (library && facts.missing.length === model.functions.length) {
-      throw new GenError(`The library ${library} exports none of the header's functions: pass --lib with the path of librdkafka.so.1.`, 'library');
+      throw new GenError(
+        `The library ${library} exports none of the header's functions: pass --lib with the path of librdkafka.so.1.`,
+        'library',
+      );
     }
     done('library');
 
@@ -156,12 +190,22 @@ function checkHeader(given: string | undefined): string {
   try {
     st = statSync(header);
   } catch {
-    throw new GenError(`The header ${header} does not exist: pass --header with the path of librdkafka's rdkafka.h.`, 'input');
+    throw new GenError(
+      `The header ${header} does not exist: pass --header with the path of librdkafka's rdkafka.h.`,
+      'input',
+    );
   }
-  if (st.isDirectory()) throw new GenError(`${header} is a folder, not a header: pass --header with the path of rdkafka.h inside it.`, 'input');
+  if (st.isDirectory())
+    throw new GenError(
+      `${header} is a folder, not a header: pass --header with the path of rdkafka.h inside it.`,
+      'input',
+    );
   const bytes = readFileSync(header);
   if (bytes.includes(0) || !isUtf8(bytes)) {
-    throw new GenError(`${header} is not a C header (it is a binary file): pass librdkafka's rdkafka.h with --header.`, 'input');
+    throw new GenError(
+      `${header} is not a C header (it is a binary file): pass librdkafka's rdkafka.h with --header.`,
+      'input',
+    );
   }
   return header;
 }

@@ -38,8 +38,16 @@ export function probeSource(headers: string[], structs: StructDecl[]): string {
 }
 
 /** Compiles the probe and returns the compiler's layout of each struct, by name. */
-export async function compilerLayouts(compiler: string, headers: string[], structs: StructDecl[]): Promise<Map<string, CLayout>> {
-  const res = await runCompiler(compiler, ['-S', '-O0', '-w', '-o', '-', '-x', 'c', '-'], probeSource(headers, structs));
+export async function compilerLayouts(
+  compiler: string,
+  headers: string[],
+  structs: StructDecl[],
+): Promise<Map<string, CLayout>> {
+  const res = await runCompiler(
+    compiler,
+    ['-S', '-O0', '-w', '-o', '-', '-x', 'c', '-'],
+    probeSource(headers, structs),
+  );
   if (res.code !== 0) {
     throw new GenError(
       `The layout probe did not compile with ${compiler} (${firstError(res.stderr)}): the parsed structs do not match what the compiler sees; please report this header.`,
@@ -47,14 +55,20 @@ export async function compilerLayouts(compiler: string, headers: string[], struc
     );
   }
   const start = res.stdout.indexOf('rdkw_layout_probe:');
-  const values = [...res.stdout.slice(start).matchAll(/^\s*\.(?:quad|xword|8byte|dword)\s+(-?\d+)/gm)].map((m) => Number(m[1]));
+  const values = [...res.stdout.slice(start).matchAll(/^\s*\.(?:quad|xword|8byte|dword)\s+(-?\d+)/gm)].map(
+    (m) => Number(m[1]),
+  );
   const out = new Map<string, CLayout>();
   let i = 0;
   for (const s of structs) {
     const n = 2 + s.fields.length;
     const v = values.slice(i, i + n);
     i += n;
-    if (v.length < n) throw new GenError(`Could not read the layout probe's output from ${compiler}: use gcc or clang with --cc.`, 'layout');
+    if (v.length < n)
+      throw new GenError(
+        `Could not read the layout probe's output from ${compiler}: use gcc or clang with --cc.`,
+        'layout',
+      );
     out.set(s.name, { size: v[0]!, align: v[1]!, offsets: v.slice(2) });
   }
   return out;
@@ -93,7 +107,8 @@ export function compareLayouts(
     s.fields.forEach((f, i) => {
       // koffi.offsetof only takes records; every member of a union starts at 0.
       const ko = s.union ? 0 : koffi.offsetof(t, f.name);
-      if (ko !== cl.offsets[i]) mismatches.push(`${s.name}.${f.name}: offset is ${cl.offsets[i]} in C, ${ko} in koffi`);
+      if (ko !== cl.offsets[i])
+        mismatches.push(`${s.name}.${f.name}: offset is ${cl.offsets[i]} in C, ${ko} in koffi`);
     });
   }
   return { ok: mismatches.length === 0, checked, mismatches };

@@ -57,7 +57,9 @@ export interface FunctionMacro {
   /** How the runtime offers it instead of the macro (a sentence). */
   runtime: string;
   /** What bindings.js builds for it: variadic-argument pairs, or an integer expression over the params. */
-  js?: { kind: 'vargs'; tag: number; tagType: string; pairs: [type: string, param: string][] } | { kind: 'expr'; expr: string };
+  js?:
+    | { kind: 'vargs'; tag: number; tagType: string; pairs: [type: string, param: string][] }
+    | { kind: 'expr'; expr: string };
   doc?: string;
 }
 

@@ -134,7 +134,10 @@ class Interpreter {
         const deprecated = isDeprecated(node);
         for (const d of node.childrenForFieldName('declarator')) {
           if (!d) continue;
-          const { name, type } = this.declarator(base, d.type === 'init_declarator' ? d.childForFieldName('declarator') : d);
+          const { name, type } = this.declarator(
+            base,
+            d.type === 'init_declarator' ? d.childForFieldName('declarator') : d,
+          );
           if (name && type.k === 'fn') this.functions.push({ name, type, deprecated, ...this.where(node) });
           else if (name) this.skipped.push(name);
         }
@@ -246,13 +249,19 @@ class Interpreter {
       case 'pointer_declarator':
       case 'abstract_pointer_declarator': {
         const isConst = d.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
-        return this.declarator({ k: 'ptr', to: base, ...(isConst ? { const: true } : {}) }, d.childForFieldName('declarator'));
+        return this.declarator(
+          { k: 'ptr', to: base, ...(isConst ? { const: true } : {}) },
+          d.childForFieldName('declarator'),
+        );
       }
       case 'array_declarator':
       case 'abstract_array_declarator': {
         const sizeNode = d.childForFieldName('size');
         const size = sizeNode ? tryEvaluate(sizeNode.text, (n) => this.enumValues.get(n)) : undefined;
-        return this.declarator({ k: 'array', of: base, ...(size !== undefined ? { size: Number(size) } : {}) }, d.childForFieldName('declarator'));
+        return this.declarator(
+          { k: 'array', of: base, ...(size !== undefined ? { size: Number(size) } : {}) },
+          d.childForFieldName('declarator'),
+        );
       }
       case 'function_declarator':
       case 'abstract_function_declarator': {
@@ -262,7 +271,13 @@ class Interpreter {
       case 'parenthesized_declarator':
       case 'abstract_parenthesized_declarator':
       case 'attributed_declarator': {
-        const inner = d.namedChildren.find((c) => c && c.type !== 'attribute_specifier' && c.type !== 'attribute_declaration' && c.type !== 'ms_call_modifier');
+        const inner = d.namedChildren.find(
+          (c) =>
+            c &&
+            c.type !== 'attribute_specifier' &&
+            c.type !== 'attribute_declaration' &&
+            c.type !== 'ms_call_modifier',
+        );
         return this.declarator(base, inner ?? null);
       }
       default:
@@ -282,7 +297,13 @@ class Interpreter {
       params.push({ ...(name ? { name } : {}), type });
     }
     // `(void)` means no parameters.
-    if (params.length === 1 && !params[0]!.name && params[0]!.type.k === 'name' && params[0]!.type.name === 'void') params.length = 0;
+    if (
+      params.length === 1 &&
+      !params[0]!.name &&
+      params[0]!.type.k === 'name' &&
+      params[0]!.type.name === 'void'
+    )
+      params.length = 0;
     return { params, variadic };
   }
 
@@ -298,5 +319,7 @@ function withConst(t: CType): CType {
 
 /** `__attribute__((deprecated))` (also `__deprecated__`, with a message) anywhere in the declaration. */
 function isDeprecated(decl: Node): boolean {
-  return decl.descendantsOfType('attribute_specifier').some((a) => a && /\b(__)?deprecated(__)?\b/.test(a.text));
+  return decl
+    .descendantsOfType('attribute_specifier')
+    .some((a) => a && /\b(__)?deprecated(__)?\b/.test(a.text));
 }

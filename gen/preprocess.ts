@@ -33,7 +33,11 @@ export function isLibrdkafkaFile(file: string, headers: string[]): boolean {
 }
 
 /** Preprocesses `headers` (rdkafka.h first) with `compiler` and splits the result by origin. */
-export async function preprocess(compiler: string, headers: string[], extraArgs: string[] = []): Promise<Preprocessed> {
+export async function preprocess(
+  compiler: string,
+  headers: string[],
+  extraArgs: string[] = [],
+): Promise<Preprocessed> {
   const started = performance.now();
   const input = headers.map((h) => `#include ${JSON.stringify(h)}\n`).join('');
   const res = await runCompiler(compiler, ['-E', '-dD', ...extraArgs, '-x', 'c', '-'], input);
@@ -68,8 +72,20 @@ export function split(output: string, headers: string[]): Omit<Preprocessed, 'ms
       }
       const def = /^#define ([A-Za-z_]\w*)(\(([^)]*)\))? ?(.*)$/.exec(text);
       if (def && keep) {
-        const params = def[2] !== undefined ? def[3]!.split(',').map((p) => p.trim()).filter(Boolean) : undefined;
-        macros.set(def[1]!, { name: def[1]!, ...(params ? { params } : {}), body: def[4]!.trim(), file, line });
+        const params =
+          def[2] !== undefined
+            ? def[3]!
+                .split(',')
+                .map((p) => p.trim())
+                .filter(Boolean)
+            : undefined;
+        macros.set(def[1]!, {
+          name: def[1]!,
+          ...(params ? { params } : {}),
+          body: def[4]!.trim(),
+          file,
+          line,
+        });
       }
       const undef = /^#undef ([A-Za-z_]\w*)/.exec(text);
       if (undef && keep) macros.delete(undef[1]!);

@@ -24,11 +24,18 @@ export function runCompiler(compiler: string, args: string[], input: string): Pr
               `No C compiler '${compiler}' was found: install one (apt-get install gcc) or pass --cc with the path of a C compiler.`,
               'preprocess',
             )
-          : new GenError(`Could not run the C compiler '${compiler}' (${e.message}): check --cc.`, 'preprocess'),
+          : new GenError(
+              `Could not run the C compiler '${compiler}' (${e.message}): check --cc.`,
+              'preprocess',
+            ),
       ),
     );
     child.on('close', (code) =>
-      resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
     );
     child.stdin.on('error', () => {}); // the compiler may exit before reading everything
     child.stdin.end(input);
@@ -37,7 +44,11 @@ export function runCompiler(compiler: string, args: string[], input: string): Pr
 
 /** The first `error:` line of a compiler's stderr, without the file prefix noise. */
 export function firstError(stderr: string): string {
-  const line = (stderr.split('\n').find((l) => /\berror\b/.test(l)) ?? stderr.split('\n').find((l) => l.trim()) ?? '').trim();
+  const line = (
+    stderr.split('\n').find((l) => /\berror\b/.test(l)) ??
+    stderr.split('\n').find((l) => l.trim()) ??
+    ''
+  ).trim();
   // `path/file.h:12:3: fatal error: msg` → `msg (file.h line 12)`
   const m = /^(.*?):(\d+):(?:\d+:)?\s*(?:fatal )?error:\s*(.*)$/.exec(line);
   if (!m) return line;

@@ -16,7 +16,10 @@ export class Staging {
     try {
       mkdirSync(this.dir, { recursive: true });
     } catch (e) {
-      throw new GenError(`Cannot create the output folder beside ${this.target} (${(e as Error).message}): pass --out with a writable folder.`, 'write');
+      throw new GenError(
+        `Cannot create the output folder beside ${this.target} (${(e as Error).message}): pass --out with a writable folder.`,
+        'write',
+      );
     }
   }
 
@@ -39,7 +42,10 @@ export class Staging {
     } catch (e) {
       if (moved) renameSync(old, this.target);
       this.discard();
-      throw new GenError(`Cannot replace ${this.target} (${(e as Error).message}): check that the folder is writable.`, 'write');
+      throw new GenError(
+        `Cannot replace ${this.target} (${(e as Error).message}): check that the folder is writable.`,
+        'write',
+      );
     }
     if (moved) rmSync(old, { recursive: true, force: true });
   }

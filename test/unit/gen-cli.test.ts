@@ -4,7 +4,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +24,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'gen-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function gen(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, 'gen', ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, RDKAFKA_WORKBENCH_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [CLI, 'gen', ...args], {
+    encoding: 'utf8',
+    cwd: tmp,
+    env: { ...process.env, RDKAFKA_WORKBENCH_DEBUG: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -44,7 +57,13 @@ describe('gen CLI', () => {
   });
 
   test('success: exit 0, progress on stderr, the summary on stdout', () => {
-    assert.deepEqual(Object.keys(before1).sort(), ['bindings.js', 'model.json', 'package.json', 'rdkafka.d.ts', 'report.json']);
+    assert.deepEqual(Object.keys(before1).sort(), [
+      'bindings.js',
+      'model.json',
+      'package.json',
+      'rdkafka.d.ts',
+      'report.json',
+    ]);
     const r = gen('--header', SYSTEM_HEADER, '--out', join(tmp, 'second'));
     assert.equal(r.code, 0);
     assert.match(r.stderr, /preprocessing .*rdkafka\.h/);
@@ -56,31 +75,73 @@ describe('gen CLI', () => {
 
   const binary = () => {
     const p = join(tmp, 'rdkafka-binary.h');
-    writeFileSync(p, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]));
+    writeFileSync(
+      p,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]),
+    );
     return p;
   };
   const cases: [string, () => string[], RegExp][] = [
-    ['a header that does not exist', () => ['--header', join(tmp, 'nope', 'rdkafka.h')], /^error: The header .*nope\/rdkafka\.h does not exist: pass --header/],
-    ['a binary file', () => ['--header', binary()], /^error: .*rdkafka-binary\.h is not a C header \(it is a binary file\)/],
-    ['a text file that is not C', () => ['--header', join(FIXTURES, 'notes.md')], /^error: .*notes\.md is not a C header \(the C parser found \d+ syntax errors\)/],
-    ['a C header that is not librdkafka’s', () => ['--header', join(FIXTURES, 'not-rdkafka.h')], /^error: .*not-rdkafka\.h is a C header but not librdkafka's/],
-    ['a header the preprocessor rejects', () => ['--header', join(FIXTURES, 'broken.h')], /^error: The C preprocessor failed on .*broken\.h: .*rdkafka_missing_dependency\.h.*; check that/],
-    ['no C compiler', () => ['--header', SYSTEM_HEADER, '--cc', join(tmp, 'no-such-cc')], /^error: No C compiler '.*no-such-cc' was found: install one/],
+    [
+      'a header that does not exist',
+      () => ['--header', join(tmp, 'nope', 'rdkafka.h')],
+      /^error: The header .*nope\/rdkafka\.h does not exist: pass --header/,
+    ],
+    [
+      'a binary file',
+      () => ['--header', binary()],
+      /^error: .*rdkafka-binary\.h is not a C header \(it is a binary file\)/,
+    ],
+    [
+      'a text file that is not C',
+      () => ['--header', join(FIXTURES, 'notes.md')],
+      /^error: .*notes\.md is not a C header \(the C parser found \d+ syntax errors\)/,
+    ],
+    [
+      'a C header that is not librdkafka’s',
+      () => ['--header', join(FIXTURES, 'not-rdkafka.h')],
+      /^error: .*not-rdkafka\.h is a C header but not librdkafka's/,
+    ],
+    [
+      'a header the preprocessor rejects',
+      () => ['--header', join(FIXTURES, 'broken.h')],
+      /^error: The C preprocessor failed on .*broken\.h: .*rdkafka_missing_dependency\.h.*; check that/,
+    ],
+    [
+      'no C compiler',
+      () => ['--header', SYSTEM_HEADER, '--cc', join(tmp, 'no-such-cc')],
+      /^error: No C compiler '.*no-such-cc' was found: install one/,
+    ],
     // Fails late, after the new output was staged: the staging folder must vanish, the old output stay.
-    ['a library file that is not a shared library', () => ['--header', SYSTEM_HEADER, '--lib', join(FIXTURES, 'not-rdkafka.h')], /^error: Cannot load the library .*not-rdkafka\.h .*: pass --lib/],
-    ['a library that does not exist', () => ['--header', SYSTEM_HEADER, '--lib', join(tmp, 'librdkafka.so.9')], /^error: The library .* does not exist: pass --lib/],
+    [
+      'a library file that is not a shared library',
+      () => ['--header', SYSTEM_HEADER, '--lib', join(FIXTURES, 'not-rdkafka.h')],
+      /^error: Cannot load the library .*not-rdkafka\.h .*: pass --lib/,
+    ],
+    [
+      'a library that does not exist',
+      () => ['--header', SYSTEM_HEADER, '--lib', join(tmp, 'librdkafka.so.9')],
+      /^error: The library .* does not exist: pass --lib/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     test(`bad input, ${what}: exit 1, one sentence, previous output untouched`, () => {
       const r = gen(...args(), '--out', out);
       assert.equal(r.code, 1);
-      const lines = r.stderr.trim().split('\n').filter((l) => !/…$/.test(l)); // progress lines end in …
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/…$/.test(l)); // progress lines end in …
       assert.equal(lines.length, 1, r.stderr);
       assert.match(lines[0]!, message);
       assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
       assert.equal(r.stdout, '');
       assert.deepEqual(snapshot(out), before1);
-      assert.deepEqual(readdirSync(join(tmp, 'out')), ['bindings'], 'no temporary folder left beside the output');
+      assert.deepEqual(
+        readdirSync(join(tmp, 'out')),
+        ['bindings'],
+        'no temporary folder left beside the output',
+      );
     });
   }
 

@@ -14,7 +14,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'gen-headers-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 // Figures measured with the C compiler and written down in FACTS.md, for the two headers it covers.
-const KNOWN: Record<string, { functions: number; enums: number; enumerators: number; intMacros: number; typedefStructs: number }> = {
+const KNOWN: Record<
+  string,
+  { functions: number; enums: number; enumerators: number; intMacros: number; typedefStructs: number }
+> = {
   '2.0.2': { functions: 382, enums: 16, enumerators: 257, intMacros: 45, typedefStructs: 8 },
   '2.15.1': { functions: 495, enums: 23, enumerators: 318, intMacros: 53, typedefStructs: 8 },
 };
@@ -48,15 +51,21 @@ for (const [version, headerOf] of cases) {
 
     test('functions: exactly those the compiler declares, per header file', () => {
       for (const file of ['rdkafka.h', 'rdkafka_mock.h']) {
-        const ours = model.functions.filter((f) => f.file === file).map((f) => f.name).sort();
+        const ours = model.functions
+          .filter((f) => f.file === file)
+          .map((f) => f.name)
+          .sort();
         assert.deepEqual(ours, [...(cc.functions.get(file) ?? [])].sort(), file);
       }
-      if (KNOWN[version]) assert.equal(model.functions.filter((f) => f.file === 'rdkafka.h').length, KNOWN[version].functions);
+      if (KNOWN[version])
+        assert.equal(model.functions.filter((f) => f.file === 'rdkafka.h').length, KNOWN[version].functions);
     });
 
     test('enums and enumerator values equal the compiler’s (DWARF)', () => {
       assert.equal(model.enums.length, cc.enums.length);
-      const ours = new Map(model.enums.flatMap((e) => e.values.map((v) => [v.name, Number(v.value)] as const)));
+      const ours = new Map(
+        model.enums.flatMap((e) => e.values.map((v) => [v.name, Number(v.value)] as const)),
+      );
       const theirs = new Map(cc.enums.flatMap((e) => [...e.values]));
       assert.equal(ours.size, theirs.size);
       assert.deepEqual(ours, theirs);
@@ -69,7 +78,11 @@ for (const [version, headerOf] of cases) {
     });
 
     test('object-like RD_KAFKA_* macros: integer and string values equal the compiler’s', () => {
-      const ours = new Map(model.constants.filter((c) => c.name.startsWith('RD_KAFKA_')).map((c) => [c.name, c.kind === 'string' ? c.value : BigInt(c.value)]));
+      const ours = new Map(
+        model.constants
+          .filter((c) => c.name.startsWith('RD_KAFKA_'))
+          .map((c) => [c.name, c.kind === 'string' ? c.value : BigInt(c.value)]),
+      );
       assert.deepEqual(ours, cc.macros);
       // FACTS.md's figure counts every object-like RD_KAFKA_* macro: the integer ones plus one string.
       const ints = [...cc.macros.values()].filter((v) => typeof v === 'bigint').length;
@@ -88,9 +101,18 @@ for (const [version, headerOf] of cases) {
       const tail = model.functionMacros.find((m) => m.name === 'RD_KAFKA_OFFSET_TAIL')!;
       assert.deepEqual(tail.js, { kind: 'expr', expr: '(-2000 - (CNT))' });
       const topic = model.functionMacros.find((m) => m.name === 'RD_KAFKA_V_TOPIC')!;
-      assert.deepEqual(topic.js, { kind: 'vargs', tag: Number(cc.enums.flatMap((e) => [...e.values]).find(([n]) => n === 'RD_KAFKA_VTYPE_TOPIC')![1]), tagType: 'int', pairs: [['const char *', 'topic']] });
-      for (const m of model.functionMacros.filter((x) => x.name.startsWith('RD_KAFKA_V_'))) assert.equal(m.js?.kind, 'vargs', m.name);
-      assert.deepEqual(model.vargsConstants.map((v) => v.name), ['RD_KAFKA_V_END']);
+      assert.deepEqual(topic.js, {
+        kind: 'vargs',
+        tag: Number(cc.enums.flatMap((e) => [...e.values]).find(([n]) => n === 'RD_KAFKA_VTYPE_TOPIC')![1]),
+        tagType: 'int',
+        pairs: [['const char *', 'topic']],
+      });
+      for (const m of model.functionMacros.filter((x) => x.name.startsWith('RD_KAFKA_V_')))
+        assert.equal(m.js?.kind, 'vargs', m.name);
+      assert.deepEqual(
+        model.vargsConstants.map((v) => v.name),
+        ['RD_KAFKA_V_END'],
+      );
     });
 
     test('structs and unions: every one the compiler lays out, same sizes and offsets', () => {
@@ -98,7 +120,9 @@ for (const [version, headerOf] of cases) {
       const typedefd = model.structs.filter((s) => cc.typedefRecords.has(s.name));
       if (KNOWN[version]) assert.equal(typedefd.length, KNOWN[version].typedefStructs);
       for (const s of model.structs) {
-        const idx = cc.typedefRecords.get(s.name) ?? cc.records.findIndex((r) => r.name && (r.name === s.tag || r.name === s.name));
+        const idx =
+          cc.typedefRecords.get(s.name) ??
+          cc.records.findIndex((r) => r.name && (r.name === s.tag || r.name === s.name));
         if (idx < 0) continue; // anonymous members: checked through their parents below and by the layout check
         const r = cc.records[idx]!;
         assert.equal(s.size, r.size, s.name);
@@ -119,7 +143,13 @@ for (const [version, headerOf] of cases) {
     test('deprecated functions are flagged, exactly those marked RD_DEPRECATED in the header', () => {
       const raw = readFileSync(header, 'utf8').replace(/^#.*$/gm, '');
       const marked = [...raw.matchAll(/\bRD_DEPRECATED\b[^;(]*?\b(\w+)\s*\(/g)].map((m) => m[1]!).sort();
-      assert.deepEqual(model.functions.filter((f) => f.deprecated).map((f) => f.name).sort(), marked);
+      assert.deepEqual(
+        model.functions
+          .filter((f) => f.deprecated)
+          .map((f) => f.name)
+          .sort(),
+        marked,
+      );
       assert.ok(marked.includes('rd_kafka_set_logger'));
       assert.deepEqual(report.deprecated.sort(), marked);
     });
@@ -132,13 +162,22 @@ for (const [version, headerOf] of cases) {
       const dr = fn('rd_kafka_conf_set_dr_msg_cb').params[1]!;
       assert.equal(dr.callback, 'rd_kafka_conf_set_dr_msg_cb__dr_msg_cb');
       const proto = model.callbacks.find((c) => c.name === dr.callback)!;
-      assert.deepEqual(proto.params.map((p) => p.type), ['rd_kafka_t *', 'const rd_kafka_message_t *', 'void *']);
+      assert.deepEqual(
+        proto.params.map((p) => p.type),
+        ['rd_kafka_t *', 'const rd_kafka_message_t *', 'void *'],
+      );
       assert.equal(fn('rd_kafka_conf_properties_show').params[0]!.type, 'FILE *');
       assert.match(fn('rd_kafka_new').doc ?? '', /Creates a new Kafka handle/);
-      assert.ok(model.callbacks.some((c) => c.origin === 'typedef' && c.name.startsWith('rd_kafka_interceptor_f_')));
+      assert.ok(
+        model.callbacks.some((c) => c.origin === 'typedef' && c.name.startsWith('rd_kafka_interceptor_f_')),
+      );
       const dts = readFileSync(join(tmp, version, 'rdkafka.d.ts'), 'utf8');
       assert.match(dts, /@deprecated[^]*?declare function rd_kafka_set_logger\(/);
-      assert.doesNotMatch(dts.replace(/\/\*[^]*?\*\//g, ''), /\bBuffer\b/, 'cells have no Node typings: Uint8Array, never Buffer');
+      assert.doesNotMatch(
+        dts.replace(/\/\*[^]*?\*\//g, ''),
+        /\bBuffer\b/,
+        'cells have no Node typings: Uint8Array, never Buffer',
+      );
       assert.match(dts, /declare const RD_KAFKA_PARTITION_UA: -1;/);
     });
   });

@@ -13,7 +13,7 @@ import { generate } from '../../gen/generate.ts';
 import type { Report } from '../../gen/model.ts';
 import { fetchHeaders, SYSTEM_HEADER, SYSTEM_LIBRARY } from './fixtures/gen/oracle.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the bindings are plain generated JS */
+// The bindings are plain generated JS, typed loosely on purpose.
 type Bindings = any;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gen-runtime-'));
@@ -29,7 +29,12 @@ async function bindingsFor(header: string, name: string): Promise<{ report: Repo
 /** Symbols the shared library exports, as the dynamic linker sees them (nm -D). */
 function exported(lib: string): Set<string> {
   const out = execFileSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8' });
-  return new Set(out.split('\n').map((l) => l.split(' ').pop()!).filter(Boolean));
+  return new Set(
+    out
+      .split('\n')
+      .map((l) => l.split(' ').pop()!)
+      .filter(Boolean),
+  );
 }
 
 describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
@@ -44,7 +49,10 @@ describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
   test('plain calls: rd_kafka_version_str(), rd_kafka_err2str()', () => {
     assert.equal(rk.functions.rd_kafka_version_str(), '2.0.2');
     assert.equal(rk.functions.rd_kafka_version(), rk.constants.RD_KAFKA_VERSION);
-    assert.equal(rk.functions.rd_kafka_err2str(rk.constants.RD_KAFKA_RESP_ERR__TIMED_OUT), 'Local: Timed out');
+    assert.equal(
+      rk.functions.rd_kafka_err2str(rk.constants.RD_KAFKA_RESP_ERR__TIMED_OUT),
+      'Local: Timed out',
+    );
     assert.deepEqual(rk.missing(), []);
   });
 
@@ -53,8 +61,12 @@ describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
     const c = rk.constants;
     const errstr = new Uint8Array(512);
     const conf = f.rd_kafka_conf_new();
-    assert.equal(f.rd_kafka_conf_set(conf, 'test.mock.num.brokers', '3', errstr, errstr.length), c.RD_KAFKA_CONF_OK);
-    const reports: { err: number; partition: number; len: number; value: string; opaque: bigint | null }[] = [];
+    assert.equal(
+      f.rd_kafka_conf_set(conf, 'test.mock.num.brokers', '3', errstr, errstr.length),
+      c.RD_KAFKA_CONF_OK,
+    );
+    const reports: { err: number; partition: number; len: number; value: string; opaque: bigint | null }[] =
+      [];
     // Registered: librdkafka keeps the pointer and calls it from rd_kafka_poll() long after set returns.
     const cb = rk.register('rd_kafka_conf_set_dr_msg_cb__dr_msg_cb', (_rk: bigint, msg: bigint) => {
       const m = koffi.decode(msg, rk.types.rd_kafka_message_t);
@@ -68,15 +80,41 @@ describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
       const topic = f.rd_kafka_topic_new(p, 'gen-runtime', null);
       const payloads = ['one', 'two', 'three'].map((s) => new TextEncoder().encode(s));
       for (const v of payloads) {
-        assert.equal(f.rd_kafka_produce(topic, c.RD_KAFKA_PARTITION_UA, c.RD_KAFKA_MSG_F_COPY, v, v.length, null, 0, null), 0);
+        assert.equal(
+          f.rd_kafka_produce(
+            topic,
+            c.RD_KAFKA_PARTITION_UA,
+            c.RD_KAFKA_MSG_F_COPY,
+            v,
+            v.length,
+            null,
+            0,
+            null,
+          ),
+          0,
+        );
       }
       // The variadic API with the macro helpers the generator derived from RD_KAFKA_V_*.
       const m = rk.macros;
       const v = new TextEncoder().encode('four');
-      assert.equal(f.rd_kafka_producev(p, ...m.RD_KAFKA_V_TOPIC('gen-runtime'), ...m.RD_KAFKA_V_VALUE(v, v.length), ...m.RD_KAFKA_V_MSGFLAGS(c.RD_KAFKA_MSG_F_COPY), ...m.RD_KAFKA_V_END), 0);
+      assert.equal(
+        f.rd_kafka_producev(
+          p,
+          ...m.RD_KAFKA_V_TOPIC('gen-runtime'),
+          ...m.RD_KAFKA_V_VALUE(v, v.length),
+          ...m.RD_KAFKA_V_MSGFLAGS(c.RD_KAFKA_MSG_F_COPY),
+          ...m.RD_KAFKA_V_END,
+        ),
+        0,
+      );
       const until = Date.now() + 15000;
       while (reports.length < 4 && Date.now() < until) f.rd_kafka_poll(p, 50);
-      assert.deepEqual(reports.map((r) => [r.err, r.value]).sort(), [[0, 'four'], [0, 'one'], [0, 'three'], [0, 'two']]);
+      assert.deepEqual(reports.map((r) => [r.err, r.value]).sort(), [
+        [0, 'four'],
+        [0, 'one'],
+        [0, 'three'],
+        [0, 'two'],
+      ]);
       assert.equal(f.rd_kafka_flush(p, 5000), 0);
       f.rd_kafka_topic_destroy(topic);
       f.rd_kafka_destroy(p);
@@ -87,7 +125,12 @@ describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
 
   test('macro helpers compute what the C macros compute', () => {
     assert.equal(rk.macros.RD_KAFKA_OFFSET_TAIL(5), -2005);
-    assert.deepEqual(rk.macros.RD_KAFKA_V_PARTITION(3), ['int', rk.constants.RD_KAFKA_VTYPE_PARTITION, 'int32_t', 3]);
+    assert.deepEqual(rk.macros.RD_KAFKA_V_PARTITION(3), [
+      'int',
+      rk.constants.RD_KAFKA_VTYPE_PARTITION,
+      'int32_t',
+      3,
+    ]);
   });
 });
 
@@ -102,7 +145,9 @@ describe('gen: 2.15.1 bindings on the older 2.0.2 library', () => {
 
   test('the report and missing() list exactly the declared functions the library does not export', () => {
     const have = exported(SYSTEM_LIBRARY);
-    const expected = rk.model.functions.map((f: { name: string }) => f.name).filter((n: string) => !have.has(n));
+    const expected = rk.model.functions
+      .map((f: { name: string }) => f.name)
+      .filter((n: string) => !have.has(n));
     assert.ok(expected.length > 50, `expected many missing functions, got ${expected.length}`);
     assert.deepEqual(report.missing, expected);
     assert.deepEqual(rk.missing(), expected);
@@ -110,17 +155,23 @@ describe('gen: 2.15.1 bindings on the older 2.0.2 library', () => {
 
   test('calling a missing function throws an error naming it, the header version and the library', () => {
     const name = report.missing[0]!;
-    assert.throws(() => rk.functions[name](), (e: Error) => {
-      assert.ok(e.message.includes(`${name}()`), e.message);
-      assert.ok(e.message.includes('2.15.1'), e.message);
-      assert.ok(e.message.includes(SYSTEM_LIBRARY), e.message);
-      return true;
-    });
+    assert.throws(
+      () => rk.functions[name](),
+      (e: Error) => {
+        assert.ok(e.message.includes(`${name}()`), e.message);
+        assert.ok(e.message.includes('2.15.1'), e.message);
+        assert.ok(e.message.includes(SYSTEM_LIBRARY), e.message);
+        return true;
+      },
+    );
   });
 
   test('the other functions keep working', () => {
     assert.equal(rk.functions.rd_kafka_version_str(), '2.0.2');
-    assert.equal(rk.functions.rd_kafka_err2str(rk.constants.RD_KAFKA_RESP_ERR__TIMED_OUT), 'Local: Timed out');
+    assert.equal(
+      rk.functions.rd_kafka_err2str(rk.constants.RD_KAFKA_RESP_ERR__TIMED_OUT),
+      'Local: Timed out',
+    );
     const conf = rk.functions.rd_kafka_conf_new();
     rk.functions.rd_kafka_conf_destroy(conf);
   });
