@@ -87,6 +87,7 @@ export const KERNEL_CONSUME = 'kernel: rd_kafka_consumer_poll + fast accessors, 
 export const KERNEL_COLD = 'kernel cold start (spawn to ready)';
 export const KERNEL_ROUNDTRIP = 'trivial cell round trip';
 export const GENERATION = 'bindings generation, 2.15.1 header';
+export const GENERATION_WARM = 'bindings generation, 2.15.1 header, warm';
 export const PANEL_INGEST = 'events panel ingest rate';
 export const PANEL_FRAME = 'events panel worst frame';
 

@@ -29,3 +29,9 @@ export function parsePanelOutput(text: string): { rates: number[]; maxFrames: nu
   }
   return rates.length ? { rates, maxFrames } : null;
 }
+
+/** bench/gen.bench.ts's "  cold CLI  (…): median N ms" / "  warm API  (…): median N ms" lines. */
+export function parseGenLine(text: string, which: 'cold' | 'warm'): number[] | null {
+  const m = new RegExp(`^\\s*${which}\\b[^:\\n]*:\\s*median\\s+([\\d.]+)\\s*ms`, 'im').exec(text);
+  return m ? [Number(m[1])] : null;
+}
