@@ -168,8 +168,15 @@ export class Runtime {
       bindings = mod.load(koffi, opts.library ? { library: opts.library } : {});
     } catch (e) {
       const lib = opts.library || mod.meta?.library || 'librdkafka';
+      const msg = (e as Error).message.split('\n')[0]!;
+      // koffi's reason ("cannot open shared object file: …"), without the bindings' own advice around it.
+      const reason = /\(([^()]+)\)/.exec(msg)?.[1] ?? msg;
+      if (!/shared|\.so|librar/i.test(msg))
+        throw new FatalError(
+          `the bindings in ${opts.bindingsDir} could not be loaded (${msg}): regenerate them with \`rdkafka-workbench gen --out ${opts.bindingsDir}\``,
+        );
       throw new FatalError(
-        `cannot load librdkafka from ${lib}: ${(e as Error).message.split('\n')[0]}. Install librdkafka (Debian: apt-get install librdkafka1) or point the workbench at the library (setting rdkafka.libraryPath, or --library)`,
+        `cannot load librdkafka from ${lib} (${reason}): install librdkafka (Debian: apt-get install librdkafka1) or point the workbench at the library (setting rdkafka.libraryPath, or --library)`,
       );
     }
     return new Runtime(opts, koffi, bindings, koffiPath);

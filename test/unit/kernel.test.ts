@@ -334,7 +334,7 @@ test('a kernel that cannot find librdkafka says so and what to do', async () => 
       cwd: root,
       library: '/nonexistent/librdkafka.so.1',
     }),
-    /cannot load librdkafka from \/nonexistent\/librdkafka\.so\.1.*Install librdkafka/,
+    /cannot load librdkafka from \/nonexistent\/librdkafka\.so\.1 \(.*cannot open shared object file.*\): install librdkafka/,
   );
 });
 
@@ -343,4 +343,81 @@ test('missing bindings: a clear message naming the folder and the gen command', 
     KernelClient.start({ bindingsDir: '/nonexistent-bindings', bootstrap: 'mock', cwd: root }),
     /no bindings in \/nonexistent-bindings.*rdkafka-workbench gen/,
   );
+});
+
+test('event API: delivery reports taken from a DR event are published, the cell still iterates them', async () => {
+  const k3 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  const evs: KernelEvent[] = [];
+  k3.onEvents((e) => evs.push(...e));
+  try {
+    const outputs: CellOutput[] = [];
+    const r = await k3.execute(
+      0,
+      `const e = errbuf(); const c = rd_kafka_conf_new();
+rd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set_events(c, RD_KAFKA_EVENT_DR);
+const p = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length);
+for (let i = 0; i < 10; i++) rd_kafka_producev(p, RD_KAFKA_V_TOPIC("event-api"), RD_KAFKA_V_VALUE("v" + i), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+rd_kafka_flush(p, 5000);
+const q = rd_kafka_queue_get_main(p);
+const offsets: number[] = [];
+for (let t = 0; t < 50 && offsets.length < 10; t++) {
+  const ev = rd_kafka_queue_poll(q, 100);
+  if (!ev) continue;
+  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_DR) {
+    const arr = new BigUint64Array(100);
+    const n = Number(rd_kafka_event_message_array(ev, arr, 100));
+    for (let i = 0; i < n; i++) offsets.push(rkmsg.offset(arr[i]!));
+  }
+  rd_kafka_event_destroy(ev);
+}
+rd_kafka_queue_destroy(q);
+offsets.join(",")`,
+      (o) => outputs.push(o),
+    );
+    assert.equal(r.status, 'ok', JSON.stringify(outputs));
+    const res = outputs.find((o) => o.kind === 'result');
+    const offsets = String(res?.kind === 'result' && res.data['text/plain']).replace(/'/g, '');
+    const dr = evs.filter((e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr');
+    assert.equal(dr.length, 10);
+    assert.equal(dr.map((e) => e.data.offset).join(','), offsets);
+    assert.ok(dr.every((e) => e.data.topic === 'event-api'));
+  } finally {
+    await k3.shutdown();
+  }
+});
+
+test('a package from the workspace node_modules imports; a loop after an await is interruptible too', async () => {
+  const k4 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  try {
+    const outputs: CellOutput[] = [];
+    await k4.execute(0, 'import * as acorn from "acorn";\ntypeof acorn.parse', (o) => outputs.push(o));
+    assert.deepEqual(outputs, [{ kind: 'result', data: { 'text/plain': "'function'" } }]);
+    setTimeout(() => k4.interrupt(), 300);
+    const r = await k4.execute(
+      1,
+      'await new Promise((r) => setTimeout(r, 10));\nlet spin = 0;\nwhile (true) spin++;',
+      () => {},
+    );
+    assert.equal(r.status, 'interrupted');
+  } finally {
+    await k4.shutdown();
+  }
+});
+
+test('shutdown destroys every handle the cells created', async () => {
+  const k5 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  const evs: KernelEvent[] = [];
+  k5.onEvents((e) => evs.push(...e));
+  await k5.execute(
+    0,
+    'const e = errbuf();\nfor (const t of [RD_KAFKA_PRODUCER, RD_KAFKA_CONSUMER]) { const c = rd_kafka_conf_new(); rd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length); rd_kafka_new(t, c, e, e.length); }',
+    () => {},
+  );
+  await k5.shutdown();
+  const created = evs.filter((e) => e.type === 'handle_created').map((e) => e.handle);
+  const destroyed = evs.filter((e) => e.type === 'handle_destroyed').map((e) => e.handle);
+  assert.equal(created.length, 2);
+  assert.deepEqual([...destroyed].sort(), [...created].sort());
+  assert.equal(k5.alive, false);
 });
