@@ -96,7 +96,7 @@ export class Chart {
 
   /** Show `xs` against named series (null = gap). */
   update(xs: number[], series: [string, (number | null)[]][]): void {
-    const hasData = xs.length > 0 && series.length > 0;
+    const hasData = xs.length > 0 && series.some(([, ys]) => ys.some((v) => v !== null));
     this.empty.hidden = hasData;
     this.plotBox.hidden = !hasData;
     if (!hasData) return;
@@ -174,7 +174,7 @@ export class Chart {
             ...(spec.right?.(n) ? { scale: 'right' } : {}),
             ...(bars
               ? { paths: bars, fill: withAlpha(color, 0.5), points: { show: false } }
-              : { points: { show: false } }),
+              : { points: { show: sparse, size: 5, fill: color } }),
           } satisfies uPlot.Series;
         }),
       ],
@@ -190,10 +190,14 @@ export class Chart {
   }
 }
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-/** y-axis ticks as 1.2K, 250K, 3.5M: long numbers would overlap the axis label. */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+/** y-axis ticks as 1.2K, 250K, 3.5M or 0.035: long numbers would overlap the axis label. */
 const compactValues = (_u: uPlot, vals: number[]): string[] =>
   vals.map((v) => (v == null ? '' : compact.format(v)));
+
+/** Mark the points when there are few of them: a single sample (or one between gaps) has no line to draw. */
+const sparse = (u: uPlot, _s: number, i0: number, i1: number): boolean =>
+  i1 - i0 < 40 || u.data[0].length < 40;
 
 function fmtUs(v: number): string {
   if (v == null) return '';

@@ -152,7 +152,10 @@ export class DeliveryStats {
     const xs: number[] = [];
     const ok: number[] = [];
     const bad: number[] = [];
-    for (let s = Math.max(lo, hi - RATE_SECONDS + 1); s <= hi; s++) {
+    // One empty second before (and, for a burst shorter than 3 s, after) so a burst shows as a rise and fall.
+    const from = Math.max(lo, hi - RATE_SECONDS + 1) - 1;
+    const to = hi - from < 3 ? hi + 1 : hi;
+    for (let s = from; s <= to; s++) {
       const slot = this.perSecond.get(s);
       xs.push(s);
       ok.push(slot ? slot[0] : 0);

@@ -69,6 +69,25 @@ describe('panel model', () => {
     }
   });
 
+  test('a burst within one second still makes a rate chart (a rise and a fall around it)', () => {
+    const s = new Store();
+    s.ingest(
+      Array.from({ length: 1000 }, (_, i) => ({
+        seq: i + 1,
+        time: 5_000_300 + (i % 500),
+        type: 'dr',
+        handle: 'p',
+        cell: null,
+        data: { topic: 't', partition: 0, offset: i, err: 0, len: 1 },
+      })),
+    );
+    assert.deepEqual(s.delivery.rateSeries(), [
+      [4999, 5000, 5001],
+      [0, 1000, 0],
+      [0, 0, 0],
+    ]);
+  });
+
   test('the timeline keeps only its capacity but counts everything', () => {
     const s = new Store(1000);
     const many = Array.from({ length: 5000 }, (_, i) => ({
