@@ -2,13 +2,20 @@
 // (@confluentinc/kafka-javascript 1.10.1). Every count and value is compared with what the C compiler
 // sees (gen's own parser is not used for the expectations: see fixtures/gen/oracle.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generate } from '../../gen/generate.ts';
 import type { Model, Report } from '../../gen/model.ts';
-import { type CompilerFacts, compilerFacts, fetchHeaders, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
+import {
+  type CompilerFacts,
+  compilerFacts,
+  fetchHeaders,
+  ROOT,
+  SYSTEM_HEADER,
+} from './fixtures/gen/oracle.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gen-headers-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -179,6 +186,34 @@ for (const [version, headerOf] of cases) {
         'cells have no Node typings: Uint8Array, never Buffer',
       );
       assert.match(dts, /declare const RD_KAFKA_PARTITION_UA: -1;/);
+    });
+
+    test('rdkafka.d.ts type-checks on its own (no Node typings) and types a notebook cell', () => {
+      const dir = join(tmp, `${version}-tsc`);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(join(tmp, version, 'rdkafka.d.ts'), join(dir, 'rdkafka.d.ts'));
+      const cell = [
+        'const conf = rd_kafka_conf_new();',
+        'const errstr = new Uint8Array(512);',
+        'rd_kafka_conf_set(conf, "test.mock.num.brokers", "3", errstr, errstr.length);',
+        'rd_kafka_conf_set_dr_msg_cb(conf, (rk, msg, opaque) => { const p: bigint | null = msg; void p; });',
+        'const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr.length);',
+        'const err: string | null = rd_kafka_err2str(RD_KAFKA_RESP_ERR__TIMED_OUT);',
+        'const ua: -1 = RD_KAFKA_PARTITION_UA;',
+        'rd_kafka_producev(rk, ...RD_KAFKA_V_TOPIC("t"), ...RD_KAFKA_V_END);',
+        'const tail: number = RD_KAFKA_OFFSET_TAIL(5);',
+        '// @ts-expect-error a constant is a number, not a string',
+        'const wrong: string = RD_KAFKA_PARTITION_UA;',
+        'void [err, ua, tail, wrong];',
+      ].join('\n');
+      writeFileSync(join(dir, 'cell.ts'), cell);
+      const config = {
+        compilerOptions: { strict: true, noEmit: true, target: 'es2022', lib: ['es2022'], types: [] },
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const r = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
     });
   });
 }
