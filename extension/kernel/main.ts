@@ -14,13 +14,12 @@ import {
 } from './protocol.ts';
 import { EventStream } from './events.ts';
 import { FatalError, Runtime } from './runtime.ts';
-import { CellSyntaxError, transpileCell } from './transpile.ts';
+import { CellSyntaxError, transpileCell, warmUp } from './transpile.ts';
 import { rewriteStack, type CellScript } from './sourcemap.ts';
 import { displayBundle, resultBundle } from './display.ts';
 import { makeImporter } from './imports.ts';
 import { startInterruptWatcher } from './workers.ts';
 import { IMPORT, TICK } from './rewrite.ts';
-import { transform } from 'esbuild';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 const send = (m: KernelMessage, cb?: () => void) => {
@@ -187,7 +186,7 @@ async function init(req: InitRequest): Promise<void> {
     missing: runtime.bindings.missing(),
   });
   // Start esbuild's service now so the first cell does not pay for it.
-  transform('', { loader: 'ts' }).catch(() => {});
+  warmUp().catch(() => {});
 }
 
 function fatal(message: string): void {

@@ -1,6 +1,5 @@
 // TypeScript cell → runnable script: esbuild strips the types (keeping imports a later cell may use),
 // then rewrite.ts makes the declarations persistent. Errors name the cell and line.
-import { transform } from 'esbuild';
 import { rewriteCell } from './rewrite.ts';
 import { decodeMappings, type LineMap } from './sourcemap.ts';
 
@@ -15,10 +14,20 @@ export class CellSyntaxError extends Error {
   override name = 'SyntaxError';
 }
 
+// esbuild is loaded on first use (after `ready`), keeping it off the kernel's cold start.
+let esbuild: Promise<typeof import('esbuild')> | null = null;
+const loadEsbuild = () => (esbuild ??= import('esbuild'));
+
+/** Loads esbuild and starts its service, so that the first cell does not wait for it. */
+export async function warmUp(): Promise<void> {
+  await (await loadEsbuild()).transform('', { loader: 'ts' });
+}
+
 export async function transpileCell(source: string, cell: number): Promise<TranspiledCell> {
   let js: string;
   let mapText: string;
   try {
+    const { transform } = await loadEsbuild();
     const r = await transform(source, {
       loader: 'ts',
       sourcefile: `cell-${cell + 1}.ts`,
