@@ -148,3 +148,19 @@ test('notebook metadata can name the cluster; --bootstrap overrides it', async (
   );
   assert.match(JSON.stringify(overridden.notebook!.cells[0]!.outputs), /other:1/);
 });
+
+test('--report writes a standalone HTML report carrying the run events', async () => {
+  const nb = notebook('report.rdkafka', [
+    [
+      'code',
+      'const e = errbuf();\nconst c = rd_kafka_conf_new();\nrd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);\nrd_kafka_destroy(rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length));',
+    ],
+  ]);
+  const report = join(dir, 'report.html');
+  const r = await cli([nb, '--bindings', bindings(), '--report', report, '--quiet']);
+  assert.equal(r.code, 0, r.text);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.match(html, /handle_created/);
+  assert.doesNotMatch(html, /<script[^>]+src=/, 'nothing is loaded from elsewhere');
+});
