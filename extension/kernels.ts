@@ -1,6 +1,7 @@
 // One kernel process per notebook, started on the first run of a cell. Keeps what the rest of the extension
 // shows about it: state (status bar), librdkafka version, and the events (for the events panel).
 import * as vscode from 'vscode';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KernelClient, type KernelOptions } from './kernel/client.ts';
 import type { KernelEvent, ReadyMessage } from './kernel/protocol.ts';
@@ -188,8 +189,11 @@ export class KernelManager implements vscode.Disposable {
   async options(notebook: vscode.NotebookDocument): Promise<KernelOptions> {
     const s = settings(notebook.uri);
     const bindingsDir = await this.bindings.ensure();
-    const folder = vscode.workspace.getWorkspaceFolder(notebook.uri);
+    // Cells run (and import from node_modules) in the notebook's workspace folder; an untitled notebook in
+    // the first folder; without any folder, beside the file or in the extension's storage.
+    const folder = vscode.workspace.getWorkspaceFolder(notebook.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const cwd = folder?.uri.fsPath ?? (notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : this.context.globalStorageUri.fsPath);
+    await mkdir(cwd, { recursive: true });
     // Credentials are for a real cluster; the embedded mock cluster takes none.
     const clusterConfig = s.bootstrapServers === 'mock' ? undefined : await this.credentials.get();
     const options: KernelOptions = {

@@ -23,6 +23,9 @@ function workspace(name: string): string {
   const examples = join(root, 'examples');
   if (existsSync(examples)) cpSync(examples, dir, { recursive: true, filter: (src) => !src.includes('.rdkafka/bindings') });
   cpSync(join(root, 'test', 'vscode', 'fixtures'), join(dir, 'fixtures'), { recursive: true });
+  // For working on the suites: start from ready bindings instead of generating them.
+  const seed = process.env.RDKAFKA_TEST_SEED_BINDINGS;
+  if (seed) cpSync(seed, join(dir, '.rdkafka', 'bindings'), { recursive: true });
   return dir;
 }
 

@@ -88,7 +88,8 @@ export async function runCells(editor: vscode.NotebookEditor, indexes?: number[]
   const nb = editor.notebook;
   const cells = (indexes ?? nb.getCells().map((c) => c.index)).map((i) => nb.cellAt(i)).filter((c) => c.kind === vscode.NotebookCellKind.Code);
   const before = cells.map((c) => c.executionSummary?.timing?.endTime ?? 0);
-  const ranges = cells.map((c) => new vscode.NotebookRange(c.index, c.index + 1));
+  // Plain {start, end}: a NotebookRange does not survive the trip to the workbench as a command argument.
+  const ranges = cells.map((c) => ({ start: c.index, end: c.index + 1 }));
   await vscode.commands.executeCommand('notebook.cell.execute', { ranges, document: nb.uri });
   // Done when every cell ended, or an earlier cell failed (the controller then skips the rest, as Jupyter does).
   const ended = (i: number) => cells[i]!.executionSummary?.success !== undefined && (cells[i]!.executionSummary!.timing?.endTime ?? 0) > before[i]!;
