@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 dest="$CACHE_DIR/headers"
 mkdir -p "$dest"
+# Test files may run in parallel: one fetch at a time.
+exec 9>"$dest/.lock"
+flock 9
 fetch() { # fetch VERSION NPM-PACKAGE@VERSION
   local version=$1 spec=$2 dir="$dest/$1"
   if [ ! -f "$dir/rdkafka.h" ]; then

@@ -262,7 +262,7 @@ export function summary(r: Report): string {
     `  library  ${r.library ?? '(none found)'}${r.libraryVersion ? ` (librdkafka ${r.libraryVersion})` : ''}`,
     `  ${c.functions} functions, ${c.enums} enums / ${c.enumerators} enumerators, ${c.integerConstants} integer + ${c.stringConstants} string constants, ${c.functionMacros} function-like macros`,
     `  ${c.structs} structs/unions, ${c.opaque} opaque types, ${c.callbacks} callback prototypes`,
-    `  layout check: ${r.layout.ok ? `ok (${r.layout.checked} structs/unions match ${r.library ? 'the compiler' : 'the compiler'})` : `FAILED: ${r.layout.mismatches.join('; ')}`}`,
+    `  layout check: ${r.layout.ok ? `ok (${r.layout.checked} structs/unions: koffi matches the C compiler)` : `FAILED: ${r.layout.mismatches.join('; ')}`}`,
     `  deprecated: ${r.deprecated.join(', ') || 'none'}`,
     `  missing from the library: ${r.missing.length ? `${r.missing.length} (${r.missing.slice(0, 8).join(', ')}${r.missing.length > 8 ? ', …' : ''})` : 'none'}`,
   ];

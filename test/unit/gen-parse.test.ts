@@ -155,6 +155,7 @@ test('structs: nested anonymous union and struct, arrays, by-value order; layout
       ['v', 'shape_point_t__v'],
       ['pp', 'shape_opaque_t **'],
       ['kind', 'shape_t'],
+      ['cmp', 'shape_point_t__cmp *'],
     ],
   );
   const bytes = model.structs.find((s) => s.name === 'shape_point_t__v__bytes')!;
@@ -172,7 +173,12 @@ test('structs: nested anonymous union and struct, arrays, by-value order; layout
   const check = compareLayouts(koffi, types, model.structs, c);
   assert.deepEqual(check.mismatches, []);
   assert.equal(check.checked, 3);
-  assert.equal(point.size, 72); // x 0, tag 4, y 8, name 16, buf 24, ptrs 32, v 48, pp 56, kind 64 (+4 padding)
+  assert.equal(point.size, 80); // x 0, tag 4, y 8, name 16, buf 24, ptrs 32, v 48, pp 56, kind 64, cmp 72
   assert.equal(point.fields.find((f) => f.name === 'v')?.offset, 48);
-  assert.ok(callbacks.shape_set_cb__log_cb && callbacks.shape_cb_t && callbacks.shape_fp_t);
+  assert.ok(
+    callbacks.shape_set_cb__log_cb &&
+      callbacks.shape_cb_t &&
+      callbacks.shape_fp_t &&
+      callbacks.shape_point_t__cmp,
+  );
 });
