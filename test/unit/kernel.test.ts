@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KernelClient } from '../../extension/kernel/client.ts';
@@ -420,4 +421,24 @@ test('shutdown destroys every handle the cells created', async () => {
   assert.equal(created.length, 2);
   assert.deepEqual([...destroyed].sort(), [...created].sort());
   assert.equal(k5.alive, false);
+});
+
+test('import of an ESM-only package (exports without a require condition) from the workspace', async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'wb-ws-'));
+  const pkg = join(ws, 'node_modules', 'esm-only');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: 'esm-only', type: 'module', exports: { '.': { import: './main.js' } } }),
+  );
+  writeFileSync(join(pkg, 'main.js'), 'export const answer = 42; export default "esm";');
+  const k6 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: ws });
+  try {
+    const outputs: CellOutput[] = [];
+    await k6.execute(0, 'import esm, { answer } from "esm-only";\n[esm, answer]', (o) => outputs.push(o));
+    const res = outputs.find((o) => o.kind === 'result');
+    assert.equal(res?.kind === 'result' && res.data['text/plain'], "[ 'esm', 42 ]", JSON.stringify(outputs));
+  } finally {
+    await k6.shutdown();
+  }
 });
