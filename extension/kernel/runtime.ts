@@ -106,7 +106,6 @@ export class Runtime {
   private names = new Map<bigint, string>();
   private logFns = new Map<bigint, Fn>();
   private queues = new Map<bigint, bigint>();
-  private topicNames = new Map<bigint, string>();
   private errNames = new Map<number, string>();
   private logRelay: LogRelay | null = null;
   private autoStats: bigint | null = null;
@@ -363,7 +362,9 @@ export class Runtime {
             const kind = type === 1 ? 'consumer' : 'producer';
             this.handles.set(rk, { name: hname, kind, regs: s?.regs ?? [], shared: s?.shared ?? false });
             this.names.set(rk, hname);
+            // An address can be reused after a destroy: never keep another handle's log_cb.
             if (s?.logFn) this.logFns.set(rk, s.logFn);
+            else this.logFns.delete(rk);
             if (s) this.confs.delete(conf as bigint);
             this.events.publish('handle_created', hname, { kind, name: hname });
           }
@@ -451,15 +452,9 @@ export class Runtime {
     return n;
   }
 
+  /** Not cached: librdkafka may free a topic object and reuse its address for another topic. */
   topicName(rkt: bigint | null): string {
-    if (!rkt) return '';
-    let n = this.topicNames.get(rkt);
-    if (n === undefined) {
-      n = String(this.rawFn('rd_kafka_topic_name')(rkt));
-      if (this.topicNames.size > 10000) this.topicNames.clear();
-      this.topicNames.set(rkt, n);
-    }
-    return n;
+    return rkt ? String(this.rawFn('rd_kafka_topic_name')(rkt)) : '';
   }
 
   // ------------------------------------------------------------------------------------------------
