@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { consumed, produced, type Context, type Impl, type Measure } from './cases.ts';
-import { KERNEL_BATCH_ON, KERNEL_COLD, KERNEL_CONSUME, KERNEL_DR_OFF, KERNEL_DR_ON, KERNEL_FAST_OFF, KERNEL_FAST_ON, KERNEL_ROUNDTRIP } from './cases.ts';
+import { KERNEL_BATCH_ON, KERNEL_COLD, KERNEL_CONSUME, KERNEL_CONSUME_BATCH, KERNEL_DR_OFF, KERNEL_DR_ON, KERNEL_FAST_OFF, KERNEL_FAST_ON, KERNEL_ROUNDTRIP } from './cases.ts';
 import { run, runJson } from './proc.ts';
 
 export interface KernelImpls {
@@ -51,6 +51,7 @@ export async function kernelImpls(ctx: Context, log: (s: string) => void): Promi
     },
   });
   const produceParams = (c: Context) => ({ topic: c.produceTopic, count: c.count, size: c.size });
+  const consumeParams = (c: Context) => ({ topic: c.consumeTopic, count: c.count, partitions: c.consumePartitions });
 
   // One `overheads` run measures both start-up figures; both rows read it.
   let overheads: Promise<Record<string, number[]>> | null = null;
@@ -66,7 +67,8 @@ export async function kernelImpls(ctx: Context, log: (s: string) => void): Promi
       notebookImpl(KERNEL_BATCH_ON, 'produce-batch.rdkafka', true, produceParams, produced),
     ],
     consume: [
-      notebookImpl(KERNEL_CONSUME, 'consume.rdkafka', true, (c) => ({ topic: c.consumeTopic, count: c.count, partitions: c.consumePartitions }), consumed),
+      notebookImpl(KERNEL_CONSUME, 'consume.rdkafka', true, consumeParams, consumed),
+      notebookImpl(KERNEL_CONSUME_BATCH, 'consume-batch.rdkafka', true, consumeParams, consumed),
     ],
     overheads: [
       { impl: KERNEL_COLD, once: true, available: () => missing, run: async (c) => (await measureOverheads(c)).cold! },

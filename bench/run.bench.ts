@@ -3,6 +3,7 @@
 // bench/results.json. Options: --quick (fewer messages and runs), --runs N, --count N, --only REGEX,
 // --bootstrap HOST:PORT, -X NAME=VALUE (client property for a real cluster, repeatable).
 import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +120,7 @@ async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const log = (s: string) => process.stderr.write(s + '\n');
   const started = Date.now();
+  const loadBefore = loadavg()[0]!;
   compileC();
   const library = systemLibrary();
   const stamp = Date.now().toString(36);
@@ -164,11 +166,17 @@ async function main(): Promise<number> {
       `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${library}; ` +
         `${opts.count.toLocaleString('en-US')} messages of ${ctx.size} B; median of ${opts.runs} alternating runs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
     );
+    const loadAfter = loadavg()[0]!;
+    const cores = availableParallelism();
+    const busy = Math.max(loadBefore, loadAfter) > cores / 2;
+    console.log(
+      `Load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cores} cores${busy ? ': other work shared the CPUs, so throughput varied between runs; CPU µs/msg is the steadier figure' : ''}.`,
+    );
     const missed = judged.filter((t) => t.met === false);
     if (missed.length) console.log(`Targets missed: ${missed.map((t) => `${t.impl} ${t.text}`).join('; ')}.`);
     writeFileSync(
       join(root, 'bench/results.json'),
-      JSON.stringify({ date: new Date().toISOString(), cluster: cluster.kind, bootstrap: cluster.bootstrap, library, count: opts.count, runs: opts.runs, cases, targets: judged }, null, 2) + '\n',
+      JSON.stringify({ date: new Date().toISOString(), loadavg: { before: loadBefore, after: loadAfter, cores }, cluster: cluster.kind, bootstrap: cluster.bootstrap, library, count: opts.count, runs: opts.runs, cases, targets: judged }, null, 2) + '\n',
     );
     log('wrote bench/results.json');
     return 0;
