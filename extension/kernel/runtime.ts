@@ -398,6 +398,11 @@ export class Runtime {
             this.polledEvent(typeof rkqu === 'bigint' ? (this.queues.get(rkqu) ?? null) : null, ev as bigint);
           return ev;
         };
+      case 'rd_kafka_queue_destroy':
+        return (rkqu: unknown) => {
+          if (typeof rkqu === 'bigint') this.queues.delete(rkqu);
+          return raw()(rkqu);
+        };
       case 'rd_kafka_event_message_next':
         return (ev: unknown) => {
           const m = raw()(ev);
