@@ -73,6 +73,9 @@ export class KernelClient {
   private seq = 0;
   private eventListeners = new Set<(events: KernelEvent[]) => void>();
   private exitListeners = new Set<(info: ExitInfo) => void>();
+  private strayListeners = new Set<(output: CellOutput, cell: number | null) => void>();
+  /** Cell of recently finished executions, for output that arrives after its cell finished. */
+  private finished = new Map<string, number>();
   private stopping = false;
   private stderrTail = '';
 
@@ -110,6 +113,7 @@ export class KernelClient {
       if (name === 'stderr') this.stderrTail = (this.stderrTail + text).slice(-4000);
       const running = this.pending[0];
       if (running) running.onOutput({ kind: 'stream', name, text });
+      else this.stray({ kind: 'stream', name, text }, null);
     };
     child.stdout!.on('data', native('stdout'));
     child.stderr!.on('data', native('stderr'));
@@ -183,13 +187,18 @@ export class KernelClient {
 
   private onMessage(m: KernelMessage): void {
     switch (m.type) {
-      case 'output':
-        this.pending.find((p) => p.id === m.id)?.onOutput(m.output);
+      case 'output': {
+        const p = this.pending.find((x) => x.id === m.id);
+        if (p) p.onOutput(m.output);
+        else this.stray(m.output, this.finished.get(m.id) ?? null);
         break;
+      }
       case 'done': {
         const i = this.pending.findIndex((p) => p.id === m.id);
         if (i < 0) break;
         const [p] = this.pending.splice(i, 1);
+        this.finished.set(p!.id, p!.cell);
+        if (this.finished.size > 1000) this.finished.delete(this.finished.keys().next().value!);
         p!.resolve({ status: m.status, durationMs: m.durationMs });
         break;
       }
@@ -272,6 +281,19 @@ export class KernelClient {
   onEvents(listener: (events: KernelEvent[]) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /**
+   * Output that belongs to no running cell: what a finished cell's timers or callbacks print later (with
+   * that cell's index), and librdkafka's own printing between cells (cell null).
+   */
+  onStrayOutput(listener: (output: CellOutput, cell: number | null) => void): () => void {
+    this.strayListeners.add(listener);
+    return () => this.strayListeners.delete(listener);
+  }
+
+  private stray(output: CellOutput, cell: number | null): void {
+    for (const l of this.strayListeners) l(output, cell);
   }
 
   onExit(listener: (info: ExitInfo) => void): () => void {

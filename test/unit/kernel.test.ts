@@ -442,3 +442,16 @@ test('import of an ESM-only package (exports without a require condition) from t
     await k6.shutdown();
   }
 });
+
+test('output printed after its cell finished reaches onStrayOutput with that cell', async () => {
+  const k7 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  try {
+    const late: Array<[string, number | null]> = [];
+    k7.onStrayOutput((o, cell) => late.push([o.kind === 'stream' ? o.text : o.kind, cell]));
+    await k7.execute(3, 'setTimeout(() => console.log("later"), 50);', () => {});
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(late, [['later\n', 3]]);
+  } finally {
+    await k7.shutdown();
+  }
+});
