@@ -2,6 +2,8 @@
 // pipe (fd 4). Runs cells one at a time in this process's global scope, streams their outputs and the
 // events of their librdkafka handles back to the client. Never imports vscode.
 import vm from 'node:vm';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import {
@@ -176,6 +178,8 @@ async function init(req: InitRequest): Promise<void> {
     );
   }
   runtime.install(g);
+  // CommonJS `require` for cells, resolving from the workspace like `import` does.
+  g.require = createRequire(join(cwd, 'index.js'));
   const lib = runtime.bindings.model.librdkafka;
   send({
     type: 'ready',

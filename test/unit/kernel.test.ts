@@ -96,9 +96,9 @@ test('an error names the cell and line in its stack', async () => {
   assert.match(r.error!.stack, /cell 5, line 6/);
 });
 
-test('import of node built-ins', async () => {
-  const r = await run(5, 'import { basename } from "node:path";\nbasename("/a/b.txt")');
-  assert.equal(r.result, "'b.txt'");
+test('import of node built-ins; require works too', async () => {
+  const r = await run(5, 'import { basename } from "node:path";\nbasename("/a/b.txt") + require("node:path").sep');
+  assert.equal(r.result, "'b.txt/'");
 });
 
 test('interrupt stops a synchronous loop and a pending await, and keeps state', async () => {
