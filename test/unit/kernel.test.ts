@@ -97,7 +97,10 @@ test('an error names the cell and line in its stack', async () => {
 });
 
 test('import of node built-ins; require works too', async () => {
-  const r = await run(5, 'import { basename } from "node:path";\nbasename("/a/b.txt") + require("node:path").sep');
+  const r = await run(
+    5,
+    'import { basename } from "node:path";\nbasename("/a/b.txt") + require("node:path").sep',
+  );
   assert.equal(r.result, "'b.txt/'");
 });
 
