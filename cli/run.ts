@@ -266,6 +266,8 @@ export function formatCounts(counts: Record<string, number>): string {
 
 /** `write` lets tests capture what the command prints. */
 export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
+  // Piped into `head` and the like: a closed stdout must not turn a good run into a crash.
+  if (write === defaultWrite) for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
   try {
     const opts = parseRunArgs(argv);
     const s = await runNotebook(opts, write);
