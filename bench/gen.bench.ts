@@ -5,7 +5,7 @@
 // - warm: `generate()` called again in one process (the VS Code extension regenerating).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../gen/generate.ts';
@@ -56,6 +56,12 @@ try {
     `median ${Math.round(median(xs))} ms (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))}, ${xs.length} runs)`;
   console.log(
     `gen bench: librdkafka 2.15.1 header, end to end with the layout check; target < ${TARGET_MS} ms`,
+  );
+  // Other work on the machine slows every figure: say how busy it was.
+  console.log(
+    `  machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
   );
   console.log(
     `  cold CLI  (node dist/cli.mjs gen): ${fmt(cold)} ${median(cold) < TARGET_MS ? 'OK' : 'OVER TARGET'}`,

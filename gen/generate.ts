@@ -3,7 +3,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import koffi from 'koffi';
 import { buildModel } from './build.ts';
 import { discoverHeader, discoverLibrary, headerSet } from './discover.ts';
 import { DocIndex } from './docs.ts';
@@ -13,7 +12,7 @@ import { GenError } from './errors.ts';
 import { compareLayouts, compilerLayouts } from './layout.ts';
 import { inspectLibrary } from './library.ts';
 import type { Model, Report } from './model.ts';
-import { parse } from './parse.ts';
+import { cParser, parse } from './parse.ts';
 import { preprocess } from './preprocess.ts';
 import { Staging } from './write.ts';
 
@@ -72,6 +71,8 @@ export async function generate(
   done('discover');
 
   step('preprocess', `preprocessing ${header} with ${compiler}`);
+  const parserReady = cParser(); // the wasm parser loads while cc runs
+  parserReady.catch(() => {}); // awaited (and reported) by parse() below
   const pre = await preprocess(compiler, headers);
   done('preprocess');
 
@@ -107,6 +108,7 @@ export async function generate(
     );
   done('model');
 
+  const koffi = await loadKoffi();
   const staging = new Staging(out);
   try {
     step('emit', 'writing bindings.js and rdkafka.d.ts');
@@ -166,6 +168,21 @@ export async function generate(
   } catch (e) {
     staging.discard();
     throw e;
+  }
+}
+
+type Koffi = typeof import('koffi');
+
+/** koffi is loaded on demand so that a broken install is one clear sentence, not a stack trace. */
+async function loadKoffi(): Promise<Koffi> {
+  try {
+    const mod = (await import('koffi')) as Koffi & { default?: Koffi };
+    return mod.default ?? mod;
+  } catch (e) {
+    throw new GenError(
+      `koffi could not be loaded (${(e as Error).message.split('\n')[0]}): reinstall the workbench's dependencies (npm install).`,
+      'library',
+    );
   }
 }
 

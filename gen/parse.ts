@@ -319,6 +319,8 @@ function withConst(t: CType): CType {
 
 /** `__attribute__((deprecated))` (also `__deprecated__`, with a message) anywhere in the declaration. */
 function isDeprecated(decl: Node): boolean {
+  // The text test first: walking the subtree in wasm costs ~0.2 ms per declaration.
+  if (!decl.text.includes('deprecated')) return false;
   return decl
     .descendantsOfType('attribute_specifier')
     .some((a) => a && /\b(__)?deprecated(__)?\b/.test(a.text));
