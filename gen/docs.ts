@@ -52,6 +52,9 @@ export function clean(comment: string): string | undefined {
     .map((l) => l.replace(/^\s*\*( ?)/, '').trimEnd())
     .join('\n')
     .replace(/@brief\s+/, '')
+    // Doxygen inline markup → Markdown, which hovers render: \p name, \c code → `code`; \b word → **word**.
+    .replace(/\\[pc]\s+([A-Za-z_][\w.>-]*\w|\w+)/g, '`$1`')
+    .replace(/\\b\s+([A-Za-z_]\w*)/g, '**$1**')
     .trim();
   return body || undefined;
 }
