@@ -3,8 +3,9 @@
 // driver, opens the workbench in headless Chromium with the extension under development and its tests, and
 // exits with the tests' exit code. So the same suites run unchanged in a desktop VS Code wherever one can be
 // downloaded. While it runs it serves, at RDKAFKA_TEST_SHIM_URL, `POST /screenshot?name=N` (the suites keep
-// screenshots of the window in test-results/) and `POST /log` (lines the suites print, written to stdout:
-// a remote extension host's console does not reach this process).
+// screenshots of the window in test-results/), `POST /log` (lines the suites print, written to stdout:
+// a remote extension host's console does not reach this process) and `GET /frames` (each frame's URL and
+// visible text, so a suite can check what a webview rendered).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -92,6 +93,30 @@ async function main(): Promise<number> {
       res.writeHead(200).end();
       return;
     }
+    if (url.pathname === '/eval' && page && process.env.RDKAFKA_TEST_VERBOSE === '1') {
+      // Debugging aid (verbose runs only): evaluate the body in the frames whose text contains ?match=.
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const match = url.searchParams.get('match') ?? '';
+      const out: unknown[] = [];
+      for (const f of page.frames()) {
+        const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (text.includes(match)) out.push(await f.evaluate(Buffer.concat(chunks).toString('utf8')).catch((e: Error) => `error: ${e.message}`));
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      return;
+    }
+    if (url.pathname === '/frames' && page) {
+      // What every frame (the workbench, webviews) shows: lets a suite check what a webview rendered.
+      const frames = await Promise.all(
+        page.frames().map(async (f) => ({
+          url: f.url(),
+          text: await f.evaluate(() => ({ origin: window.origin, body: document.body?.innerText ?? '' })).catch((e: Error) => ({ origin: '', body: `(${e.message})` })),
+        })),
+      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(frames.map((f) => ({ url: f.url, origin: f.text.origin, text: f.text.body }))));
+      return;
+    }
     const name = (url.searchParams.get('name') || 'screenshot').replace(/[^\w.-]/g, '_');
     if (url.pathname !== '/screenshot' || !page) {
       res.writeHead(404).end('no page');
@@ -171,6 +196,8 @@ async function main(): Promise<number> {
       if (verbose || (level === 'error' && !/open-vsx|ENOTFOUND|marketplace/.test(text))) process.stderr.write(`[workbench ${level}] ${text}\n`);
     });
     page.on('pageerror', (e) => verbose && log(`page error: ${e.message}`));
+    // Webviews' consoles too (their errors say why a panel stays empty).
+    page.on('console', (m) => verbose && m.type() !== 'debug' && log(`console ${m.type()} [${m.location().url?.slice(-60) ?? ''}]: ${m.text()}`));
     const url = workbenchUrl(port, { ...args, folder: args.folder && resolve(args.folder) });
     log(`opening ${url}`);
     await page.goto(url);

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { suite, test, skip, screenshot } from './harness.ts';
 import { api, assert, outputText, runCells, selectKernel, workspaceDir } from './util.ts';
 
 export function registerExamples(): void {
   suite('examples', () => {
-    const notebooks = readdirSync(workspaceDir()).filter((f) => f.endsWith('.rdkafka')).sort();
+    const notebooks = readdirSync(workspaceDir())
+      .filter((f) => /^[^.].*\.rdkafka$/.test(f) && statSync(`${workspaceDir()}/${f}`).isFile())
+      .sort();
     if (!notebooks.length) skip('every example notebook runs', 'examples/ has no .rdkafka notebooks yet');
     for (const name of notebooks) {
       test(`${name}: every cell runs without error`, async () => {

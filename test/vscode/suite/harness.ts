@@ -44,6 +44,14 @@ export async function screenshot(name: string): Promise<string | undefined> {
   return res.text();
 }
 
+/** Every frame's URL and visible text (webviews included); undefined where no shim runs (desktop VS Code). */
+export async function frames(): Promise<{ url: string; origin: string; text: string }[] | undefined> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return undefined;
+  const res = await fetch(`${shim}/frames`);
+  return (await res.json()) as { url: string; origin: string; text: string }[];
+}
+
 export interface Results {
   passed: number;
   failed: number;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { suite, test, screenshot } from './harness.ts';
+import { suite, test, screenshot, frames, log } from './harness.ts';
 import { api, assert, outputText, runCells, scratchNotebook, sleep, waitFor } from './util.ts';
 import { STARTER_CELL } from '../../../extension/commands/newNotebook.ts';
 
@@ -14,7 +14,20 @@ export function registerPanel(): void {
       const [s] = await runCells(editor);
       assert(s!.success, `produce cell failed: ${outputText(nb.cellAt(0))}`);
       await waitFor('10 delivery reports in the panel', () => (a.panelStats(nb)?.byType.dr ?? 0) >= 10, 20_000);
-      await sleep(1500); // let the webview paint before the screenshot
+      // Where the shim runs, check what the webview itself shows, not only that messages were delivered.
+      if (await frames()) {
+        const shown = await waitFor(
+          'the panel to show the delivery reports',
+          async () => (await frames())!.find((f) => /delivery reports\s*1\d\b/.test(f.text)),
+          15_000,
+          500,
+        ).catch(async (e: Error) => {
+          for (const f of (await frames())!) await log(`frame ${f.url.slice(0, 120)} origin ${f.origin}: ${f.text.slice(0, 300).replace(/\s+/g, ' ')}`);
+          throw e;
+        });
+        assert(shown, 'no frame shows the delivery reports');
+      } else await log('    (no shim: the webview content is not inspected)');
+      await sleep(1000); // let the charts paint before the screenshot
       await screenshot('events-panel');
     }, 120_000);
 
