@@ -1,6 +1,6 @@
 // The generator's public API: header → bindings folder (model.json, bindings.js, rdkafka.d.ts,
 // report.json, package.json). Used by the CLI, the VS Code extension and the kernel.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildModel } from './build.ts';
@@ -108,6 +108,7 @@ export async function generate(
     );
   done('model');
 
+  checkOut(out);
   const koffi = await loadKoffi();
   const staging = new Staging(out);
   try {
@@ -182,6 +183,29 @@ async function loadKoffi(): Promise<Koffi> {
     throw new GenError(
       `koffi could not be loaded (${(e as Error).message.split('\n')[0]}): reinstall the workbench's dependencies (npm install).`,
       'library',
+    );
+  }
+}
+
+/** The output folder is replaced whole: refuse anything that is not a previous bindings folder. */
+function checkOut(out: string): void {
+  let st;
+  try {
+    st = statSync(out);
+  } catch {
+    return; // does not exist yet
+  }
+  if (!st.isDirectory()) {
+    throw new GenError(
+      `--out ${out} is a file, not a folder: pass a new or empty folder for the bindings.`,
+      'input',
+    );
+  }
+  const entries = readdirSync(out);
+  if (entries.length && !entries.includes('model.json')) {
+    throw new GenError(
+      `--out ${out} is a folder that does not hold bindings (no model.json) and would be replaced: pass a new or empty folder.`,
+      'input',
     );
   }
 }

@@ -145,6 +145,24 @@ describe('gen CLI', () => {
     });
   }
 
+  test('an --out folder that holds other things is refused, and nothing in it is touched', () => {
+    const dir = join(tmp, 'project');
+    cpSync(join(FIXTURES), dir, { recursive: true });
+    const snap = snapshot(dir);
+    const r = gen('--header', SYSTEM_HEADER, '--out', dir);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr.trim().split('\n').pop()!,
+      /^error: --out .*project is a folder that does not hold bindings \(no model\.json\)/,
+    );
+    assert.deepEqual(snapshot(dir), snap);
+    const file = join(dir, 'notes.md');
+    const f = gen('--header', SYSTEM_HEADER, '--out', file);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, /^error: --out .*notes\.md is a file, not a folder/m);
+    assert.deepEqual(snapshot(dir), snap);
+  });
+
   test('unknown option: usage, exit 2', () => {
     const r = gen('--frobnicate');
     assert.equal(r.code, 2);
