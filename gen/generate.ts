@@ -119,6 +119,7 @@ export async function generate(
     done('emit');
 
     step('layout', `checking ${model.structs.length} struct layouts against ${compiler}`);
+    const layoutStarted = performance.now();
     const [cLayouts, emitted] = await Promise.all([
       compilerLayouts(compiler, headers, model.structs),
       import(`${pathToFileURL(`${staging.dir}/bindings.js`).href}?t=${Date.now()}`) as Promise<{
@@ -126,7 +127,6 @@ export async function generate(
       }>,
     ]);
     const { types } = emitted.defineTypes(koffi);
-    const layoutStarted = performance.now();
     const layout = { ...compareLayouts(koffi, types, model.structs, cLayouts), ms: 0 };
     layout.ms = Math.round(performance.now() - layoutStarted);
     if (!layout.ok) {
@@ -276,6 +276,10 @@ function makeReport(
     out,
     counts: {
       functions: model.functions.length,
+      functionsByFile: model.functions.reduce<Record<string, number>>((acc, f) => {
+        acc[f.file] = (acc[f.file] ?? 0) + 1;
+        return acc;
+      }, {}),
       enums: model.enums.length,
       enumerators: model.enums.reduce((n, e) => n + e.values.length, 0),
       integerConstants: model.constants.filter((c) => c.kind === 'integer').length,
@@ -301,7 +305,11 @@ export function summary(r: Report): string {
     `librdkafka ${r.librdkafka.version} bindings in ${r.out}`,
     `  header   ${r.header}`,
     `  library  ${r.library ?? '(none found)'}${r.libraryVersion ? ` (librdkafka ${r.libraryVersion})` : ''}`,
-    `  ${c.functions} functions, ${c.enums} enums / ${c.enumerators} enumerators, ${c.integerConstants} integer + ${c.stringConstants} string constants, ${c.functionMacros} function-like macros`,
+    `  ${c.functions} functions (${Object.entries(c.functionsByFile)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(
+        ', ',
+      )}), ${c.enums} enums / ${c.enumerators} enumerators, ${c.integerConstants} integer + ${c.stringConstants} string constants, ${c.functionMacros} function-like macros`,
     `  ${c.structs} structs/unions, ${c.opaque} opaque types, ${c.callbacks} callback prototypes`,
     `  layout check: ${r.layout.ok ? `ok (${r.layout.checked} structs/unions: koffi matches the C compiler)` : `FAILED: ${r.layout.mismatches.join('; ')}`}`,
     `  deprecated: ${r.deprecated.join(', ') || 'none'}`,

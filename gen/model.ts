@@ -145,6 +145,8 @@ export interface Report {
   out: string;
   counts: {
     functions: number;
+    /** Functions per header file (rdkafka.h, rdkafka_mock.h). */
+    functionsByFile: Record<string, number>;
     enums: number;
     enumerators: number;
     integerConstants: number;
