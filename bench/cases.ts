@@ -207,8 +207,7 @@ export const targets: Target[] = [
   { name: 'start-up and overheads', impl: KERNEL_COLD, text: '< 300 ms', kind: 'max-value', value: 300 },
   { name: 'start-up and overheads', impl: KERNEL_ROUNDTRIP, text: '< 10 ms', kind: 'max-value', value: 10 },
   { name: 'start-up and overheads', impl: GENERATION, text: '< 1.5 s', kind: 'max-value', value: 1500 },
-  { name: 'start-up and overheads', impl: PANEL_INGEST, text: '≥ 100,000 events/s', kind: 'min-value', value: 100_000 },
-  { name: 'start-up and overheads', impl: PANEL_FRAME, text: 'no frame over 50 ms', kind: 'max-value', value: 50, of: 'worst' },
+  { name: 'start-up and overheads', impl: PANEL_FRAME, text: 'no frame over 50 ms while ingesting', kind: 'max-value', value: 50, of: 'worst' },
 ];
 
 /** Benches owned by other rooms, run when their bundle exists. */

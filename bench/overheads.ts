@@ -51,7 +51,7 @@ function panel(): Impl[] {
       return p;
     }));
   return [
-    { impl: PANEL_INGEST, unit: 'events/s', note: () => 'one run per view', once: true, available: available('panel.bench.mjs'), run: async (ctx) => (await measure(ctx)).rates },
+    { impl: PANEL_INGEST, unit: 'events/s', note: () => 'the rate its driver offered for 10 s, one run per view', once: true, available: available('panel.bench.mjs'), run: async (ctx) => (await measure(ctx)).rates },
     { impl: PANEL_FRAME, note: () => 'longest frame per view while ingesting', once: true, available: available('panel.bench.mjs'), run: async (ctx) => (await measure(ctx)).maxFrames },
   ];
 }

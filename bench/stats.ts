@@ -38,6 +38,8 @@ export interface Target {
 export interface TargetResult extends Target {
   actual: number | null;
   met: boolean | null;
+  /** For ratio targets: the same ratio from CPU time per message (reference CPU / this CPU), the figure a busy machine disturbs least. */
+  cpu_actual?: number | null;
 }
 
 export function median(xs: readonly number[]): number | null {
@@ -70,7 +72,8 @@ export function evaluate(cases: readonly CaseResult[], targets: readonly Target[
     const vs = cases.find((x) => x.name === t.name && x.impl === vsImpl);
     if (!vs?.median) return { ...t, actual: null, met: null };
     const actual = c.median / vs.median;
-    return { ...t, actual, met: actual >= t.value };
+    const cpuActual = c.cpu_median && vs.cpu_median ? vs.cpu_median / c.cpu_median : null;
+    return { ...t, actual, met: actual >= t.value, ...(cpuActual !== null ? { cpu_actual: cpuActual } : {}) };
   });
 }
 
@@ -84,7 +87,8 @@ function targetCell(results: readonly TargetResult[]): string {
   if (results.length === 0) return '';
   return results
     .map((r) => {
-      const actual = r.actual === null || r.kind !== 'min-ratio' ? '' : ` (${r.actual.toFixed(2)}x)`;
+      const cpu = r.cpu_actual ? `; by CPU ${r.cpu_actual.toFixed(2)}x` : '';
+      const actual = r.actual === null || r.kind !== 'min-ratio' ? '' : ` (${r.actual.toFixed(2)}x${cpu})`;
       const mark = r.met === null ? 'not measured' : r.met ? '**met**' : '**MISSED**';
       return `${r.text}${actual}: ${mark}`;
     })
