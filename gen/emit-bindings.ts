@@ -65,14 +65,17 @@ export const constants = Object.freeze({
 ${constants.join('\n')}
 });
 
-const REGISTRY = Symbol.for('rdkafka-workbench.koffi-types');
+// Shared by every bindings.js in the process (one per header version), per koffi instance. A WeakMap,
+// not a property on koffi: an ES module namespace object cannot take new properties.
+const REGISTRIES = (globalThis[Symbol.for('rdkafka-workbench.koffi-types')] ??= new WeakMap());
 
 /**
  * Declares (or reuses) every type of this header in \`koffi\` without loading the library; returns
  * { types, callbacks, T } where T(spelling) spells a C type with the koffi names actually used.
  */
 export function defineTypes(koffi) {
-  const registry = (koffi[REGISTRY] ??= new Map());
+  let registry = REGISTRIES.get(koffi);
+  if (!registry) REGISTRIES.set(koffi, (registry = new Map()));
   const names = new Map();
   const types = {};
   const exists = (name) => {
