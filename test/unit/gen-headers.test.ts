@@ -68,6 +68,25 @@ for (const [version, headerOf] of cases) {
         assert.equal(model.functions.filter((f) => f.file === 'rdkafka.h').length, KNOWN[version].functions);
     });
 
+    test('every function-pointer parameter has a callback prototype, and only those', () => {
+      let pointers = 0;
+      for (const f of model.functions) {
+        const theirs = cc.params.get(f.name)!;
+        assert.equal(f.params.length, theirs.length, f.name);
+        f.params.forEach((p, i) => {
+          const isFnPointer = theirs[i]!.includes('(*)');
+          if (isFnPointer) pointers++;
+          assert.equal(Boolean(p.callback), isFnPointer, `${f.name} parameter ${i}: ${theirs[i]}`);
+          if (p.callback)
+            assert.ok(
+              model.callbacks.some((c) => c.name === p.callback),
+              p.callback,
+            );
+        });
+      }
+      assert.ok(pointers >= 25, `only ${pointers} function-pointer parameters`);
+    });
+
     test('enums and enumerator values equal the compiler’s (DWARF)', () => {
       assert.equal(model.enums.length, cc.enums.length);
       const ours = new Map(

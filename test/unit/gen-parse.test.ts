@@ -182,3 +182,19 @@ test('structs: nested anonymous union and struct, arrays, by-value order; layout
       callbacks.shape_point_t__cmp,
   );
 });
+
+test('two bindings in one process: identical types are shared, a differing same-named struct gets its own koffi type', async () => {
+  const changed = structuredClone(model);
+  const point = changed.structs.find((s) => s.name === 'shape_point_t')!;
+  point.fields.push({ name: 'extra', type: 'int64_t', offset: -1 });
+  writeFileSync(join(tmp, 'a.js'), emitBindings(model));
+  writeFileSync(join(tmp, 'b.js'), emitBindings(changed));
+  type Mod = { defineTypes(k: typeof koffi): { types: Record<string, { name: string }> } };
+  const a = ((await import(pathToFileURL(join(tmp, 'a.js')).href)) as Mod).defineTypes(koffi).types;
+  const b = ((await import(pathToFileURL(join(tmp, 'b.js')).href)) as Mod).defineTypes(koffi).types;
+  assert.equal(a.shape_point_t__v, b.shape_point_t__v, 'the identical union is one koffi type');
+  assert.notEqual(a.shape_point_t, b.shape_point_t);
+  assert.equal(koffi.sizeof(a.shape_point_t), 80);
+  assert.equal(koffi.sizeof(b.shape_point_t), 88);
+  assert.match(b.shape_point_t!.name, /^shape_point_t__\d+$/);
+});

@@ -19,9 +19,12 @@ type Bindings = any;
 const tmp = mkdtempSync(join(tmpdir(), 'gen-runtime-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+const stages: string[] = [];
+
 async function bindingsFor(header: string, name: string): Promise<{ report: Report; mod: any }> {
   const out = join(tmp, name);
-  const report = await generate({ header, out, library: SYSTEM_LIBRARY });
+  stages.length = 0;
+  const report = await generate({ header, out, library: SYSTEM_LIBRARY }, (p) => stages.push(p.stage));
   const mod = await import(pathToFileURL(join(out, 'bindings.js')).href);
   return { report, mod };
 }
@@ -43,6 +46,18 @@ describe('gen: 2.0.2 bindings on Debian librdkafka.so.1', () => {
     const { mod } = await bindingsFor(SYSTEM_HEADER, '2.0.2');
     assert.equal(mod.meta.version, '2.0.2');
     assert.equal(mod.meta.library, SYSTEM_LIBRARY);
+    // generate() reported each stage, in order, to its progress callback.
+    assert.deepEqual(stages, [
+      'discover',
+      'preprocess',
+      'parse',
+      'model',
+      'emit',
+      'layout',
+      'library',
+      'write',
+      'done',
+    ]);
     rk = mod.load(koffi);
   });
 
