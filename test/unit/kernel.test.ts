@@ -458,3 +458,28 @@ test('output printed after its cell finished reaches onStrayOutput with that cel
     await k7.shutdown();
   }
 });
+
+test('any other callback (an interceptor) is published as a `callback` event and still runs', async () => {
+  const k8 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  const evs: KernelEvent[] = [];
+  k8.onEvents((e) => evs.push(...e));
+  try {
+    const outputs: CellOutput[] = [];
+    await k8.execute(
+      0,
+      `const e = errbuf(); const c = rd_kafka_conf_new();
+let seen = 0;
+rd_kafka_conf_interceptor_add_on_new(c, "wb-test", (rk, conf, opaque, errstr, size) => { seen++; return 0; }, NULL);
+const p = rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length);
+rd_kafka_destroy(p);
+seen`,
+      (o) => outputs.push(o),
+    );
+    const res = outputs.find((o) => o.kind === 'result');
+    assert.equal(res?.kind === 'result' && res.data['text/plain'], '1', JSON.stringify(outputs));
+    const cb = evs.find((x) => x.type === 'callback');
+    assert.equal(cb?.type === 'callback' && cb.data.name, 'on_new');
+  } finally {
+    await k8.shutdown();
+  }
+});
