@@ -50,7 +50,7 @@ export async function compilerLayouts(
   );
   if (res.code !== 0) {
     throw new GenError(
-      `The layout probe did not compile with ${compiler} (${firstError(res.stderr)}): the parsed structs do not match what the compiler sees; please report this header.`,
+      `The layout probe did not compile with ${compiler} (${firstError(res.stderr) || `exit status ${res.code}`}): the parsed structs do not match what the compiler sees; please report this header.`,
       'layout',
     );
   }

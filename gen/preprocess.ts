@@ -43,7 +43,14 @@ export async function preprocess(
   const res = await runCompiler(compiler, ['-E', '-dD', ...extraArgs, '-x', 'c', '-'], input);
   if (res.code !== 0) {
     throw new GenError(
-      `The C preprocessor failed on ${headers[0]}: ${firstError(res.stderr)}; check that the file is a complete librdkafka rdkafka.h.`,
+      `The C preprocessor failed on ${headers[0]}: ${firstError(res.stderr) || `${compiler} exited with status ${res.code}`}; check that the file is a complete librdkafka rdkafka.h (or that --cc names a C compiler).`,
+      'preprocess',
+    );
+  }
+  // A real preprocessor always emits line markers; no output at all means --cc is not a C compiler.
+  if (!/^# \d+ "/m.test(res.stdout)) {
+    throw new GenError(
+      `${compiler} produced no preprocessed output for ${headers[0]}: pass --cc with a C compiler (gcc or clang).`,
       'preprocess',
     );
   }

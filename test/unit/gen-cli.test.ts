@@ -112,6 +112,11 @@ describe('gen CLI', () => {
       () => ['--header', SYSTEM_HEADER, '--cc', join(tmp, 'no-such-cc')],
       /^error: No C compiler '.*no-such-cc' was found: install one/,
     ],
+    [
+      'a --cc that is not a C compiler',
+      () => ['--header', SYSTEM_HEADER, '--cc', 'true'],
+      /^error: true produced no preprocessed output for .*: pass --cc with a C compiler/,
+    ],
     // Fails late, after the new output was staged: the staging folder must vanish, the old output stay.
     [
       'a library file that is not a shared library',
