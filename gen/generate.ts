@@ -1,7 +1,7 @@
 // The generator's public API: header → bindings folder (model.json, bindings.js, rdkafka.d.ts,
 // report.json, package.json). Used by the CLI, the VS Code extension and the kernel.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildModel } from './build.ts';
 import { discoverHeader, discoverLibrary, headerSet } from './discover.ts';
@@ -220,7 +220,7 @@ function isFile(p: string): boolean {
 
 /** Validates the header path (or discovers one) and rejects files that cannot be C headers. */
 function checkHeader(given: string | undefined): string {
-  const header = given ?? discoverHeader();
+  let header = given ?? discoverHeader();
   if (!header) {
     throw new GenError(
       'No rdkafka.h was found (pkg-config rdkafka, /usr/include/librdkafka, /usr/local/include/librdkafka): install librdkafka-dev (apt-get install librdkafka-dev) or pass --header PATH.',
@@ -236,11 +236,19 @@ function checkHeader(given: string | undefined): string {
       'input',
     );
   }
-  if (st.isDirectory())
-    throw new GenError(
-      `${header} is a folder, not a header: pass --header with the path of rdkafka.h inside it.`,
-      'input',
+  if (st.isDirectory()) {
+    // A folder holding the header (an include dir, a source tree's src/) means the rdkafka.h in it.
+    const inside = [join(header, 'rdkafka.h'), join(header, 'librdkafka', 'rdkafka.h')].find((p) =>
+      isFile(p),
     );
+    if (!inside) {
+      throw new GenError(
+        `${header} is a folder without rdkafka.h in it: pass --header with the path of librdkafka's rdkafka.h.`,
+        'input',
+      );
+    }
+    header = inside;
+  }
   const bytes = readFileSync(header);
   if (bytes.includes(0) || !isUtf8(bytes)) {
     throw new GenError(
