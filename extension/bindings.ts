@@ -35,7 +35,9 @@ export class Bindings {
   /** `.rdkafka/bindings` in the first workspace folder (as the CLI's default), else in global storage. */
   get dir(): string {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? join(folder.uri.fsPath, '.rdkafka', 'bindings') : join(this.context.globalStorageUri.fsPath, 'bindings');
+    return folder
+      ? join(folder.uri.fsPath, '.rdkafka', 'bindings')
+      : join(this.context.globalStorageUri.fsPath, 'bindings');
   }
 
   get dtsPath(): string {
@@ -55,14 +57,22 @@ export class Bindings {
       throw new Error(
         'No rdkafka.h was found (pkg-config rdkafka, /usr/include/librdkafka, /usr/local/include/librdkafka): install librdkafka-dev or set rdkafka.headerPath, then run "librdkafka: Regenerate Bindings from rdkafka.h…".',
       );
-    await this.generateWithProgress({ header, compiler: s.compiler, ...(s.libraryPath ? { library: s.libraryPath } : {}) });
+    await this.generateWithProgress({
+      header,
+      compiler: s.compiler,
+      ...(s.libraryPath ? { library: s.libraryPath } : {}),
+    });
     return this.dir;
   }
 
   generateWithProgress(req: GenerateRequest): Promise<GenerateOutcome> {
     return Promise.resolve(
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Generating librdkafka bindings from ${req.header}`, cancellable: false },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Generating librdkafka bindings from ${req.header}`,
+          cancellable: false,
+        },
         (progress) => this.generate(req, (message) => progress.report({ message })),
       ),
     );
@@ -76,12 +86,23 @@ export class Bindings {
     return next;
   }
 
-  private async doGenerate(req: GenerateRequest, onProgress: (message: string) => void): Promise<GenerateOutcome> {
+  private async doGenerate(
+    req: GenerateRequest,
+    onProgress: (message: string) => void,
+  ): Promise<GenerateOutcome> {
     const dir = this.dir;
-    this.log.info(`generating bindings into ${dir}: header ${req.header}, library ${req.library ?? '(matching the header)'}, compiler ${req.compiler}`);
+    this.log.info(
+      `generating bindings into ${dir}: header ${req.header}, library ${req.library ?? '(matching the header)'}, compiler ${req.compiler}`,
+    );
     try {
-      const report = await generate({ header: req.header, out: dir, compiler: req.compiler, ...(req.library ? { library: req.library } : {}) }, (p) =>
-        onProgress(p.message),
+      const report = await generate(
+        {
+          header: req.header,
+          out: dir,
+          compiler: req.compiler,
+          ...(req.library ? { library: req.library } : {}),
+        },
+        (p) => onProgress(p.message),
       );
       const lines = summary(report).split('\n');
       for (const line of lines) this.log.info(line);

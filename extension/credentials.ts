@@ -34,7 +34,9 @@ export class Credentials {
 }
 
 /** librdkafka properties for SASL authentication. */
-export function saslConfig(i: Required<Pick<SaslInput, 'username' | 'password'>> & SaslInput): Record<string, string> {
+export function saslConfig(
+  i: Required<Pick<SaslInput, 'username' | 'password'>> & SaslInput,
+): Record<string, string> {
   return {
     'security.protocol': i.securityProtocol || 'SASL_SSL',
     'sasl.mechanisms': i.mechanism || 'PLAIN',
@@ -55,16 +57,25 @@ export async function setClusterCredentials(credentials: Credentials, arg?: Sasl
       ignoreFocusOut: true,
     });
     if (!mechanism) return false;
-    const securityProtocol = await vscode.window.showQuickPick(['SASL_SSL', 'SASL_PLAINTEXT'], { title: 'Security protocol', ignoreFocusOut: true });
+    const securityProtocol = await vscode.window.showQuickPick(['SASL_SSL', 'SASL_PLAINTEXT'], {
+      title: 'Security protocol',
+      ignoreFocusOut: true,
+    });
     if (!securityProtocol) return false;
     const username = await vscode.window.showInputBox({ title: 'SASL user name', ignoreFocusOut: true });
     if (!username) return false;
-    const password = await vscode.window.showInputBox({ title: `SASL password for ${username}`, password: true, ignoreFocusOut: true });
+    const password = await vscode.window.showInputBox({
+      title: `SASL password for ${username}`,
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (!password) return false;
     input = { mechanism, securityProtocol, username, password };
   }
   if (!input.username || !input.password) {
-    void vscode.window.showErrorMessage('SASL credentials need a user name and a password; nothing was stored.');
+    void vscode.window.showErrorMessage(
+      'SASL credentials need a user name and a password; nothing was stored.',
+    );
     return false;
   }
   await credentials.set(saslConfig({ ...input, username: input.username, password: input.password }));

@@ -15,8 +15,13 @@ import { redactConfig } from './redact.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
-  const uri = arg instanceof vscode.Uri ? arg : (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
-  const nb = uri ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString()) : vscode.window.activeNotebookEditor?.notebook;
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : (arg as { notebookEditor?: { notebookUri?: vscode.Uri } } | undefined)?.notebookEditor?.notebookUri;
+  const nb = uri
+    ? vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString())
+    : vscode.window.activeNotebookEditor?.notebook;
   return nb?.notebookType === NOTEBOOK_TYPE ? nb : undefined;
 }
 
@@ -28,10 +33,12 @@ export function activate(context: vscode.ExtensionContext) {
   const controller = new RdkafkaController(kernels);
   const panels = new EventsPanels(context.extensionUri);
   const status = new KernelStatusBar(kernels);
-  const intellisense = new IntelliSense(bindings, log);
+  const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
 
-  const noNotebook = () => void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
-  const command = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const noNotebook = () =>
+    void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
+  const command = (id: string, fn: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   context.subscriptions.push(
     log,
@@ -40,9 +47,13 @@ export function activate(context: vscode.ExtensionContext) {
     panels,
     status,
     intellisense,
-    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), { transientOutputs: false }),
+    vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), {
+      transientOutputs: false,
+    }),
   );
-  command('rdkafka.regenerateBindings', (arg) => regenerateBindings(bindings, kernels, log, arg as RegenerateArgs | string | undefined));
+  command('rdkafka.regenerateBindings', (arg) =>
+    regenerateBindings(bindings, kernels, log, arg as RegenerateArgs | string | undefined),
+  );
   command('rdkafka.openEventsPanel', (arg) => {
     const nb = targetNotebook(arg);
     if (!nb) return noNotebook();
@@ -52,7 +63,8 @@ export function activate(context: vscode.ExtensionContext) {
   command('rdkafka.restartKernel', async (arg) => {
     const nb = targetNotebook(arg);
     if (!nb) return noNotebook();
-    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
+    if (!vscode.workspace.isTrusted)
+      return void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
     try {
       await kernels.get(nb).restart();
       return true;
@@ -68,7 +80,9 @@ export function activate(context: vscode.ExtensionContext) {
     return true;
   });
   command('rdkafka.newNotebook', () => newNotebook());
-  command('rdkafka.setClusterCredentials', (arg) => setClusterCredentials(credentials, arg as SaslInput | undefined));
+  command('rdkafka.setClusterCredentials', (arg) =>
+    setClusterCredentials(credentials, arg as SaslInput | undefined),
+  );
   command('rdkafka.clearClusterCredentials', async () => {
     await credentials.clear();
     void vscode.window.showInformationMessage('Cluster credentials removed from the secret storage.');
@@ -78,7 +92,15 @@ export function activate(context: vscode.ExtensionContext) {
     bindings: { dir: () => bindings.dir, exists: () => bindings.exists() },
     kernel: (nb: vscode.NotebookDocument) => {
       const k = kernels.find(nb);
-      return k && { state: k.state, version: k.info?.librdkafka.version, executionOrder: k.executionOrder, lastExit: k.lastExit, events: k.events.length };
+      return (
+        k && {
+          state: k.state,
+          version: k.info?.librdkafka.version,
+          executionOrder: k.executionOrder,
+          lastExit: k.lastExit,
+          events: k.events.length,
+        }
+      );
     },
     panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
     statusBarText: () => status.current(),

@@ -2,7 +2,10 @@
 // generated rdkafka.d.ts is, and publishes the cells' semantic errors, which VS Code's TypeScript extension
 // drops for notebook cells, in the extension's own DiagnosticCollection.
 import * as vscode from 'vscode';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Bindings } from './bindings.ts';
+import { CELL_GLOBALS_DTS } from './kernel/cell-globals.ts';
 import { NOTEBOOK_TYPE } from './notebook/serializer.ts';
 
 export const TS_PLUGIN = 'rdkafka-workbench-tsplugin';
@@ -44,31 +47,40 @@ export class IntelliSense implements vscode.Disposable {
   constructor(
     private readonly bindings: Bindings,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the declarations of the kernel's other cell globals (BOOTSTRAP, errbuf, …) are written. */
+    private readonly storage: vscode.Uri,
   ) {
     this.subs.push(
       bindings.onDidChange(() => this.configure(true)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb)),
-      vscode.workspace.onDidCloseNotebookDocument((nb) => nb.getCells().forEach((c) => this.diagnostics.delete(c.document.uri))),
+      vscode.workspace.onDidCloseNotebookDocument((nb) =>
+        nb.getCells().forEach((c) => this.diagnostics.delete(c.document.uri)),
+      ),
     );
     void this.configure(false);
     for (const nb of vscode.workspace.notebookDocuments) this.scheduleNotebook(nb);
   }
 
-  /** Sends the .d.ts path to the plugin (again, with a new stamp, after a regeneration). */
+  /** Sends the declaration files to the plugin (again, with a new stamp, after a regeneration). */
   async configure(force: boolean): Promise<void> {
     const dtsPath = this.bindings.dtsPath;
     if (this.configuredWith === dtsPath && !force) return;
-    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>('vscode.typescript-language-features');
+    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(
+      'vscode.typescript-language-features',
+    );
     if (!ts) {
       this.log.warn('the built-in TypeScript extension is not available: no completions in cells');
       return;
     }
+    const globals = join(this.storage.fsPath, 'workbench-globals.d.ts');
+    await mkdir(this.storage.fsPath, { recursive: true });
+    await writeFile(globals, CELL_GLOBALS_DTS);
     const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
     if (!api) return;
-    api.configurePlugin(TS_PLUGIN, { dtsPath, stamp: Date.now() });
+    api.configurePlugin(TS_PLUGIN, { dtsPaths: [dtsPath, globals], stamp: Date.now() });
     this.configuredWith = dtsPath;
-    this.log.info(`IntelliSense in cells uses ${dtsPath}`);
+    this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
   }
 
   private scheduleNotebook(nb: vscode.NotebookDocument): void {
@@ -77,8 +89,14 @@ export class IntelliSense implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    if (doc.uri.scheme !== 'vscode-notebook-cell' || (doc.languageId !== 'typescript' && doc.languageId !== 'javascript')) return;
-    const nb = vscode.workspace.notebookDocuments.find((n) => n.uri.path === doc.uri.path && n.notebookType === NOTEBOOK_TYPE);
+    if (
+      doc.uri.scheme !== 'vscode-notebook-cell' ||
+      (doc.languageId !== 'typescript' && doc.languageId !== 'javascript')
+    )
+      return;
+    const nb = vscode.workspace.notebookDocuments.find(
+      (n) => n.uri.path === doc.uri.path && n.notebookType === NOTEBOOK_TYPE,
+    );
     if (!nb) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
@@ -93,9 +111,13 @@ export class IntelliSense implements vscode.Disposable {
     this.timers.delete(doc.uri.toString());
     let body: TsDiagnostic[] | undefined;
     try {
-      const res = await vscode.commands.executeCommand<{ body?: TsDiagnostic[] } | undefined>('typescript.tsserverRequest', 'semanticDiagnosticsSync', {
-        file: doc.uri,
-      });
+      const res = await vscode.commands.executeCommand<{ body?: TsDiagnostic[] } | undefined>(
+        'typescript.tsserverRequest',
+        'semanticDiagnosticsSync',
+        {
+          file: doc.uri,
+        },
+      );
       body = res?.body;
     } catch (e) {
       this.log.debug(`semantic diagnostics for ${doc.uri.toString()} failed: ${(e as Error).message}`);
@@ -104,8 +126,18 @@ export class IntelliSense implements vscode.Disposable {
     const diags = body
       .filter((d) => !IGNORED_CODES.has(d.code))
       .map((d) => {
-        const range = new vscode.Range(d.start.line - 1, d.start.offset - 1, d.end.line - 1, d.end.offset - 1);
-        const severity = d.category === 'error' ? vscode.DiagnosticSeverity.Error : d.category === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+        const range = new vscode.Range(
+          d.start.line - 1,
+          d.start.offset - 1,
+          d.end.line - 1,
+          d.end.offset - 1,
+        );
+        const severity =
+          d.category === 'error'
+            ? vscode.DiagnosticSeverity.Error
+            : d.category === 'warning'
+              ? vscode.DiagnosticSeverity.Warning
+              : vscode.DiagnosticSeverity.Information;
         const diag = new vscode.Diagnostic(range, d.text, severity);
         diag.code = d.code;
         diag.source = 'ts (rdkafka)';

@@ -10,7 +10,8 @@ import type { Credentials } from './credentials.ts';
 import type { Bindings } from './bindings.ts';
 import { settings } from './settings.ts';
 
-export type KernelState = 'not started' | 'starting' | 'idle' | 'busy' | 'interrupting' | 'restarting' | 'dead';
+export type KernelState =
+  'not started' | 'starting' | 'idle' | 'busy' | 'interrupting' | 'restarting' | 'dead';
 
 /** Events kept per notebook so that a panel opened late shows what already happened. */
 const EVENT_HISTORY = 20_000;
@@ -191,8 +192,11 @@ export class KernelManager implements vscode.Disposable {
     const bindingsDir = await this.bindings.ensure();
     // Cells run (and import from node_modules) in the notebook's workspace folder; an untitled notebook in
     // the first folder; without any folder, beside the file or in the extension's storage.
-    const folder = vscode.workspace.getWorkspaceFolder(notebook.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const cwd = folder?.uri.fsPath ?? (notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : this.context.globalStorageUri.fsPath);
+    const folder =
+      vscode.workspace.getWorkspaceFolder(notebook.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const cwd =
+      folder?.uri.fsPath ??
+      (notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : this.context.globalStorageUri.fsPath);
     await mkdir(cwd, { recursive: true });
     // Credentials are for a real cluster; the embedded mock cluster takes none.
     const clusterConfig = s.bootstrapServers === 'mock' ? undefined : await this.credentials.get();

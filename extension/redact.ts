@@ -11,6 +11,7 @@ export function redactConfig(config: Record<string, string> | undefined): Record
 /** `text` with every secret value of `config` replaced, for messages that might quote a value back. */
 export function redactText(text: string, config: Record<string, string> | undefined): string {
   let out = text;
-  for (const [k, v] of Object.entries(config ?? {})) if (SECRET_KEY.test(k) && v.length >= 3) out = out.split(v).join('••••••');
+  for (const [k, v] of Object.entries(config ?? {}))
+    if (SECRET_KEY.test(k) && v.length >= 3) out = out.split(v).join('••••••');
   return out;
 }

@@ -14,8 +14,15 @@ const ICONS: Record<NotebookKernel['state'], string> = {
 };
 
 /** The status bar text for a kernel (or a notebook without one yet), and its tooltip. */
-export function statusText(kernel: NotebookKernel | undefined, trusted: boolean): { text: string; tooltip: string } {
-  if (!trusted) return { text: '$(shield) librdkafka: restricted', tooltip: 'This workspace is not trusted: notebooks render, but no cell runs.' };
+export function statusText(
+  kernel: NotebookKernel | undefined,
+  trusted: boolean,
+): { text: string; tooltip: string } {
+  if (!trusted)
+    return {
+      text: '$(shield) librdkafka: restricted',
+      tooltip: 'This workspace is not trusted: notebooks render, but no cell runs.',
+    };
   const state = kernel?.state ?? 'not started';
   const version = kernel?.info ? ` ${kernel.info.librdkafka.version}` : '';
   const tooltip =
@@ -28,7 +35,11 @@ export function statusText(kernel: NotebookKernel | undefined, trusted: boolean)
 }
 
 export class KernelStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('rdkafka.kernel', vscode.StatusBarAlignment.Left, 100);
+  private readonly item = vscode.window.createStatusBarItem(
+    'rdkafka.kernel',
+    vscode.StatusBarAlignment.Left,
+    100,
+  );
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly kernels: KernelManager) {

@@ -6,20 +6,26 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT || 8080);
 
 const paths = Object.fromEntries(
-  execFileSync('bash', [join(root, 'test', 'vscode', 'install-host.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+  execFileSync('bash', [join(root, 'test', 'vscode', 'install-host.sh')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter((l) => l.includes('='))
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 
-const cache = process.env.RDKAFKA_WORKBENCH_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench');
+const cache =
+  process.env.RDKAFKA_WORKBENCH_CACHE ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench');
 const state = join(cache, 'code-server-state');
 mkdirSync(state, { recursive: true });
 const folder = join(root, 'examples');
@@ -45,7 +51,10 @@ const server = spawn(
     '--vscode-option',
     'enable-smoke-test-driver',
   ],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_CONFIG_HOME: join(state, 'config'), XDG_DATA_HOME: join(state, 'data') } },
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CONFIG_HOME: join(state, 'config'), XDG_DATA_HOME: join(state, 'data') },
+  },
 );
 let shown = false;
 server.stdout.on('data', (d) => {

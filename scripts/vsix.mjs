@@ -11,12 +11,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PLUGIN = 'rdkafka-workbench-tsplugin';
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd = root) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-for (const f of ['dist/extension.cjs', 'dist/kernel.mjs', 'dist/tsplugin/index.cjs', `node_modules/${PLUGIN}/package.json`]) {
+for (const f of [
+  'dist/extension.cjs',
+  'dist/kernel.mjs',
+  'dist/tsplugin/index.cjs',
+  `node_modules/${PLUGIN}/package.json`,
+]) {
   if (!existsSync(join(root, f))) {
-    console.error(`error: ${f} is missing after the build; fix the build errors above and run npm run package again`);
+    console.error(
+      `error: ${f} is missing after the build; fix the build errors above and run npm run package again`,
+    );
     process.exit(1);
   }
 }
@@ -32,25 +40,42 @@ try {
   // Runtime files only: no tests, benchmarks or source maps.
   cpSync(join(root, 'dist'), join(stage, 'dist'), {
     recursive: true,
-    filter: (src) => !relative(join(root, 'dist'), src).startsWith('test') && !relative(join(root, 'dist'), src).startsWith('bench') && !src.endsWith('.map'),
+    filter: (src) =>
+      !relative(join(root, 'dist'), src).startsWith('test') &&
+      !relative(join(root, 'dist'), src).startsWith('bench') &&
+      !src.endsWith('.map'),
   });
-  for (const dir of ['media', 'examples']) if (existsSync(join(root, dir))) cpSync(join(root, dir), join(stage, dir), { recursive: true });
-  for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md']) if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
-  if (!existsSync(join(stage, 'README.md'))) writeFileSync(join(stage, 'README.md'), `# ${pkg.displayName}\n\n${pkg.description}\n`);
+  for (const dir of ['media', 'examples'])
+    if (existsSync(join(root, dir))) cpSync(join(root, dir), join(stage, dir), { recursive: true });
+  for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md'])
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
+  if (!existsSync(join(stage, 'README.md')))
+    writeFileSync(join(stage, 'README.md'), `# ${pkg.displayName}\n\n${pkg.description}\n`);
 
   // Production dependencies as npm resolved them, plus the plugin package.
   const deps = run('npm', ['ls', '--omit=dev', '--parseable', '--all'])
     .split('\n')
     .filter((p) => p.startsWith(join(root, 'node_modules')));
-  for (const dep of [...deps, join(root, 'node_modules', PLUGIN)]) cpSync(dep, join(stage, relative(root, dep)), { recursive: true, dereference: true });
+  for (const dep of [...deps, join(root, 'node_modules', PLUGIN)])
+    cpSync(dep, join(stage, relative(root, dep)), { recursive: true, dereference: true });
   writeFileSync(
     join(stage, '.vscodeignore'),
-    ['**/*.map', 'node_modules/tree-sitter-c/src/**', 'node_modules/tree-sitter-c/bindings/**', 'node_modules/tree-sitter-c/prebuilds/**', 'node_modules/**/test/**'].join('\n') + '\n',
+    [
+      '**/*.map',
+      'node_modules/tree-sitter-c/src/**',
+      'node_modules/tree-sitter-c/bindings/**',
+      'node_modules/tree-sitter-c/prebuilds/**',
+      'node_modules/**/test/**',
+    ].join('\n') + '\n',
   );
 
   const out = join(root, `${pkg.name}-${pkg.version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--skip-license', '--allow-missing-repository', '--out', out], { cwd: stage, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [vsce, 'package', '--skip-license', '--allow-missing-repository', '--out', out],
+    { cwd: stage, stdio: 'inherit' },
+  );
   const listing = run(process.execPath, [vsce, 'ls', '--tree'], stage);
   if (!listing.includes(PLUGIN)) {
     console.error(`error: the package lacks node_modules/${PLUGIN}; IntelliSense in cells would not work`);

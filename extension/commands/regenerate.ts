@@ -36,7 +36,10 @@ async function pickHeader(): Promise<string | undefined> {
 async function pickLibrary(header: string): Promise<string | null | undefined> {
   const matching = 'Use the library matching the header';
   const other = 'Choose librdkafka.so…';
-  const choice = await vscode.window.showQuickPick([matching, other], { title: `Library for ${basename(header)}`, ignoreFocusOut: true });
+  const choice = await vscode.window.showQuickPick([matching, other], {
+    title: `Library for ${basename(header)}`,
+    ignoreFocusOut: true,
+  });
   if (!choice) return undefined;
   if (choice === matching) return null;
   const picked = await vscode.window.showOpenDialog({
@@ -54,7 +57,12 @@ export async function regenerateBindings(
   log: vscode.LogOutputChannel,
   arg?: RegenerateArgs | string | vscode.Uri,
 ): Promise<RegenerateResult | undefined> {
-  const args: RegenerateArgs = typeof arg === 'string' ? { header: arg } : arg instanceof vscode.Uri ? { header: arg.fsPath } : (arg ?? {});
+  const args: RegenerateArgs =
+    typeof arg === 'string'
+      ? { header: arg }
+      : arg instanceof vscode.Uri
+        ? { header: arg.fsPath }
+        : (arg ?? {});
   const interactive = !args.header;
   const header = args.header ?? (await pickHeader());
   if (!header) return undefined;
@@ -76,16 +84,23 @@ export async function regenerateBindings(
     if (args.restartKernels === true) await Promise.all(running.map((k) => k.restart()));
     else if (running.length && args.restartKernels === undefined) {
       const restart = `Restart ${running.length} Kernel${running.length > 1 ? 's' : ''}`;
-      void vscode.window.showInformationMessage(`${headline} Running kernels still use the old ones.`, restart).then(async (pick) => {
-        if (pick === restart) await Promise.all(running.map((k) => k.restart()));
-      });
+      void vscode.window
+        .showInformationMessage(`${headline} Running kernels still use the old ones.`, restart)
+        .then(async (pick) => {
+          if (pick === restart) await Promise.all(running.map((k) => k.restart()));
+        });
     } else void vscode.window.showInformationMessage(headline);
     return { ok: true, dir: outcome.dir, summary: outcome.summary };
   } catch (e) {
     const error = (e as Error).message;
-    void vscode.window.showErrorMessage(`Bindings were not regenerated; the previous bindings are unchanged. ${error}`, 'Show Log').then((pick) => {
-      if (pick) log.show();
-    });
+    void vscode.window
+      .showErrorMessage(
+        `Bindings were not regenerated; the previous bindings are unchanged. ${error}`,
+        'Show Log',
+      )
+      .then((pick) => {
+        if (pick) log.show();
+      });
     return { ok: false, error };
   }
 }

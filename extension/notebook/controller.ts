@@ -24,7 +24,9 @@ export class RdkafkaController implements vscode.Disposable {
     this.controller.supportedLanguages = ['typescript', 'javascript'];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'TypeScript + librdkafka C API';
-    this.controller.detail = vscode.workspace.isTrusted ? 'One kernel process per notebook, mock cluster by default' : 'Disabled: this workspace is not trusted';
+    this.controller.detail = vscode.workspace.isTrusted
+      ? 'One kernel process per notebook, mock cluster by default'
+      : 'Disabled: this workspace is not trusted';
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
     // Be the kernel of every rdkafka notebook without asking.
@@ -33,7 +35,8 @@ export class RdkafkaController implements vscode.Disposable {
   }
 
   private prefer(nb: vscode.NotebookDocument): void {
-    if (nb.notebookType === NOTEBOOK_TYPE) this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+    if (nb.notebookType === NOTEBOOK_TYPE)
+      this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
   }
 
   interrupt(notebook: vscode.NotebookDocument): void {
@@ -87,7 +90,9 @@ export class RdkafkaController implements vscode.Disposable {
     try {
       client = await kernel.ensure();
     } catch (e) {
-      await exec.replaceOutput(toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message: (e as Error).message, stack: '' }));
+      await exec.replaceOutput(
+        toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message: (e as Error).message, stack: '' }),
+      );
       exec.end(false, Date.now());
       return false;
     }

@@ -24,8 +24,12 @@ const isJsonMime = (mime: string) => mime === 'application/json' || mime.endsWit
 const isBinaryMime = (mime: string) => /^(image|audio|video)\//.test(mime) && mime !== 'image/svg+xml';
 
 function bundleItem(mime: string, value: unknown): OutputItemData {
-  if (isBinaryMime(mime) && typeof value === 'string') return { mime, data: Uint8Array.from(Buffer.from(value, 'base64')) };
-  const text = typeof value === 'string' && !isJsonMime(mime) ? value : JSON.stringify(value, null, isJsonMime(mime) ? undefined : 2);
+  if (isBinaryMime(mime) && typeof value === 'string')
+    return { mime, data: Uint8Array.from(Buffer.from(value, 'base64')) };
+  const text =
+    typeof value === 'string' && !isJsonMime(mime)
+      ? value
+      : JSON.stringify(value, null, isJsonMime(mime) ? undefined : 2);
   return { mime, data: encoder.encode(text ?? 'undefined') };
 }
 
@@ -33,24 +37,41 @@ function bundleItem(mime: string, value: unknown): OutputItemData {
 export function outputItems(output: CellOutput): OutputItemData[] {
   switch (output.kind) {
     case 'stream':
-      return [{ mime: output.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(output.text) }];
+      return [
+        { mime: output.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(output.text) },
+      ];
     case 'error':
-      return [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify({ name: output.name, message: output.message, stack: output.stack })) }];
+      return [
+        {
+          mime: ERROR_MIME,
+          data: encoder.encode(
+            JSON.stringify({ name: output.name, message: output.message, stack: output.stack }),
+          ),
+        },
+      ];
     case 'display':
     case 'result': {
       // VS Code picks the first item it has a renderer for: put text/plain last.
-      const mimes = Object.keys(output.data).sort((a, b) => Number(a === 'text/plain') - Number(b === 'text/plain'));
+      const mimes = Object.keys(output.data).sort(
+        (a, b) => Number(a === 'text/plain') - Number(b === 'text/plain'),
+      );
       return mimes.map((m) => bundleItem(m, output.data[m]));
     }
   }
 }
 
 /** The kernel output a VS Code output stands for (used when saving). Items of one stream are joined. */
-export function cellOutputFrom(items: OutputItemData[], meta: Partial<OutputMeta> | undefined): CellOutput | undefined {
+export function cellOutputFrom(
+  items: OutputItemData[],
+  meta: Partial<OutputMeta> | undefined,
+): CellOutput | undefined {
   if (items.length === 0) return undefined;
   const first = items[0]!;
   if (first.mime === STDOUT_MIME || first.mime === STDERR_MIME) {
-    const text = items.filter((i) => i.mime === first.mime).map((i) => decoder.decode(i.data)).join('');
+    const text = items
+      .filter((i) => i.mime === first.mime)
+      .map((i) => decoder.decode(i.data))
+      .join('');
     return { kind: 'stream', name: first.mime === STDERR_MIME ? 'stderr' : 'stdout', text };
   }
   if (first.mime === ERROR_MIME) {

@@ -65,7 +65,8 @@ export class EventsPanels implements vscode.Disposable {
     const post = async (message: PanelMessage) => {
       const delivered = await w.postMessage(message);
       if (!delivered) return;
-      if (message.type === 'reset') entry.stats = { delivered: 0, byType: {}, resets: entry.stats.resets + 1 };
+      if (message.type === 'reset')
+        entry.stats = { delivered: 0, byType: {}, resets: entry.stats.resets + 1 };
       else
         for (const e of message.events) {
           entry.stats.delivered++;

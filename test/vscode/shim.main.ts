@@ -32,7 +32,8 @@ function freePort(): Promise<number> {
 async function waitForHttp(url: string, child: ChildProcess, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with code ${child.exitCode} before it listened`);
+    if (child.exitCode !== null)
+      throw new Error(`code-server exited with code ${child.exitCode} before it listened`);
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -101,7 +102,12 @@ async function main(): Promise<number> {
       const out: unknown[] = [];
       for (const f of page.frames()) {
         const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-        if (text.includes(match)) out.push(await f.evaluate(Buffer.concat(chunks).toString('utf8')).catch((e: Error) => `error: ${e.message}`));
+        if (text.includes(match))
+          out.push(
+            await f
+              .evaluate(Buffer.concat(chunks).toString('utf8'))
+              .catch((e: Error) => `error: ${e.message}`),
+          );
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
       return;
@@ -111,10 +117,14 @@ async function main(): Promise<number> {
       const frames = await Promise.all(
         page.frames().map(async (f) => ({
           url: f.url(),
-          text: await f.evaluate(() => ({ origin: window.origin, body: document.body?.innerText ?? '' })).catch((e: Error) => ({ origin: '', body: `(${e.message})` })),
+          text: await f
+            .evaluate(() => ({ origin: window.origin, body: document.body?.innerText ?? '' }))
+            .catch((e: Error) => ({ origin: '', body: `(${e.message})` })),
         })),
       );
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(frames.map((f) => ({ url: f.url, origin: f.text.origin, text: f.text.body }))));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(frames.map((f) => ({ url: f.url, origin: f.text.origin, text: f.text.body }))));
       return;
     }
     const name = (url.searchParams.get('name') || 'screenshot').replace(/[^\w.-]/g, '_');
@@ -150,7 +160,8 @@ async function main(): Promise<number> {
     'enable-smoke-test-driver',
   ];
   // runTests always asks for --disable-workspace-trust; RDKAFKA_TEST_TRUST=1 keeps trust on (untrusted-suite).
-  if (args.disableWorkspaceTrust && process.env.RDKAFKA_TEST_TRUST !== '1') serverArgs.push('--disable-workspace-trust');
+  if (args.disableWorkspaceTrust && process.env.RDKAFKA_TEST_TRUST !== '1')
+    serverArgs.push('--disable-workspace-trust');
   const server = spawn(paths.node, serverArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -191,13 +202,22 @@ async function main(): Promise<number> {
       }, TIMEOUT_MS);
     });
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
-      const text = Array.isArray(args) ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(args);
+      const text = Array.isArray(args)
+        ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')
+        : String(args);
       // The marketplace is unreachable here: its errors are noise.
-      if (verbose || (level === 'error' && !/open-vsx|ENOTFOUND|marketplace/.test(text))) process.stderr.write(`[workbench ${level}] ${text}\n`);
+      if (verbose || (level === 'error' && !/open-vsx|ENOTFOUND|marketplace/.test(text)))
+        process.stderr.write(`[workbench ${level}] ${text}\n`);
     });
     page.on('pageerror', (e) => verbose && log(`page error: ${e.message}`));
     // Webviews' consoles too (their errors say why a panel stays empty).
-    page.on('console', (m) => verbose && m.type() !== 'debug' && log(`console ${m.type()} [${m.location().url?.slice(-60) ?? ''}]: ${m.text()}`));
+    page.on(
+      'console',
+      (m) =>
+        verbose &&
+        m.type() !== 'debug' &&
+        log(`console ${m.type()} [${m.location().url?.slice(-60) ?? ''}]: ${m.text()}`),
+    );
     const url = workbenchUrl(port, { ...args, folder: args.folder && resolve(args.folder) });
     log(`opening ${url}`);
     await page.goto(url);

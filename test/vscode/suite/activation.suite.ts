@@ -12,13 +12,22 @@ export function registerActivation(): void {
 
     test('opening a .rdkafka file activates it and opens a notebook of type rdkafka-notebook', async () => {
       const editor = await openNotebook('fixtures', 'roundtrip.rdkafka');
-      assert(editor.notebook.notebookType === 'rdkafka-notebook', `notebook type is ${editor.notebook.notebookType}`);
+      assert(
+        editor.notebook.notebookType === 'rdkafka-notebook',
+        `notebook type is ${editor.notebook.notebookType}`,
+      );
       await waitFor('activation', () => vscode.extensions.getExtension(EXTENSION_ID)!.isActive, 20_000);
     });
 
     test('every command is registered under the librdkafka category', async () => {
       const all = await vscode.commands.getCommands(true);
-      for (const c of ['rdkafka.regenerateBindings', 'rdkafka.openEventsPanel', 'rdkafka.restartKernel', 'rdkafka.interruptKernel', 'rdkafka.newNotebook'])
+      for (const c of [
+        'rdkafka.regenerateBindings',
+        'rdkafka.openEventsPanel',
+        'rdkafka.restartKernel',
+        'rdkafka.interruptKernel',
+        'rdkafka.newNotebook',
+      ])
         assert(all.includes(c), `command ${c} is not registered`);
     });
   });

@@ -18,11 +18,15 @@ export function registerBindings(): void {
   suite('regenerate bindings', () => {
     test('from a given header path: bindings written, summary with version, counts and layout check', async () => {
       const a = await api();
-      const result = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', { header: HEADER, restartKernels: false });
+      const result = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', {
+        header: HEADER,
+        restartKernels: false,
+      });
       assert(result?.ok, `regeneration failed: ${result && !result.ok ? result.error : 'no result'}`);
       const dir = a.bindings.dir();
       assert(dir.startsWith(workspaceDir()), `bindings went to ${dir}, not into the workspace`);
-      for (const f of ['bindings.js', 'model.json', 'rdkafka.d.ts', 'report.json']) assert(existsSync(join(dir, f)), `${f} missing in ${dir}`);
+      for (const f of ['bindings.js', 'model.json', 'rdkafka.d.ts', 'report.json'])
+        assert(existsSync(join(dir, f)), `${f} missing in ${dir}`);
       const summary = result.summary.join('\n');
       assert(/librdkafka 2\.0\.2/.test(summary), `summary does not name the version:\n${summary}`);
       assert(/functions/.test(summary), `summary has no function count:\n${summary}`);
@@ -35,12 +39,23 @@ export function registerBindings(): void {
       const before = digest(dir);
       const bad = join(workspaceDir(), 'fixtures', 'not-rdkafka.h');
       writeFileSync(bad, '#include <stdio.h>\nint main(void) { return 0; }\n');
-      const result = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', { header: bad, restartKernels: false });
+      const result = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', {
+        header: bad,
+        restartKernels: false,
+      });
       assert(result && !result.ok, 'regeneration from a header without librdkafka succeeded');
-      assert(result.error.length > 20 && !/^\s*Error\s*$/.test(result.error), `unhelpful error: ${result.error}`);
+      assert(
+        result.error.length > 20 && !/^\s*Error\s*$/.test(result.error),
+        `unhelpful error: ${result.error}`,
+      );
       assert(digest(dir) === before, 'the bindings folder changed after a failed regeneration');
-      const missing = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', { header: join(workspaceDir(), 'no-such.h') });
-      assert(missing && !missing.ok && /no-such\.h/.test(missing.error), `a missing header should be named in the error: ${JSON.stringify(missing)}`);
+      const missing = await vscode.commands.executeCommand<Result>('rdkafka.regenerateBindings', {
+        header: join(workspaceDir(), 'no-such.h'),
+      });
+      assert(
+        missing && !missing.ok && /no-such\.h/.test(missing.error),
+        `a missing header should be named in the error: ${JSON.stringify(missing)}`,
+      );
       assert(digest(dir) === before, 'the bindings folder changed after a failed regeneration');
     }, 120_000);
   });

@@ -13,7 +13,10 @@ export function registerCommands(): void {
       await selectKernel(editor);
       const summaries = await runCells(editor);
       const code = editor.notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
-      assert(summaries.every((s) => s.success), `starter cell failed: ${code.map(outputText).join('\n')}`);
+      assert(
+        summaries.every((s) => s.success),
+        `starter cell failed: ${code.map(outputText).join('\n')}`,
+      );
       const k = (await api()).kernel(editor.notebook);
       assert((k?.events ?? 0) > 0, 'the starter cell produced no events');
     }, 120_000);
@@ -27,13 +30,23 @@ export function registerCommands(): void {
       assert(stored, 'credentials not stored');
       const shown = await (await api()).shownClusterConfig();
       assertEqual(shown['sasl.username'], 'alice', 'user name shown');
-      assert(shown['sasl.password'] && !shown['sasl.password'].includes('hunter2'), `password not redacted: ${JSON.stringify(shown)}`);
+      assert(
+        shown['sasl.password'] && !shown['sasl.password'].includes('hunter2'),
+        `password not redacted: ${JSON.stringify(shown)}`,
+      );
       const settingsFile = join(workspaceDir(), '.vscode', 'settings.json');
-      assert(!existsSync(settingsFile) || !readFileSync(settingsFile, 'utf8').includes('hunter2'), 'the password reached the workspace settings');
+      assert(
+        !existsSync(settingsFile) || !readFileSync(settingsFile, 'utf8').includes('hunter2'),
+        'the password reached the workspace settings',
+      );
       const c = vscode.workspace.getConfiguration('rdkafka');
       assert(!JSON.stringify(c).includes('hunter2'), 'the password reached the configuration');
       await vscode.commands.executeCommand('rdkafka.clearClusterCredentials');
-      assertEqual(Object.keys(await (await api()).shownClusterConfig()).length, 0, 'credentials after clearing');
+      assertEqual(
+        Object.keys(await (await api()).shownClusterConfig()).length,
+        0,
+        'credentials after clearing',
+      );
     });
   });
 }

@@ -74,7 +74,13 @@ export async function runAll(session: string): Promise<Results> {
     try {
       await Promise.race([
         Promise.resolve().then(t.fn),
-        new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${t.timeoutMs / 1000} s`)), t.timeoutMs))),
+        new Promise(
+          (_, rej) =>
+            (timer = setTimeout(
+              () => rej(new Error(`timed out after ${t.timeoutMs / 1000} s`)),
+              t.timeoutMs,
+            )),
+        ),
       ]);
       results.passed++;
       await log(`  ✓ ${t.name} (${Date.now() - started} ms)`);
@@ -88,7 +94,9 @@ export async function runAll(session: string): Promise<Results> {
     }
   }
   // Not the "N passed, N failed" shape: run.main.ts prints that once, summed over sessions.
-  await log(`${session}: ${results.passed} of ${results.passed + results.failed} tests passed, ${results.skipped} skipped`);
+  await log(
+    `${session}: ${results.passed} of ${results.passed + results.failed} tests passed, ${results.skipped} skipped`,
+  );
   const file = process.env.RDKAFKA_TEST_RESULTS_FILE;
   if (file) writeFileSync(file, JSON.stringify(results));
   return results;

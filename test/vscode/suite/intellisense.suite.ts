@@ -13,30 +13,56 @@ export function registerIntelliSense(): void {
       const item = await waitFor(
         'rd_kafka_new among the completions',
         async () => {
-          const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
-          return list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'rd_kafka_new');
+          const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+            'vscode.executeCompletionItemProvider',
+            doc.uri,
+            pos,
+          );
+          return list.items.find(
+            (i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'rd_kafka_new',
+          );
         },
         90_000,
         1000,
       );
-      assert(item.kind === vscode.CompletionItemKind.Function, `rd_kafka_new has kind ${item.kind}, not Function`);
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.notebook.cellAt(1).document.uri, new vscode.Position(0, 3));
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-      assert(/rd_kafka_new\(/.test(text) && /rd_kafka_conf_t/.test(text), `hover does not show rd_kafka_new's signature: ${text}`);
+      assert(
+        item.kind === vscode.CompletionItemKind.Function,
+        `rd_kafka_new has kind ${item.kind}, not Function`,
+      );
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.notebook.cellAt(1).document.uri,
+        new vscode.Position(0, 3),
+      );
+      const text = hovers
+        .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+        .join('\n');
+      assert(
+        /rd_kafka_new\(/.test(text) && /rd_kafka_conf_t/.test(text),
+        `hover does not show rd_kafka_new's signature: ${text}`,
+      );
     }, 120_000);
 
     test('type errors against the C API show up as diagnostics of the cell', async () => {
       const editor = await scratchNotebook('const p: string = RD_KAFKA_PARTITION_UA;', 'const p = 1;');
       const a = await api();
       const cell = editor.notebook.cellAt(0).document;
-      const diags = await waitFor('TS2322 on the cell', async () => {
-        const d = await a.cellDiagnostics(cell);
-        return d.find((x) => x.code === 2322) ? d : undefined;
-      }, 60_000, 1000);
+      const diags = await waitFor(
+        'TS2322 on the cell',
+        async () => {
+          const d = await a.cellDiagnostics(cell);
+          return d.find((x) => x.code === 2322) ? d : undefined;
+        },
+        60_000,
+        1000,
+      );
       assert(diags.length >= 1, 'no diagnostics');
       await sleep(0);
       const published = vscode.languages.getDiagnostics(cell.uri);
-      assert(published.some((d) => d.code === 2322), 'the diagnostic is not published for the cell');
+      assert(
+        published.some((d) => d.code === 2322),
+        'the diagnostic is not published for the cell',
+      );
       // Declaring again in another cell is fine for the kernel, so it is not reported.
       const other = await a.cellDiagnostics(editor.notebook.cellAt(1).document);
       assert(!other.some((d) => d.code === 2451), 'a re-declaration across cells was reported');

@@ -8,12 +8,19 @@ export function registerPanel(): void {
     test('opens for the notebook and receives its delivery reports', async () => {
       const editor = await scratchNotebook(STARTER_CELL);
       const nb = editor.notebook;
-      assert(await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri), 'the panel did not open');
+      assert(
+        await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri),
+        'the panel did not open',
+      );
       const a = await api();
       await waitFor('the panel to get its first message', () => (a.panelStats(nb)?.resets ?? 0) >= 1, 20_000);
       const [s] = await runCells(editor);
       assert(s!.success, `produce cell failed: ${outputText(nb.cellAt(0))}`);
-      await waitFor('10 delivery reports in the panel', () => (a.panelStats(nb)?.byType.dr ?? 0) >= 10, 20_000);
+      await waitFor(
+        '10 delivery reports in the panel',
+        () => (a.panelStats(nb)?.byType.dr ?? 0) >= 10,
+        20_000,
+      );
       // Where the shim runs, check what the webview itself shows, not only that messages were delivered.
       if (await frames()) {
         const shown = await waitFor(
@@ -22,7 +29,10 @@ export function registerPanel(): void {
           15_000,
           500,
         ).catch(async (e: Error) => {
-          for (const f of (await frames())!) await log(`frame ${f.url.slice(0, 120)} origin ${f.origin}: ${f.text.slice(0, 300).replace(/\s+/g, ' ')}`);
+          for (const f of (await frames())!)
+            await log(
+              `frame ${f.url.slice(0, 120)} origin ${f.origin}: ${f.text.slice(0, 300).replace(/\s+/g, ' ')}`,
+            );
           throw e;
         });
         assert(shown, 'no frame shows the delivery reports');
@@ -36,7 +46,11 @@ export function registerPanel(): void {
       const a = await api();
       const resets = a.panelStats(nb)!.resets;
       assert(await vscode.commands.executeCommand('rdkafka.restartKernel', nb.uri), 'restart failed');
-      await waitFor('a reset message', () => a.panelStats(nb)!.resets > resets && a.panelStats(nb)!.delivered === 0, 20_000);
+      await waitFor(
+        'a reset message',
+        () => a.panelStats(nb)!.resets > resets && a.panelStats(nb)!.delivered === 0,
+        20_000,
+      );
     }, 60_000);
   });
 }

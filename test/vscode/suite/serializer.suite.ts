@@ -15,7 +15,11 @@ export function registerSerializer(): void {
       const mimes = code.outputs.map((o) => o.items.map((i) => i.mime));
       assertEqual(
         mimes,
-        [['application/vnd.code.notebook.stdout'], ['application/json', 'text/plain'], ['application/vnd.code.notebook.error']],
+        [
+          ['application/vnd.code.notebook.stdout'],
+          ['application/json', 'text/plain'],
+          ['application/vnd.code.notebook.error'],
+        ],
         'output MIME types',
       );
     });
@@ -26,7 +30,9 @@ export function registerSerializer(): void {
       const { notebook } = await openNotebook('fixtures', 'roundtrip.rdkafka');
       const edit = new vscode.WorkspaceEdit();
       edit.set(notebook.uri, [
-        vscode.NotebookEdit.insertCells(2, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'console.log(1)', 'typescript')]),
+        vscode.NotebookEdit.insertCells(2, [
+          new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'console.log(1)', 'typescript'),
+        ]),
       ]);
       assert(await vscode.workspace.applyEdit(edit), 'edit not applied');
       assert(await notebook.save(), 'save failed');
@@ -48,7 +54,10 @@ export function registerSerializer(): void {
       } catch (e) {
         message = (e as Error).message;
       }
-      assert(/invalid JSON at line 1/.test(message), `expected an "invalid JSON at line 1" error, got: ${message || 'no error'}`);
+      assert(
+        /invalid JSON at line 1/.test(message),
+        `expected an "invalid JSON at line 1" error, got: ${message || 'no error'}`,
+      );
       assertEqual(readText(uri), text, 'file text');
     });
   });

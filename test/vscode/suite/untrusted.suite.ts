@@ -17,7 +17,10 @@ export function registerUntrusted(): void {
       assert(/restricted/.test(a.statusBarText()!), `status bar: ${a.statusBarText()}`);
       const before = nb.cellAt(1).executionSummary?.timing?.endTime;
       // VS Code may ask for trust (a dialog nobody answers here): do not wait for the command.
-      void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 1, end: 2 }], document: nb.uri });
+      void vscode.commands.executeCommand('notebook.cell.execute', {
+        ranges: [{ start: 1, end: 2 }],
+        document: nb.uri,
+      });
       await sleep(5000);
       assertEqual(nb.cellAt(1).executionSummary?.timing?.endTime, before, 'the cell ran');
       assertEqual(nb.cellAt(1).outputs.length, 3, 'outputs changed');

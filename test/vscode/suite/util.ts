@@ -26,7 +26,12 @@ export function readText(uri: vscode.Uri): string {
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value; throws with `what` after `ms`. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, ms = 30_000, every = 100): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  ms = 30_000,
+  every = 100,
+): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -36,7 +41,10 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, ms =
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > until)
+      throw new Error(
+        `timed out after ${ms / 1000} s waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await sleep(every);
   }
 }
@@ -56,8 +64,14 @@ export const NOTEBOOK_TYPE = 'rdkafka-notebook';
 /** The extension's API (what activate() returns). */
 export interface WorkbenchApi {
   bindings: { dir(): string; exists(): boolean };
-  kernel(nb: vscode.NotebookDocument): { state: string; version?: string; executionOrder: number; lastExit?: string; events: number } | undefined;
-  panelStats(nb: vscode.NotebookDocument): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
+  kernel(
+    nb: vscode.NotebookDocument,
+  ):
+    | { state: string; version?: string; executionOrder: number; lastExit?: string; events: number }
+    | undefined;
+  panelStats(
+    nb: vscode.NotebookDocument,
+  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   shownClusterConfig(): Promise<Record<string, string>>;
@@ -71,7 +85,9 @@ export async function api(): Promise<WorkbenchApi> {
 
 /** An untitled rdkafka notebook with these code cells, shown, with our controller selected. */
 export async function scratchNotebook(...cells: string[]): Promise<vscode.NotebookEditor> {
-  const data = new vscode.NotebookData(cells.map((c) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, c, 'typescript')));
+  const data = new vscode.NotebookData(
+    cells.map((c) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, c, 'typescript')),
+  );
   const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
   const editor = await vscode.window.showNotebookDocument(doc);
   await selectKernel(editor);
@@ -80,22 +96,38 @@ export async function scratchNotebook(...cells: string[]): Promise<vscode.Notebo
 
 export async function selectKernel(editor: vscode.NotebookEditor): Promise<void> {
   await vscode.window.showNotebookDocument(editor.notebook);
-  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'rdkafka-kernel', extension: EXTENSION_ID });
+  await vscode.commands.executeCommand('notebook.selectKernel', {
+    id: 'rdkafka-kernel',
+    extension: EXTENSION_ID,
+  });
 }
 
 /** Runs cells (all when none given) and waits until each has finished; returns their summaries. */
-export async function runCells(editor: vscode.NotebookEditor, indexes?: number[], ms = 120_000): Promise<vscode.NotebookCellExecutionSummary[]> {
+export async function runCells(
+  editor: vscode.NotebookEditor,
+  indexes?: number[],
+  ms = 120_000,
+): Promise<vscode.NotebookCellExecutionSummary[]> {
   const nb = editor.notebook;
-  const cells = (indexes ?? nb.getCells().map((c) => c.index)).map((i) => nb.cellAt(i)).filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  const cells = (indexes ?? nb.getCells().map((c) => c.index))
+    .map((i) => nb.cellAt(i))
+    .filter((c) => c.kind === vscode.NotebookCellKind.Code);
   const before = cells.map((c) => c.executionSummary?.timing?.endTime ?? 0);
   // Plain {start, end}: a NotebookRange does not survive the trip to the workbench as a command argument.
   const ranges = cells.map((c) => ({ start: c.index, end: c.index + 1 }));
   await vscode.commands.executeCommand('notebook.cell.execute', { ranges, document: nb.uri });
   // Done when every cell ended, or an earlier cell failed (the controller then skips the rest, as Jupyter does).
-  const ended = (i: number) => cells[i]!.executionSummary?.success !== undefined && (cells[i]!.executionSummary!.timing?.endTime ?? 0) > before[i]!;
+  const ended = (i: number) =>
+    cells[i]!.executionSummary?.success !== undefined &&
+    (cells[i]!.executionSummary!.timing?.endTime ?? 0) > before[i]!;
   await waitFor(
     'cells to finish',
-    () => cells.every((_, i) => ended(i) || cells.slice(0, i).some((_, j) => ended(j) && cells[j]!.executionSummary!.success === false)),
+    () =>
+      cells.every(
+        (_, i) =>
+          ended(i) ||
+          cells.slice(0, i).some((_, j) => ended(j) && cells[j]!.executionSummary!.success === false),
+      ),
     ms,
   );
   return cells.map((c) => c.executionSummary!);
@@ -111,10 +143,35 @@ export function outputText(cell: vscode.NotebookCell): string {
           const e = JSON.parse(dec.decode(i.data)) as { name: string; message: string };
           return `${e.name}: ${e.message}\n`;
         }
-        return i.mime.startsWith('text/') || i.mime.includes('stdout') || i.mime.includes('stderr') || i.mime.includes('json') ? dec.decode(i.data) : '';
+        return i.mime.startsWith('text/') ||
+          i.mime.includes('stdout') ||
+          i.mime.includes('stderr') ||
+          i.mime.includes('json')
+          ? dec.decode(i.data)
+          : '';
       }),
     )
     .join('');
 }
 
 export const HEADER = '/usr/include/librdkafka/rdkafka.h';
+
+/** Closes every editor, discarding unsaved scratch notebooks (no save prompt: nobody answers dialogs here). */
+export async function closeAllEditors(): Promise<void> {
+  for (let i = 0; i < 50 && vscode.window.tabGroups.all.some((g) => g.tabs.length); i++) {
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.length)!;
+    const tab = group.tabs[0]!;
+    const input = tab.input as { uri?: vscode.Uri } | undefined;
+    if (tab.isDirty && input?.uri) {
+      if (input.uri.scheme === 'untitled') {
+        await vscode.commands.executeCommand('vscode.open', input.uri, {
+          viewColumn: group.viewColumn,
+          preserveFocus: false,
+        });
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        continue;
+      }
+    }
+    await vscode.window.tabGroups.close(tab);
+  }
+}
