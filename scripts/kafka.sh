@@ -44,27 +44,38 @@ install_tools() {
 }
 
 # The jars, once per version. Written to a temp folder and renamed, so an interrupted install is redone.
+# The lock lives on fd 9 of a subshell only: the broker started later must not inherit it.
 install_jars() {
   [ -f "$KAFKA_HOME/.installed" ] && return 0
-  exec 9>"$CACHE_DIR/kafka-install.lock"
-  flock 9
-  [ -f "$KAFKA_HOME/.installed" ] && return 0
-  step "fetching Apache Kafka $KAFKA_VERSION (org.apache.kafka:kafka_2.13 and its dependencies) from Maven Central"
-  local work="$KAFKA_HOME.partial"
-  rm -rf "$work" "$KAFKA_HOME"
-  mkdir -p "$work"
-  sed -e "s/@KAFKA_VERSION@/$KAFKA_VERSION/" -e "s/@LOG4J_VERSION@/$LOG4J_VERSION/" "$here/kafka/pom.xml.in" >"$work/pom.xml"
-  local started=$SECONDS
-  if ! mvn -B -q -f "$work/pom.xml" -Dmaven.repo.local="$CACHE_DIR/m2" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$work/libs" >"$work/mvn.log" 2>&1; then
-    tail -30 "$work/mvn.log" >&2
-    die "mvn could not fetch Apache Kafka $KAFKA_VERSION (full log: $work/mvn.log). Check that Maven Central is reachable."
-  fi
-  ls "$work/libs"/kafka_2.13-"$KAFKA_VERSION".jar >/dev/null 2>&1 || die "mvn finished but kafka_2.13-$KAFKA_VERSION.jar is missing in $work/libs"
-  cp "$here/kafka/log4j2.properties" "$work/log4j2.properties"
-  touch "$work/.installed"
-  mv "$work" "$KAFKA_HOME"
-  step "Apache Kafka $KAFKA_VERSION: $(ls "$KAFKA_HOME/libs" | wc -l) jars, $(du -sh "$KAFKA_HOME/libs" | cut -f1), in $((SECONDS - started)) s ($KAFKA_HOME)"
+  (
+    flock 9
+    [ -f "$KAFKA_HOME/.installed" ] && exit 0
+    step "fetching Apache Kafka $KAFKA_VERSION (org.apache.kafka:kafka_2.13 and its dependencies) from Maven Central"
+    work="$KAFKA_HOME.partial"
+    rm -rf "$work" "$KAFKA_HOME"
+    mkdir -p "$work"
+    sed -e "s/@KAFKA_VERSION@/$KAFKA_VERSION/" -e "s/@LOG4J_VERSION@/$LOG4J_VERSION/" "$here/kafka/pom.xml.in" >"$work/pom.xml"
+    started=$SECONDS
+    if ! mvn -B -q -f "$work/pom.xml" -Dmaven.repo.local="$CACHE_DIR/m2" \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$work/libs" >"$work/mvn.log" 2>&1; then
+      tail -30 "$work/mvn.log" >&2
+      die "mvn could not fetch Apache Kafka $KAFKA_VERSION (full log: $work/mvn.log). Check that Maven Central is reachable."
+    fi
+    [ -f "$work/libs/kafka_2.13-$KAFKA_VERSION.jar" ] || die "mvn finished but kafka_2.13-$KAFKA_VERSION.jar is missing in $work/libs"
+    cp "$here/kafka/log4j2.properties" "$work/log4j2.properties"
+    touch "$work/.installed"
+    mv "$work" "$KAFKA_HOME"
+    step "Apache Kafka $KAFKA_VERSION: $(ls "$KAFKA_HOME/libs" | wc -l) jars, $(du -sh "$KAFKA_HOME/libs" | cut -f1), in $((SECONDS - started)) s ($KAFKA_HOME)"
+  ) 9>"$CACHE_DIR/kafka-install.lock"
+}
+
+# Closes every inherited file descriptor above 2 in the current (sub)shell. The broker and its watcher
+# live long: an inherited lock (a caller's flock) or pipe would otherwise stay held until they exit.
+close_fds() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd 2>/dev/null); do
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+  done
 }
 
 cmd_install() {
@@ -126,7 +137,11 @@ launch() {
     return 2
   fi
   # setsid: the broker outlives the shell that started it and is not hit by its terminal's Ctrl-C.
-  setsid "${jvm[@]}" kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 </dev/null &
+  # (The subshell execs setsid, which execs java without forking: $! is the broker's PID.)
+  (
+    close_fds
+    exec setsid "${jvm[@]}" kafka.Kafka "$dir/server.properties"
+  ) >"$dir/stdout.log" 2>&1 </dev/null &
   echo $!
 }
 
@@ -196,10 +211,13 @@ cmd_start() {
 # Stops the broker once the owner process is gone (checked every second, from a detached shell).
 watch_owner() {
   local owner=$1 pid=$2 dir=$3
-  setsid bash -c '
+  (
+    close_fds
+    exec setsid bash -c '
     while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
     if kill -0 "$2" 2>/dev/null; then RDKAFKA_WORKBENCH_KAFKA_STATE="$4" bash "$5" stop >/dev/null 2>&1; fi
-  ' _ "$owner" "$pid" "$dir" "$STATE" "$here/kafka.sh" </dev/null >/dev/null 2>&1 &
+  ' _ "$owner" "$pid" "$dir" "$STATE" "$here/kafka.sh"
+  ) </dev/null >/dev/null 2>&1 &
 }
 
 cmd_stop() {

@@ -57,7 +57,7 @@ export function parseStartOutput(stdout: string): Record<string, string> {
 async function start(stateFile: string, owner: number, ownStop: boolean): Promise<BrokerOrReason> {
   const env = { RDKAFKA_WORKBENCH_KAFKA_STATE: stateFile };
   // flock: two test files starting at once must not both start a broker for the same state file.
-  const res = await sh(['flock', join(tmpdir(), 'rdkafka-workbench-kafka-start.lock'), 'bash', 'scripts/kafka.sh', 'start', '--owner', String(owner)], env, 240_000);
+  const res = await sh(['flock', '-o', '-w', '200', join(tmpdir(), 'rdkafka-workbench-kafka-start.lock'), 'bash', 'scripts/kafka.sh', 'start', '--owner', String(owner)], env, 240_000);
   const kv = parseStartOutput(res.stdout);
   if (res.code !== 0 || !kv.BOOTSTRAP || !kv.PID) {
     const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-12).join('\n');

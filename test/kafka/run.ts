@@ -1,7 +1,7 @@
 // Running notebooks headless exactly as a user would (`node dist/cli.mjs run …`), and reading back what
 // they left: exit status, printed output, the `--events` JSON lines and the outputs written with `--out`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { KernelEvent } from '../../extension/kernel/protocol.ts';
@@ -32,7 +32,13 @@ export interface RunResult {
   eventsFile: string;
 }
 
-export const workDir = (): string => mkdtempSync(join(tmpdir(), 'rdkafka-workbench-kafka-test-'));
+const workDirs: string[] = [];
+/** A temp folder for one run's files, removed when the test process exits. */
+export function workDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rdkafka-workbench-kafka-test-'));
+  if (workDirs.push(dir) === 1) process.on('exit', () => workDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return dir;
+}
 
 /** Reads a JSON-lines events file (missing file: no events). */
 export function readEvents(file: string): KernelEvent[] {
