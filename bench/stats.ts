@@ -18,6 +18,8 @@ export interface CaseResult {
   cpu_ratio_vs_c?: number | null;
   /** Why the case did not run, if it did not. */
   skipped?: string;
+  /** Rounds that failed (the others still count). */
+  failures?: string[];
   /** Anything the reader needs to compare fairly (fewer messages, different library version). */
   note?: string;
 }
@@ -102,7 +104,8 @@ export function markdownTable(cases: readonly CaseResult[], targets: readonly Ta
     '|---|---|---:|---|---|---:|---:|---|',
   ];
   for (const c of cases) {
-    const runs = c.skipped ? `skipped: ${c.skipped}` : c.runs.map((r) => formatValue(r, c.unit)).join(', ');
+    const failed = c.failures?.length && !c.skipped ? ` (**${c.failures.length} failed**: ${c.failures[0]})` : '';
+    const runs = c.skipped ? `skipped: ${c.skipped}` : c.runs.map((r) => formatValue(r, c.unit)).join(', ') + failed;
     const impl = c.note ? `${c.impl} (${c.note})` : c.impl;
     const ratio = c.ratio_vs_c === null ? '' : `${c.ratio_vs_c.toFixed(2)}x`;
     const t = targetCell(targets.filter((x) => x.name === c.name && x.impl === c.impl));
