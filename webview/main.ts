@@ -30,11 +30,11 @@ function start(): void {
   }
 
   window.addEventListener('message', (ev: MessageEvent) => {
-    // Only our host: VS Code's outer frame relays host messages with postMessage(msg, window.origin), so they
-    // arrive from our own origin. An opaque origin ("null", e.g. a report opened from file://) cannot be told
-    // apart from any other sandboxed frame: accept nothing live there.
+    // Only our host: VS Code's webview frames relay host messages with postMessage(msg, window.origin), so they
+    // arrive from our own origin. (Not necessarily from window.parent: in code-server 4.139 the source is
+    // another of VS Code's frames, so the origin is the check.) An opaque origin ("null", e.g. a report
+    // opened from file://) cannot be told apart from any other sandboxed frame: accept nothing live there.
     if (window.origin === 'null' || ev.origin !== window.origin) return;
-    if (ev.source !== null && ev.source !== window && ev.source !== window.parent) return;
     const { message, rejected } = parseHostMessage(ev.data);
     if (rejected) app.rejected(rejected);
     if (!message) return;
