@@ -66,7 +66,8 @@ const measure = (j: Record<string, unknown>): Measure => ({
 
 /** A producer's answer: its rate, once every message got a successful delivery report. */
 export function produced(what: string, j: Record<string, unknown>): Measure {
-  if (j.delivered !== j.count) throw new Error(`${what}: ${j.delivered} of ${j.count} delivered, ${j.failed} failed`);
+  if (j.delivered !== j.count)
+    throw new Error(`${what}: ${j.delivered} of ${j.count} delivered, ${j.failed} failed`);
   return measure(j);
 }
 
@@ -95,7 +96,18 @@ export const PANEL_FRAME = 'events panel worst frame';
 const cProduce = (mode: 'dr' | 'batch'): Impl => ({
   impl: mode === 'dr' ? C_PRODUCE : C_BATCH,
   run: async (ctx) =>
-    produced('C', await runJson(build(ctx, 'produce'), [ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), mode, '1', ...ctx.props])),
+    produced(
+      'C',
+      await runJson(build(ctx, 'produce'), [
+        ctx.bootstrap,
+        ctx.produceTopic,
+        String(ctx.count),
+        String(ctx.size),
+        mode,
+        '1',
+        ...ctx.props,
+      ]),
+    ),
 });
 
 const koffiProduce = (mode: 'dr' | 'events' | 'batch', impl: string): Impl => ({
@@ -103,7 +115,16 @@ const koffiProduce = (mode: 'dr' | 'events' | 'batch', impl: string): Impl => ({
   run: async (ctx) =>
     produced(
       impl,
-      await runJson(process.execPath, [dist(ctx, 'koffi.bench.mjs'), `produce-${mode}`, ctx.library, ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props]),
+      await runJson(process.execPath, [
+        dist(ctx, 'koffi.bench.mjs'),
+        `produce-${mode}`,
+        ctx.library,
+        ctx.bootstrap,
+        ctx.produceTopic,
+        String(ctx.count),
+        String(ctx.size),
+        ...ctx.props,
+      ]),
     ),
 });
 
@@ -111,14 +132,28 @@ const cffi = (python: string, impl: string): Impl => ({
   impl,
   available: async () => {
     try {
-      await runJson(python, ['-c', 'import cffi, json, sys; print(json.dumps({"cffi": cffi.__version__, "python": sys.version.split()[0]}))']);
+      await runJson(python, [
+        '-c',
+        'import cffi, json, sys; print(json.dumps({"cffi": cffi.__version__, "python": sys.version.split()[0]}))',
+      ]);
       return null;
     } catch {
       return `${python} with cffi is not installed (Debian: apt-get install ${python === 'pypy3' ? 'pypy3' : 'python3-cffi'})`;
     }
   },
   run: async (ctx) =>
-    produced(impl, await runJson(python, [py(ctx, 'produce_cffi.py'), ctx.library, ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props])),
+    produced(
+      impl,
+      await runJson(python, [
+        py(ctx, 'produce_cffi.py'),
+        ctx.library,
+        ctx.bootstrap,
+        ctx.produceTopic,
+        String(ctx.count),
+        String(ctx.size),
+        ...ctx.props,
+      ]),
+    ),
 });
 
 /** kafkajs moves ~10x fewer messages a second: it gets a fifth of the volume to keep the run short. */
@@ -145,7 +180,14 @@ export const produceGroup: Group = {
       run: async (ctx) =>
         produced(
           'confluent-kafka',
-          await runJson(ctx.confluentPython as string, [py(ctx, 'produce_confluent.py'), ctx.bootstrap, ctx.produceTopic, String(ctx.count), String(ctx.size), ...ctx.props]),
+          await runJson(ctx.confluentPython as string, [
+            py(ctx, 'produce_confluent.py'),
+            ctx.bootstrap,
+            ctx.produceTopic,
+            String(ctx.count),
+            String(ctx.size),
+            ...ctx.props,
+          ]),
         ),
     },
     {
@@ -153,7 +195,16 @@ export const produceGroup: Group = {
       note: (ctx) => `${kafkajsCount(ctx).toLocaleString('en-US')} messages, 1000 a send, 8 sends in flight`,
       available: (ctx) => (ctx.props.length ? 'extra client properties cannot be passed to kafkajs' : null),
       run: async (ctx) =>
-        produced('kafkajs', await runJson(process.execPath, [dist(ctx, 'kafkajs.bench.mjs'), ctx.bootstrap, ctx.produceTopic, String(kafkajsCount(ctx)), String(ctx.size)])),
+        produced(
+          'kafkajs',
+          await runJson(process.execPath, [
+            dist(ctx, 'kafkajs.bench.mjs'),
+            ctx.bootstrap,
+            ctx.produceTopic,
+            String(kafkajsCount(ctx)),
+            String(ctx.size),
+          ]),
+        ),
     },
     {
       impl: 'node-rdkafka',
@@ -175,21 +226,47 @@ export const consumeGroup: Group = {
     // Fill the topic once with the C batch producer, spread over every partition.
     produced(
       'fill',
-      await runJson(join(ctx.root, 'bench/c/build/produce'), [ctx.bootstrap, ctx.consumeTopic, String(ctx.count), String(ctx.size), 'batch', String(ctx.consumePartitions), ...ctx.props]),
+      await runJson(join(ctx.root, 'bench/c/build/produce'), [
+        ctx.bootstrap,
+        ctx.consumeTopic,
+        String(ctx.count),
+        String(ctx.size),
+        'batch',
+        String(ctx.consumePartitions),
+        ...ctx.props,
+      ]),
     );
   },
   impls: [
     {
       impl: C_CONSUME,
       run: async (ctx) =>
-        consumed('C', await runJson(build(ctx, 'consume'), [ctx.bootstrap, ctx.consumeTopic, String(ctx.consumePartitions), String(ctx.count), ...ctx.props])),
+        consumed(
+          'C',
+          await runJson(build(ctx, 'consume'), [
+            ctx.bootstrap,
+            ctx.consumeTopic,
+            String(ctx.consumePartitions),
+            String(ctx.count),
+            ...ctx.props,
+          ]),
+        ),
     },
     {
       impl: 'koffi direct: rd_kafka_consumer_poll + koffi.decode.int32/int64',
       run: async (ctx) =>
         consumed(
           'koffi',
-          await runJson(process.execPath, [dist(ctx, 'koffi.bench.mjs'), 'consume', ctx.library, ctx.bootstrap, ctx.consumeTopic, String(ctx.count), String(ctx.consumePartitions), ...ctx.props]),
+          await runJson(process.execPath, [
+            dist(ctx, 'koffi.bench.mjs'),
+            'consume',
+            ctx.library,
+            ctx.bootstrap,
+            ctx.consumeTopic,
+            String(ctx.count),
+            String(ctx.consumePartitions),
+            ...ctx.props,
+          ]),
         ),
     },
   ],
@@ -197,17 +274,52 @@ export const consumeGroup: Group = {
 
 export const targets: Target[] = [
   { name: produceGroup.name, impl: KERNEL_DR_ON, text: '≥ 0.65x C', kind: 'min-ratio', value: 0.65 },
-  { name: produceGroup.name, impl: KERNEL_DR_ON, text: `≥ 0.95x of events off`, kind: 'min-ratio', value: 0.95, vs: KERNEL_DR_OFF },
+  {
+    name: produceGroup.name,
+    impl: KERNEL_DR_ON,
+    text: `≥ 0.95x of events off`,
+    kind: 'min-ratio',
+    value: 0.95,
+    vs: KERNEL_DR_OFF,
+  },
   { name: produceGroup.name, impl: KERNEL_FAST_ON, text: '≥ 0.95x C', kind: 'min-ratio', value: 0.95 },
-  { name: produceGroup.name, impl: KERNEL_FAST_ON, text: `≥ 0.95x of events off`, kind: 'min-ratio', value: 0.95, vs: KERNEL_FAST_OFF },
-  { name: produceGroup.name, impl: KERNEL_FAST_ON, text: '> PyPy + cffi', kind: 'min-ratio', value: 1.0, vs: 'Python cffi ABI mode, PyPy' },
-  { name: produceGroup.name, impl: KERNEL_BATCH_ON, text: '≥ 1.0x C batch', kind: 'min-ratio', value: 1.0, vs: C_BATCH },
+  {
+    name: produceGroup.name,
+    impl: KERNEL_FAST_ON,
+    text: `≥ 0.95x of events off`,
+    kind: 'min-ratio',
+    value: 0.95,
+    vs: KERNEL_FAST_OFF,
+  },
+  {
+    name: produceGroup.name,
+    impl: KERNEL_FAST_ON,
+    text: '> PyPy + cffi',
+    kind: 'min-ratio',
+    value: 1.0,
+    vs: 'Python cffi ABI mode, PyPy',
+  },
+  {
+    name: produceGroup.name,
+    impl: KERNEL_BATCH_ON,
+    text: '≥ 1.0x C batch',
+    kind: 'min-ratio',
+    value: 1.0,
+    vs: C_BATCH,
+  },
   { name: consumeGroup.name, impl: KERNEL_CONSUME, text: '≥ 0.8x C', kind: 'min-ratio', value: 0.8 },
   { name: consumeGroup.name, impl: KERNEL_CONSUME_BATCH, text: '≥ 0.8x C', kind: 'min-ratio', value: 0.8 },
   { name: 'start-up and overheads', impl: KERNEL_COLD, text: '< 300 ms', kind: 'max-value', value: 300 },
   { name: 'start-up and overheads', impl: KERNEL_ROUNDTRIP, text: '< 10 ms', kind: 'max-value', value: 10 },
   { name: 'start-up and overheads', impl: GENERATION, text: '< 1.5 s', kind: 'max-value', value: 1500 },
-  { name: 'start-up and overheads', impl: PANEL_FRAME, text: 'no frame over 50 ms while ingesting', kind: 'max-value', value: 50, of: 'worst' },
+  {
+    name: 'start-up and overheads',
+    impl: PANEL_FRAME,
+    text: 'no frame over 50 ms while ingesting',
+    kind: 'max-value',
+    value: 50,
+    of: 'worst',
+  },
 ];
 
 /** Benches owned by other rooms, run when their bundle exists. */

@@ -12,7 +12,9 @@ export interface Cluster {
 }
 
 export async function startMock(program: string, brokers = 3): Promise<Cluster> {
-  const child: ChildProcessWithoutNullStreams = spawn(program, [String(brokers)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(program, [String(brokers)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   const lines = createInterface({ input: child.stdout });
@@ -21,15 +23,21 @@ export async function startMock(program: string, brokers = 3): Promise<Cluster> 
   lines.on('line', (line) => waiting.shift()?.(line));
   const nextLine = (what: string) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`mock cluster did not answer ${what} within 10 s: ${stderr.trim()}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`mock cluster did not answer ${what} within 10 s: ${stderr.trim()}`)),
+        10_000,
+      );
       waiting.push((line) => {
         clearTimeout(timer);
         resolve(line);
       });
-      void exited.then(() => reject(new Error(`mock cluster exited while waiting for ${what}: ${stderr.trim()}`)));
+      void exited.then(() =>
+        reject(new Error(`mock cluster exited while waiting for ${what}: ${stderr.trim()}`)),
+      );
     });
   const first = await nextLine('its bootstrap servers');
-  if (!first.startsWith('bootstrap ')) throw new Error(`mock cluster said '${first}' instead of its bootstrap servers`);
+  if (!first.startsWith('bootstrap '))
+    throw new Error(`mock cluster said '${first}' instead of its bootstrap servers`);
   return {
     bootstrap: first.slice('bootstrap '.length),
     kind: 'mock',
@@ -53,8 +61,13 @@ export function realCluster(bootstrap: string, topicsProgram: string, props: rea
     bootstrap,
     kind: 'real',
     async createTopic(name, partitions) {
-      const r = await run(topicsProgram, [bootstrap, `${name}:${partitions}`, ...props], { timeoutMs: 60_000 });
-      if (r.code !== 0) throw new Error(`could not create topic ${name} on ${bootstrap}: ${r.stderr.trim() || r.stdout.trim()}`);
+      const r = await run(topicsProgram, [bootstrap, `${name}:${partitions}`, ...props], {
+        timeoutMs: 60_000,
+      });
+      if (r.code !== 0)
+        throw new Error(
+          `could not create topic ${name} on ${bootstrap}: ${r.stderr.trim() || r.stdout.trim()}`,
+        );
     },
     async stop() {},
   };

@@ -14,7 +14,11 @@ const count = Number(countArg);
 const PER_SEND = 1000;
 const IN_FLIGHT = 8;
 
-const kafka = new Kafka({ clientId: 'rdkafka-workbench-bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({
+  clientId: 'rdkafka-workbench-bench',
+  brokers: bootstrap.split(','),
+  logLevel: logLevel.NOTHING,
+});
 const producer = kafka.producer({ allowAutoTopicCreation: false });
 await producer.connect();
 const value = Buffer.alloc(Number(sizeArg), 'x');
@@ -37,5 +41,7 @@ async function lane(): Promise<void> {
 await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
 const seconds = (performance.now() - t0) / 1000;
 const cpuSeconds = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(c0));
-console.log(JSON.stringify({ count, delivered, failed: count - delivered, seconds, rate: count / seconds, cpuSeconds }));
+console.log(
+  JSON.stringify({ count, delivered, failed: count - delivered, seconds, rate: count / seconds, cpuSeconds }),
+);
 await producer.disconnect();

@@ -53,19 +53,26 @@ async function notebook(path: string): Promise<void> {
   const dropped: Record<string, number> = {};
   k.onEvents((evs) => {
     received += evs.length;
-    for (const e of evs) if (e.type === 'dropped') for (const [t, n] of Object.entries(e.data.counts)) dropped[t] = (dropped[t] ?? 0) + n;
+    for (const e of evs)
+      if (e.type === 'dropped')
+        for (const [t, n] of Object.entries(e.data.counts)) dropped[t] = (dropped[t] ?? 0) + n;
   });
   let out = '';
   try {
     for (const [i, c] of nb.cells.entries()) {
       if (c.kind !== 'code') continue;
-      const source = params && /^\s*(\/\/.*\n)*\s*const BENCH =/.test(c.source) ? `const BENCH = ${params};` : c.source;
+      const source =
+        params && /^\s*(\/\/.*\n)*\s*const BENCH =/.test(c.source) ? `const BENCH = ${params};` : c.source;
       out += await cell(k, i, source);
     }
   } finally {
     await k.shutdown();
   }
-  const line = out.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  const line = out
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.trim().startsWith('{'));
   if (!line) throw new Error(`${path} printed no JSON result: ${out.trim().slice(-200)}`);
   console.log(JSON.stringify({ ...JSON.parse(line), events: { on: events, received, dropped } }));
 }
@@ -100,7 +107,14 @@ async function overheads(): Promise<void> {
   console.log(JSON.stringify({ cold, startup, firstCell, roundTrip }));
 }
 
-(target === 'overheads' ? overheads() : target ? notebook(target) : Promise.reject(new Error('usage: kernel.bench.mjs NOTEBOOK|overheads --bindings DIR --bootstrap HOST:PORT'))).then(
+(target === 'overheads'
+  ? overheads()
+  : target
+    ? notebook(target)
+    : Promise.reject(
+        new Error('usage: kernel.bench.mjs NOTEBOOK|overheads --bindings DIR --bootstrap HOST:PORT'),
+      )
+).then(
   () => process.exit(0),
   (e: Error) => {
     console.error(e.message);

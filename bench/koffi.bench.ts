@@ -16,7 +16,9 @@ const lib = koffi.load(library);
 const DrMsgCb = koffi.proto('void DrMsgCb(void *rk, void *rkmessage, void *opaque)');
 const f = {
   conf_new: lib.func('void *rd_kafka_conf_new(void)'),
-  conf_set: lib.func('int rd_kafka_conf_set(void *conf, const char *name, const char *value, char *errstr, size_t size)'),
+  conf_set: lib.func(
+    'int rd_kafka_conf_set(void *conf, const char *name, const char *value, char *errstr, size_t size)',
+  ),
   set_dr_msg_cb: lib.func('void rd_kafka_conf_set_dr_msg_cb(void *conf, DrMsgCb *cb)'),
   set_events: lib.func('void rd_kafka_conf_set_events(void *conf, int events)'),
   kafka_new: lib.func('void *rd_kafka_new(int type, void *conf, char *errstr, size_t size)'),
@@ -24,7 +26,9 @@ const f = {
   produce: lib.func(
     'int rd_kafka_produce(void *rkt, int32_t partition, int msgflags, void *payload, size_t len, void *key, size_t keylen, void *opaque)',
   ),
-  produce_batch: lib.func('int rd_kafka_produce_batch(void *rkt, int32_t partition, int msgflags, void *msgs, int cnt)'),
+  produce_batch: lib.func(
+    'int rd_kafka_produce_batch(void *rkt, int32_t partition, int msgflags, void *msgs, int cnt)',
+  ),
   last_error: lib.func('int rd_kafka_last_error(void)'),
   err2str: lib.func('const char *rd_kafka_err2str(int err)'),
   poll: lib.func('int rd_kafka_poll(void *rk, int timeout_ms)'),
@@ -39,7 +43,9 @@ const f = {
   event_destroy: lib.func('void rd_kafka_event_destroy(void *rkev)'),
   poll_set_consumer: lib.func('int rd_kafka_poll_set_consumer(void *rk)'),
   tpl_new: lib.func('void *rd_kafka_topic_partition_list_new(int size)'),
-  tpl_add: lib.func('void *rd_kafka_topic_partition_list_add(void *list, const char *topic, int32_t partition)'),
+  tpl_add: lib.func(
+    'void *rd_kafka_topic_partition_list_add(void *list, const char *topic, int32_t partition)',
+  ),
   tpl_destroy: lib.func('void rd_kafka_topic_partition_list_destroy(void *list)'),
   assign: lib.func('int rd_kafka_assign(void *rk, void *list)'),
   consumer_poll: lib.func('void *rd_kafka_consumer_poll(void *rk, int timeout_ms)'),
@@ -54,7 +60,9 @@ const EVENT_DR = 0x1;
 const OFFSET_BEGINNING = -2n;
 // rd_kafka_message_t on LP64 (the generator checks these against the compiler for the workbench itself).
 const M = { size: 72, err: 0, partition: 16, payload: 24, len: 32, offset: 56 };
-const LEN = BigInt(M.len), PARTITION = BigInt(M.partition), OFFSET = BigInt(M.offset);
+const LEN = BigInt(M.len),
+  PARTITION = BigInt(M.partition),
+  OFFSET = BigInt(M.offset);
 const errstr = Buffer.alloc(512);
 const cstr = (b: Buffer) => b.toString('utf8', 0, b.indexOf(0));
 
@@ -65,8 +73,12 @@ function fail(what: string): never {
 
 function conf(base: Record<string, string>): unknown {
   const c = f.conf_new();
-  const all = { ...base, ...Object.fromEntries(props.map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string])) };
-  for (const [k, v] of Object.entries(all)) if (f.conf_set(c, k, v, errstr, errstr.length) !== 0) fail(`${k}: ${cstr(errstr)}`);
+  const all = {
+    ...base,
+    ...Object.fromEntries(props.map((p) => p.split(/=(.*)/s).slice(0, 2) as [string, string])),
+  };
+  for (const [k, v] of Object.entries(all))
+    if (f.conf_set(c, k, v, errstr, errstr.length) !== 0) fail(`${k}: ${cstr(errstr)}`);
   return c;
 }
 
@@ -122,7 +134,7 @@ function produce(): void {
     const BATCH = 10_000;
     const msgs = koffi.alloc('char', BATCH * M.size);
     const view = new DataView(koffi.view(msgs, BATCH * M.size));
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const n = Math.min(BATCH, count - sent);
       for (let i = 0; i < n; i++) {
         view.setBigUint64(i * M.size + M.payload, payload as bigint, true);
@@ -167,7 +179,8 @@ function consume(): void {
   if (!rk) fail(`rd_kafka_new: ${cstr(errstr)}`);
   f.poll_set_consumer(rk);
   const list = f.tpl_new(partitions);
-  for (let p = 0; p < partitions; p++) koffi.encode((f.tpl_add(list, topic, p) as bigint) + 16n, 'int64_t', OFFSET_BEGINNING);
+  for (let p = 0; p < partitions; p++)
+    koffi.encode((f.tpl_add(list, topic, p) as bigint) + 16n, 'int64_t', OFFSET_BEGINNING);
   const err = f.assign(rk, list);
   if (err) fail(`rd_kafka_assign: ${f.err2str(err)}`);
   f.tpl_destroy(list);
@@ -175,7 +188,8 @@ function consume(): void {
   // Same as the C reference: time the client's work on a filled local queue, not the mock's fetching.
   const queue = f.queue_get_consumer(rk);
   const start = performance.now();
-  while (Number(f.queue_length(queue)) < count && performance.now() - start < 60_000) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  while (Number(f.queue_length(queue)) < count && performance.now() - start < 60_000)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
   const fillSeconds = (performance.now() - start) / 1000;
   f.queue_destroy(queue);
 
@@ -201,7 +215,19 @@ function consume(): void {
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(c0));
-  console.log(JSON.stringify({ count, received: got, errors, bytes, check, seconds, rate: got > 1 ? (got - 1) / seconds : 0, fillSeconds, cpuSeconds }));
+  console.log(
+    JSON.stringify({
+      count,
+      received: got,
+      errors,
+      bytes,
+      check,
+      seconds,
+      rate: got > 1 ? (got - 1) / seconds : 0,
+      fillSeconds,
+      cpuSeconds,
+    }),
+  );
   f.consumer_close(rk);
   f.destroy(rk);
   process.exitCode = got === count ? 0 : 1;

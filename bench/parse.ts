@@ -5,14 +5,16 @@ import { lastJson } from './proc.ts';
 export function parseBenchOutput(text: string, unit: string): number[] | null {
   const j = lastJson(text);
   if (j) {
-    if (Array.isArray(j.runs) && j.runs.length && j.runs.every((x) => typeof x === 'number')) return j.runs as number[];
+    if (Array.isArray(j.runs) && j.runs.length && j.runs.every((x) => typeof x === 'number'))
+      return j.runs as number[];
     if (typeof j.median === 'number') return [j.median];
   }
   const u = unit.replace('/', '\\/');
   const num = '([0-9][0-9,]*(?:\\.[0-9]+)?)';
   const scale = unit === 'ms' ? { s: 1000, ms: 1 } : null;
   const med = new RegExp(`median[^0-9\\n]*${num}\\s*(${unit === 'ms' ? 'ms|s\\b' : u})`, 'i').exec(text);
-  const toNum = (s: string, suffix: string) => Number(s.replace(/,/g, '')) * (scale && suffix === 's' ? scale.s : 1);
+  const toNum = (s: string, suffix: string) =>
+    Number(s.replace(/,/g, '')) * (scale && suffix === 's' ? scale.s : 1);
   if (med) return [toNum(med[1]!, med[2]!)];
   const all = [...text.matchAll(new RegExp(`${num}\\s*(${unit === 'ms' ? 'ms' : u})`, 'gi'))];
   const last = all.at(-1);
@@ -23,7 +25,9 @@ export function parseBenchOutput(text: string, unit: string): number[] | null {
 export function parsePanelOutput(text: string): { rates: number[]; maxFrames: number[] } | null {
   const rates: number[] = [];
   const maxFrames: number[] = [];
-  for (const m of text.matchAll(/^\s*\w+\s+\d+ events in [\d.]+ s \((\d+(?:\.\d+)?)\/s[^|]*\|\s*frames \d+, max ([\d.]+) ms/gm)) {
+  for (const m of text.matchAll(
+    /^\s*\w+\s+\d+ events in [\d.]+ s \((\d+(?:\.\d+)?)\/s[^|]*\|\s*frames \d+, max ([\d.]+) ms/gm,
+  )) {
     rates.push(Number(m[1]));
     maxFrames.push(Number(m[2]));
   }

@@ -7,9 +7,17 @@ export interface ProcResult {
   code: number | null;
 }
 
-export function run(cmd: string, args: readonly string[], opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProcResult> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProcResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env ?? process.env });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -21,7 +29,8 @@ export function run(cmd: string, args: readonly string[], opts: { timeoutMs?: nu
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (signal === 'SIGKILL') reject(new Error(`${cmd} timed out after ${(opts.timeoutMs ?? 120_000) / 1000} s`));
+      if (signal === 'SIGKILL')
+        reject(new Error(`${cmd} timed out after ${(opts.timeoutMs ?? 120_000) / 1000} s`));
       else resolve({ stdout, stderr, code });
     });
   });
@@ -43,12 +52,18 @@ export function lastJson(text: string): Record<string, unknown> | null {
 }
 
 /** Runs a case program and returns its JSON answer; a failure names the program and its last words. */
-export async function runJson(cmd: string, args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Record<string, unknown>> {
+export async function runJson(
+  cmd: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Record<string, unknown>> {
   const r = await run(cmd, args, opts);
   const json = lastJson(r.stdout);
   if (r.code !== 0 || !json) {
     const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join(' / ');
-    throw new Error(`${cmd.split('/').pop()} exited ${r.code}${json ? ` (${JSON.stringify(json)})` : ''}: ${tail || 'no output'}`);
+    throw new Error(
+      `${cmd.split('/').pop()} exited ${r.code}${json ? ` (${JSON.stringify(json)})` : ''}: ${tail || 'no output'}`,
+    );
   }
   return json;
 }

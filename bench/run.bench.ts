@@ -40,7 +40,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new RegExp(value(), 'i');
     else if (a === '--bootstrap') o.bootstrap = value();
     else if (a === '-X') o.props.push(value());
-    else throw new Error(`unknown option '${a}' (options: --quick, --runs N, --count N, --only REGEX, --bootstrap HOST:PORT, -X NAME=VALUE)`);
+    else
+      throw new Error(
+        `unknown option '${a}' (options: --quick, --runs N, --count N, --only REGEX, --bootstrap HOST:PORT, -X NAME=VALUE)`,
+      );
   }
   if (!o.runs) o.runs = o.quick ? 2 : 5;
   if (!o.count) o.count = o.quick ? 200_000 : 1_000_000;
@@ -55,12 +58,22 @@ function compileC(): void {
   for (const prog of ['mock_cluster', 'produce', 'consume', 'topics']) {
     const src = join(root, 'bench/c', `${prog}.c`);
     const bin = join(out, prog);
-    if (existsSync(bin) && statSync(bin).mtimeMs > Math.max(statSync(src).mtimeMs, statSync(join(root, 'bench/c/common.h')).mtimeMs)) continue;
+    if (
+      existsSync(bin) &&
+      statSync(bin).mtimeMs >
+        Math.max(statSync(src).mtimeMs, statSync(join(root, 'bench/c/common.h')).mtimeMs)
+    )
+      continue;
     try {
-      execFileSync('cc', ['-O2', '-Wall', '-o', bin, src, '-lrdkafka'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('cc', ['-O2', '-Wall', '-o', bin, src, '-lrdkafka'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (e) {
       const msg = (e as { stderr?: Buffer }).stderr?.toString().trim() ?? String(e);
-      throw new Error(`could not compile bench/c/${prog}.c (needs cc and librdkafka-dev: apt-get install build-essential librdkafka-dev): ${msg.split('\n').slice(0, 3).join(' ')}`);
+      throw new Error(
+        `could not compile bench/c/${prog}.c (needs cc and librdkafka-dev: apt-get install build-essential librdkafka-dev): ${msg.split('\n').slice(0, 3).join(' ')}`,
+        { cause: e },
+      );
     }
   }
 }
@@ -68,7 +81,8 @@ function compileC(): void {
 /** The librdkafka.so that `cc -lrdkafka` links, so FFI cases load the very same file. */
 function systemLibrary(): string {
   const p = execFileSync('cc', ['-print-file-name=librdkafka.so'], { encoding: 'utf8' }).trim();
-  if (!p.includes('/')) throw new Error('the C compiler does not find librdkafka.so (apt-get install librdkafka-dev)');
+  if (!p.includes('/'))
+    throw new Error('the C compiler does not find librdkafka.so (apt-get install librdkafka-dev)');
   return realpathSync(p);
 }
 
@@ -76,10 +90,17 @@ async function confluentPython(): Promise<string | { skip: string }> {
   const r = await run('bash', [join(root, 'bench/py/setup.sh')], { timeoutMs: 300_000 });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.code === 0 && existsSync(last)) return last;
-  return { skip: `could not install confluent-kafka from PyPI: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'unknown error'}` };
+  return {
+    skip: `could not install confluent-kafka from PyPI: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'unknown error'}`,
+  };
 }
 
-async function runGroup(group: Group, ctx: Context, opts: Options, log: (s: string) => void): Promise<CaseResult[]> {
+async function runGroup(
+  group: Group,
+  ctx: Context,
+  opts: Options,
+  log: (s: string) => void,
+): Promise<CaseResult[]> {
   const impls = group.impls.filter((i) => !opts.only || opts.only.test(`${group.name} ${i.impl}`));
   if (impls.length === 0) return [];
   const results = new Map<string, CaseResult>();
@@ -87,7 +108,16 @@ async function runGroup(group: Group, ctx: Context, opts: Options, log: (s: stri
   for (const impl of impls) {
     const skip = impl.available ? await impl.available(ctx) : null;
     const note = impl.note?.(ctx);
-    results.set(impl.impl, { name: group.name, impl: impl.impl, runs: [], median: null, unit: impl.unit ?? group.unit, ratio_vs_c: null, ...(note ? { note } : {}), ...(skip ? { skipped: skip } : {}) });
+    results.set(impl.impl, {
+      name: group.name,
+      impl: impl.impl,
+      runs: [],
+      median: null,
+      unit: impl.unit ?? group.unit,
+      ratio_vs_c: null,
+      ...(note ? { note } : {}),
+      ...(skip ? { skipped: skip } : {}),
+    });
     if (!skip) live.push(impl);
   }
   if (live.length && group.before) await group.before(ctx);
@@ -104,8 +134,15 @@ async function runGroup(group: Group, ctx: Context, opts: Options, log: (s: stri
           r.runs.push(v.value);
           if (v.cpuUsPerMsg !== undefined) (r.cpu_us_per_msg ??= []).push(v.cpuUsPerMsg);
         }
-        const shown = Array.isArray(v) ? v.map((x) => x.toFixed(1)).join(', ') : typeof v === 'number' ? Math.round(v) : `${Math.round(v.value)}`;
-        const cpu = typeof v === 'object' && !Array.isArray(v) && v.cpuUsPerMsg !== undefined ? `, ${v.cpuUsPerMsg.toFixed(3)} CPU µs/msg` : '';
+        const shown = Array.isArray(v)
+          ? v.map((x) => x.toFixed(1)).join(', ')
+          : typeof v === 'number'
+            ? Math.round(v)
+            : `${Math.round(v.value)}`;
+        const cpu =
+          typeof v === 'object' && !Array.isArray(v) && v.cpuUsPerMsg !== undefined
+            ? `, ${v.cpuUsPerMsg.toFixed(3)} CPU µs/msg`
+            : '';
         log(`  ${group.name} | ${impl.impl} | round ${round}: ${shown} ${r.unit}${cpu}`);
       } catch (e) {
         // A failed round is reported, not hidden; the case keeps the rounds that worked.
@@ -115,7 +152,8 @@ async function runGroup(group: Group, ctx: Context, opts: Options, log: (s: stri
     }
   }
   for (const r of results.values())
-    if (r.failures?.length && r.runs.length === 0) r.skipped = `failed: ${r.failures[0]!.replace(/^round \d+: /, '')}`;
+    if (r.failures?.length && r.runs.length === 0)
+      r.skipped = `failed: ${r.failures[0]!.replace(/^round \d+: /, '')}`;
   return [...results.values()];
 }
 
@@ -130,7 +168,9 @@ async function main(): Promise<number> {
   let cluster: Cluster;
   if (opts.bootstrap) cluster = realCluster(opts.bootstrap, join(root, 'bench/c/build/topics'), opts.props);
   else cluster = await startMock(join(root, 'bench/c/build/mock_cluster'), 3);
-  log(`cluster: ${cluster.kind} ${cluster.bootstrap}; library ${library}; ${opts.count.toLocaleString('en-US')} messages, ${opts.runs} runs`);
+  log(
+    `cluster: ${cluster.kind} ${cluster.bootstrap}; library ${library}; ${opts.count.toLocaleString('en-US')} messages, ${opts.runs} runs`,
+  );
   try {
     const ctx: Context = {
       root,
@@ -152,14 +192,19 @@ async function main(): Promise<number> {
 
     const kernel = await kernelImpls(ctx, log);
     const groups: Group[] = [
-      { ...produceGroup, impls: [...produceGroup.impls.slice(0, 2), ...kernel.produce, ...produceGroup.impls.slice(2)] },
+      {
+        ...produceGroup,
+        impls: [...produceGroup.impls.slice(0, 2), ...kernel.produce, ...produceGroup.impls.slice(2)],
+      },
       { ...consumeGroup, impls: [...consumeGroup.impls, ...kernel.consume] },
       overheadsGroup(kernel.overheads),
     ];
     const raw: CaseResult[] = [];
     for (const g of groups) raw.push(...(await runGroup(g, ctx, opts, log)));
 
-    const references = Object.fromEntries(groups.filter((g) => g.reference).map((g) => [g.name, g.reference!]));
+    const references = Object.fromEntries(
+      groups.filter((g) => g.reference).map((g) => [g.name, g.reference!]),
+    );
     const cases = withRatios(raw, references);
     const judged = evaluate(cases, targets, references);
     const table = markdownTable(cases, judged);
@@ -179,7 +224,21 @@ async function main(): Promise<number> {
     if (missed.length) console.log(`Targets missed: ${missed.map((t) => `${t.impl} ${t.text}`).join('; ')}.`);
     writeFileSync(
       join(root, 'bench/results.json'),
-      JSON.stringify({ date: new Date().toISOString(), loadavg: { before: loadBefore, after: loadAfter, cores }, cluster: cluster.kind, bootstrap: cluster.bootstrap, library, count: opts.count, runs: opts.runs, cases, targets: judged }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          loadavg: { before: loadBefore, after: loadAfter, cores },
+          cluster: cluster.kind,
+          bootstrap: cluster.bootstrap,
+          library,
+          count: opts.count,
+          runs: opts.runs,
+          cases,
+          targets: judged,
+        },
+        null,
+        2,
+      ) + '\n',
     );
     log('wrote bench/results.json');
     return 0;

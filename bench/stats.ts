@@ -53,7 +53,11 @@ export function median(xs: readonly number[]): number | null {
 
 /** Fills `median` and `ratio_vs_c`; `references` maps a group name to its C implementation's name. */
 export function withRatios(cases: readonly CaseResult[], references: Record<string, string>): CaseResult[] {
-  const withMedian = cases.map((c) => ({ ...c, median: median(c.runs), ...(c.cpu_us_per_msg ? { cpu_median: median(c.cpu_us_per_msg) } : {}) }));
+  const withMedian = cases.map((c) => ({
+    ...c,
+    median: median(c.runs),
+    ...(c.cpu_us_per_msg ? { cpu_median: median(c.cpu_us_per_msg) } : {}),
+  }));
   return withMedian.map((c) => {
     const refImpl = references[c.name];
     const ref = refImpl ? withMedian.find((r) => r.name === c.name && r.impl === refImpl) : undefined;
@@ -63,11 +67,16 @@ export function withRatios(cases: readonly CaseResult[], references: Record<stri
   });
 }
 
-export function evaluate(cases: readonly CaseResult[], targets: readonly Target[], references: Record<string, string>): TargetResult[] {
+export function evaluate(
+  cases: readonly CaseResult[],
+  targets: readonly Target[],
+  references: Record<string, string>,
+): TargetResult[] {
   return targets.map((t) => {
     const c = cases.find((x) => x.name === t.name && x.impl === t.impl);
     if (!c || c.median === null) return { ...t, actual: null, met: null };
-    const v = t.of === 'worst' ? (t.kind === 'max-value' ? Math.max(...c.runs) : Math.min(...c.runs)) : c.median;
+    const v =
+      t.of === 'worst' ? (t.kind === 'max-value' ? Math.max(...c.runs) : Math.min(...c.runs)) : c.median;
     if (t.kind === 'max-value') return { ...t, actual: v, met: v <= t.value };
     if (t.kind === 'min-value') return { ...t, actual: v, met: v >= t.value };
     const vsImpl = t.vs ?? references[t.name];
@@ -104,13 +113,20 @@ export function markdownTable(cases: readonly CaseResult[], targets: readonly Ta
     '|---|---|---:|---|---|---:|---:|---|',
   ];
   for (const c of cases) {
-    const failed = c.failures?.length && !c.skipped ? ` (**${c.failures.length} failed**: ${c.failures[0]})` : '';
-    const runs = c.skipped ? `skipped: ${c.skipped}` : c.runs.map((r) => formatValue(r, c.unit)).join(', ') + failed;
+    const failed =
+      c.failures?.length && !c.skipped ? ` (**${c.failures.length} failed**: ${c.failures[0]})` : '';
+    const runs = c.skipped
+      ? `skipped: ${c.skipped}`
+      : c.runs.map((r) => formatValue(r, c.unit)).join(', ') + failed;
     const impl = c.note ? `${c.impl} (${c.note})` : c.impl;
     const ratio = c.ratio_vs_c === null ? '' : `${c.ratio_vs_c.toFixed(2)}x`;
     const t = targetCell(targets.filter((x) => x.name === c.name && x.impl === c.impl));
-    const cpu = c.cpu_median ? `${c.cpu_median.toFixed(2)}${c.cpu_ratio_vs_c ? ` (${c.cpu_ratio_vs_c.toFixed(2)}x)` : ''}` : '';
-    rows.push(`| ${c.name} | ${impl} | ${formatValue(c.median, c.unit)} | ${c.unit} | ${runs} | ${ratio} | ${cpu} | ${t} |`);
+    const cpu = c.cpu_median
+      ? `${c.cpu_median.toFixed(2)}${c.cpu_ratio_vs_c ? ` (${c.cpu_ratio_vs_c.toFixed(2)}x)` : ''}`
+      : '';
+    rows.push(
+      `| ${c.name} | ${impl} | ${formatValue(c.median, c.unit)} | ${c.unit} | ${runs} | ${ratio} | ${cpu} | ${t} |`,
+    );
   }
   return rows.join('\n');
 }
