@@ -39,7 +39,8 @@ async function session(name: string, env: Record<string, string>): Promise<Resul
   try {
     await testElectron.runTests({
       vscodeExecutablePath: shim,
-      extensionDevelopmentPath: root,
+      // RDKAFKA_TEST_EXTENSION: run against another copy, e.g. the unpacked .vsix (`extension/` inside it).
+      extensionDevelopmentPath: process.env.RDKAFKA_TEST_EXTENSION || root,
       extensionTestsPath: suiteIndex,
       launchArgs: [ws],
       extensionTestsEnv: {
