@@ -507,7 +507,13 @@ class Builder {
       const o = this.origin(r.row);
       const fields = r.fields.map((f) => {
         const type = this.spell(f.type, `${name}__${f.name}`, 'field');
-        return { name: f.name, type, offset: -1, ...this.optDoc(this.memberDoc(f.row)) };
+        return {
+          name: f.name,
+          type,
+          offset: -1,
+          ...(f.bits !== undefined ? { bits: f.bits } : {}),
+          ...this.optDoc(this.memberDoc(f.row)),
+        };
       });
       const decl: StructDecl = {
         name,

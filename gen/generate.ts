@@ -131,7 +131,7 @@ export async function generate(
     layout.ms = Math.round(performance.now() - layoutStarted);
     if (!layout.ok) {
       throw new GenError(
-        `The layout check failed: koffi's layout differs from ${compiler}'s for ${layout.mismatches.length} members (${layout.mismatches.slice(0, 3).join('; ')}); please report this header.`,
+        `The layout check failed with ${layout.mismatches.length} differences between koffi and ${compiler} (${layout.mismatches.slice(0, 3).join('; ')}), so no bindings were written (they would corrupt memory): please report this header.`,
         'layout',
       );
     }

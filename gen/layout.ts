@@ -14,14 +14,21 @@ export interface CLayout {
 /** The C expressions measured for one struct: size, alignment, then each field's offset. */
 function probeExprs(s: StructDecl): string[] {
   const { root, path } = s.c;
+  // A bit-field has no address, so no offsetof: it is reported by compareLayouts instead.
   if (!path) {
-    return [`sizeof(${root})`, `_Alignof(${root})`, ...s.fields.map((f) => `offsetof(${root}, ${f.name})`)];
+    return [
+      `sizeof(${root})`,
+      `_Alignof(${root})`,
+      ...s.fields.map((f) => (f.bits !== undefined ? '0' : `offsetof(${root}, ${f.name})`)),
+    ];
   }
   const member = `(((${root} *)0)->${path})`;
   return [
     `sizeof${member}`,
     `_Alignof(__typeof__${member})`,
-    ...s.fields.map((f) => `(offsetof(${root}, ${path}.${f.name}) - offsetof(${root}, ${path}))`),
+    ...s.fields.map((f) =>
+      f.bits !== undefined ? '0' : `(offsetof(${root}, ${path}.${f.name}) - offsetof(${root}, ${path}))`,
+    ),
   ];
 }
 
@@ -105,6 +112,12 @@ export function compareLayouts(
     if (ks !== cl.size) mismatches.push(`${s.name}: sizeof is ${cl.size} in C, ${ks} in koffi`);
     if (ka !== cl.align) mismatches.push(`${s.name}: alignment is ${cl.align} in C, ${ka} in koffi`);
     s.fields.forEach((f, i) => {
+      if (f.bits !== undefined) {
+        mismatches.push(
+          `${s.name}.${f.name} is a ${f.bits}-bit bit-field, which koffi cannot lay out like C`,
+        );
+        return;
+      }
       // koffi.offsetof only takes records; every member of a union starts at 0.
       const ko = s.union ? 0 : koffi.offsetof(t, f.name);
       if (ko !== cl.offsets[i])

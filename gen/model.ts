@@ -74,6 +74,8 @@ export interface Field {
   name: string;
   type: string;
   offset: number;
+  /** Width of a bit-field member (koffi cannot lay these out: the layout check fails on them). */
+  bits?: number;
   doc?: string;
 }
 

@@ -19,7 +19,7 @@ export interface RecordDef extends Where {
   kind: 'struct' | 'union';
   tag?: string;
   /** undefined: declared but never defined (opaque). */
-  fields?: { name: string; type: CType; row: number }[];
+  fields?: { name: string; type: CType; row: number; bits?: number }[];
 }
 
 export interface EnumDef extends Where {
@@ -207,9 +207,17 @@ class Interpreter {
           def.fields.push({ name: '', type: base, row: f.startPosition.row });
           continue;
         }
+        // `unsigned a : 3;` — kept as a flag: koffi cannot lay bit-fields out, the layout check says so.
+        const bitfield = f.namedChildren.find((c) => c?.type === 'bitfield_clause');
+        const bits = bitfield ? tryEvaluate(bitfield.text.replace(/^\s*:/, '')) : undefined;
         for (const d of decls) {
           const { name, type } = this.declarator(base, d);
-          def.fields.push({ name: name ?? '', type, row: d.startPosition.row });
+          def.fields.push({
+            name: name ?? '',
+            type,
+            row: d.startPosition.row,
+            ...(bits !== undefined ? { bits: Number(bits) } : {}),
+          });
         }
       }
     }

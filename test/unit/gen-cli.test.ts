@@ -119,6 +119,12 @@ describe('gen CLI', () => {
     ],
     // Fails late, after the new output was staged: the staging folder must vanish, the old output stay.
     [
+      'a struct koffi cannot lay out like C (bit-fields)',
+      () => ['--header', join(FIXTURES, 'rdkafka_bitfield.h')],
+      /^error: The layout check failed with \d+ differences between koffi and cc \(rd_kafka_flags_t: sizeof is 8 in C, 12 in koffi; rd_kafka_flags_t\.a is a 3-bit bit-field/,
+    ],
+    // Fails late too: the staging folder must vanish, the old output stay.
+    [
       'a library file that is not a shared library',
       () => ['--header', SYSTEM_HEADER, '--lib', join(FIXTURES, 'not-rdkafka.h')],
       /^error: Cannot load the library .*not-rdkafka\.h .*: pass --lib/,
