@@ -122,7 +122,9 @@ async function runGroup(
   }
   if (live.length && group.before) await group.before(ctx);
   for (let round = 1; round <= opts.runs; round++) {
-    for (const impl of live) {
+    // Each round starts one implementation later, so that none always runs first (or right after the same one).
+    const order = live.map((_, i) => live[(i + round - 1) % live.length]!);
+    for (const impl of order) {
       const r = results.get(impl.impl)!;
       const hopeless = (r.failures?.length ?? 0) >= 2 && r.runs.length === 0; // don't spend minutes on a broken case
       if (r.skipped || (impl.once && round > 1) || hopeless) continue;
