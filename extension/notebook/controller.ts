@@ -29,6 +29,9 @@ export class RdkafkaController implements vscode.Disposable {
       : 'Disabled: this workspace is not trusted';
     this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
+    vscode.workspace.onDidGrantWorkspaceTrust(
+      () => (this.controller.detail = 'One kernel process per notebook, mock cluster by default'),
+    );
     // Be the kernel of every rdkafka notebook without asking.
     for (const nb of vscode.workspace.notebookDocuments) this.prefer(nb);
     vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb));
