@@ -102,7 +102,7 @@ export class App {
         h('h1', { class: 'title' }, title),
         h(
           'div',
-          { class: 'counters', role: 'status', 'aria-label': 'Event totals' },
+          { class: 'counters', role: 'group', 'aria-label': 'Event totals' },
           counter('event-count', 'events', 'timeline'),
           counter('dr-count', 'delivery reports', 'delivery'),
           counter('dr-error-count', 'failed', 'delivery'),

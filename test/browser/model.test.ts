@@ -5,6 +5,7 @@ import { Store, emptyFilter } from '../../webview/store.ts';
 import { parseHostMessage } from '../../webview/validate.ts';
 import { changedLeaves } from '../../webview/stats.ts';
 import { summary } from '../../webview/format.ts';
+import { panelHtml } from '../../extension/panel/html.ts';
 import type { PanelEvent } from '../../webview/types.ts';
 import { CONSUMER, PRODUCER, producerStats, recordedStream, RECORDED } from './stream.ts';
 
@@ -167,6 +168,36 @@ describe('panel model', () => {
         },
       }),
       /assign 1 partition\(s\) _ASSIGN_PARTITIONS: t\[0\]/,
+    );
+  });
+});
+
+describe('panelHtml', () => {
+  const base = {
+    scriptUri: 'https://x.test/dist/webview.js',
+    styleUri: 'https://x.test/media/panel.css',
+    cspSource: 'https://x.test',
+    nonce: 'abcdefghijklmnopqrstuvwx',
+  };
+  test('a strict CSP: only the nonce script, styles and fonts from the webview origin', () => {
+    const html = panelHtml({ ...base, title: '<b>"t"</b>' });
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.equal(
+      csp,
+      "default-src 'none'; img-src https://x.test data:; font-src https://x.test; style-src https://x.test; script-src 'nonce-abcdefghijklmnopqrstuvwx'",
+    );
+    assert.match(
+      html,
+      /<script nonce="abcdefghijklmnopqrstuvwx" src="https:\/\/x\.test\/dist\/webview\.js"><\/script>/,
+    );
+    assert.match(html, /<title>&lt;b&gt;&quot;t&quot;&lt;\/b&gt;<\/title>/);
+    assert.doesNotMatch(html, /codicon/, 'no codicons link unless given');
+  });
+  test('refuses a weak nonce or a cspSource that would break out of the policy', () => {
+    assert.throws(() => panelHtml({ ...base, nonce: 'short' }), /nonce must be at least 16 characters/);
+    assert.throws(
+      () => panelHtml({ ...base, cspSource: "https://x.test; script-src 'unsafe-inline'" }),
+      /not a CSP source expression/,
     );
   });
 });

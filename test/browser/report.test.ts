@@ -62,6 +62,38 @@ describe('standalone report', () => {
     assert.equal(html.match(/<\/script>/g)?.length, 2, 'exactly the data block and the bundle');
   });
 
+  test('event text that looks like markup or a script end stays text', async () => {
+    const nasty =
+      '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">\u2028';
+    const hostile = join(tmpdir(), `rdkafka-report-hostile-${process.pid}.html`);
+    await writeReport(
+      [
+        {
+          seq: 1,
+          time: Date.now(),
+          handle: '</title><b>h</b>',
+          cell: 0,
+          type: 'log',
+          data: { level: 3, facility: 'X', message: nasty },
+        },
+      ],
+      hostile,
+      { title: '<i>title</i>', source: '"quoted" & <tagged>' },
+    );
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(pathToFileURL(hostile).href);
+    await waitCounter(page, 'log-count', '1');
+    await page.locator('.tl-row', { hasText: '</script><script>window.__pwned = 1</script>' }).waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.locator('img, b, i').count(), 0);
+    assert.equal(await page.title(), '<i>title</i>');
+    assert.deepEqual(problems, []);
+    await context.close();
+    rmSync(hostile, { force: true });
+  });
+
   test('shows the recorded totals in its counters', async () => {
     const { context, page, problems, requests } = await open();
     assert.equal(await counter(page, 'event-count'), String(events.length));

@@ -93,13 +93,7 @@ export class TimelineView {
     );
     this.shown = h('span', { 'data-testid': 'timeline-shown' }, '0');
     this.status = h('span', { class: 'timeline-status-text' });
-    const status = h(
-      'span',
-      { class: 'timeline-status', 'aria-live': 'polite' },
-      this.shown,
-      ' ',
-      this.status,
-    );
+    const status = h('span', { class: 'timeline-status' }, this.shown, ' ', this.status);
 
     this.spacer = h('div', { class: 'tl-spacer' });
     this.rowsBox = h('div', { class: 'tl-rows' });
