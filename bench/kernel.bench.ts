@@ -3,6 +3,7 @@
 // kernel's own overheads.
 //   kernel.bench.mjs NOTEBOOK --bindings DIR --bootstrap HOST:PORT [--events on|off] [--params JSON] [--library PATH] [--config JSON]
 //     [--exec NODE]   (e.g. a wrapper running node --cpu-prof, to profile the kernel)
+//     [--kernel-script PATH]   (another kernel bundle, to compare a kernel change)
 //   kernel.bench.mjs overheads --bindings DIR --bootstrap HOST:PORT [--runs N] [--library PATH]
 import { readFileSync } from 'node:fs';
 import { KernelClient, type KernelOptions } from '../extension/kernel/client.ts';
@@ -21,8 +22,10 @@ const base = (events: boolean): KernelOptions => {
   const library = option('--library', '');
   const config = option('--config', '');
   const exec = option('--exec', '');
+  const kernelScript = option('--kernel-script', '');
   return {
     ...(exec ? { execPath: exec } : {}),
+    ...(kernelScript ? { kernelScript } : {}),
     bindingsDir: option('--bindings'),
     bootstrap: option('--bootstrap'),
     cwd: process.cwd(),
