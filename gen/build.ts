@@ -1,7 +1,7 @@
 // Stage 3: interpret the parsed declarations and macros into the one model (gen/model.ts).
 // Names, values and types all come from the header; the only fixed vocabulary is C's and koffi's.
 import { basename } from 'node:path';
-import { castTo, evaluate, jsonValue, stringLiteral } from './cexpr.ts';
+import { evaluate, jsonValue, stringLiteral } from './cexpr.ts';
 import type { CType } from './ctype.ts';
 import { normalizeIntType } from './ctype.ts';
 import type { DocIndex } from './docs.ts';
@@ -181,7 +181,7 @@ class Builder {
       }
     };
     for (const r of parsed.records) if (this.recordNames.has(r.id)) named(r);
-    // Typedefs that are neither records, enums nor functions: aliases (resolved lazily when used).
+    // Typedefs that are neither records, enums nor functions become aliases when first used (named()).
   }
 
   private buildEnums(): EnumDecl[] {
@@ -641,5 +641,3 @@ export function intExpression(m: MacroDef, lookup: (n: string) => bigint | undef
   }
   return ok ? js : undefined;
 }
-
-export { castTo };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import koffi from 'koffi';
+import koffi, { type TypeObject } from 'koffi';
 import { buildModel } from '../../gen/build.ts';
 import { DocIndex } from '../../gen/docs.ts';
 import { emitBindings } from '../../gen/emit-bindings.ts';
@@ -189,7 +189,7 @@ test('two bindings in one process: identical types are shared, a differing same-
   point.fields.push({ name: 'extra', type: 'int64_t', offset: -1 });
   writeFileSync(join(tmp, 'a.js'), emitBindings(model));
   writeFileSync(join(tmp, 'b.js'), emitBindings(changed));
-  type Mod = { defineTypes(k: typeof koffi): { types: Record<string, { name: string }> } };
+  type Mod = { defineTypes(k: typeof koffi): { types: Record<string, TypeObject> } };
   const a = ((await import(pathToFileURL(join(tmp, 'a.js')).href)) as Mod).defineTypes(koffi).types;
   const b = ((await import(pathToFileURL(join(tmp, 'b.js')).href)) as Mod).defineTypes(koffi).types;
   assert.equal(a.shape_point_t__v, b.shape_point_t__v, 'the identical union is one koffi type');
