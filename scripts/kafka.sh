@@ -81,6 +81,7 @@ close_fds() {
 cmd_install() {
   install_tools
   install_jars
+  install_cds
 }
 
 # Two distinct free loopback ports (the kernel picks them; a race with another process is retried by start).
@@ -118,8 +119,14 @@ print_logs() {
 # Ready = a metadata request answers with our broker in it.
 answers_metadata() { kcat -L -b "$1" -m 2 2>/dev/null | grep -q '^ 1 brokers:'; }
 
+# Class-data-sharing archives of the broker's and the storage tool's classes, made once per Kafka version
+# and JVM build (an archive from another JVM would be ignored): they halve the start on a busy machine.
+cds_dir() { echo "$KAFKA_HOME/cds-$(java -Xshare:auto -version 2>&1 | md5sum | cut -c1-12)"; }
+
+# Formats KRaft storage in DIR and starts the broker there; prints its PID. MODE "record" writes CDS
+# archives into DIR when the JVMs exit; otherwise existing archives are used.
 launch() {
-  local dir=$1 port=$2 cport=$3
+  local dir=$1 port=$2 cport=$3 mode=${4:-use}
   sed -e "s/@PORT@/$port/g" -e "s/@CONTROLLER_PORT@/$cport/g" -e "s#@DIR@#$dir#g" \
     "$here/kafka/server.properties.in" >"$dir/server.properties"
   # A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid`
@@ -131,7 +138,16 @@ launch() {
   local jvm=(java -Xmx"$HEAP" -Xms128m -XX:+UseSerialGC -Xshare:auto
     -Djava.awt.headless=true -Dkafka.logs.dir="$dir" -Dlog4j2.configurationFile="$KAFKA_HOME/log4j2.properties"
     -cp "$KAFKA_HOME/libs/*")
-  if ! "${jvm[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
+  local cds fmt_cds=() broker_cds=()
+  cds=$(cds_dir)
+  if [ "$mode" = record ]; then
+    fmt_cds=(-XX:ArchiveClassesAtExit="$dir/format.jsa")
+    broker_cds=(-XX:ArchiveClassesAtExit="$dir/broker.jsa")
+  elif [ -f "$cds/broker.jsa" ] && [ -f "$cds/format.jsa" ]; then
+    fmt_cds=(-XX:SharedArchiveFile="$cds/format.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+    broker_cds=(-XX:SharedArchiveFile="$cds/broker.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+  if ! "${jvm[@]}" "${fmt_cds[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
     >"$dir/format.log" 2>&1; then
     cat "$dir/format.log" >&2
     return 2
@@ -140,9 +156,42 @@ launch() {
   # (The subshell execs setsid, which execs java without forking: $! is the broker's PID.)
   (
     close_fds
-    exec setsid "${jvm[@]}" kafka.Kafka "$dir/server.properties"
+    exec setsid "${jvm[@]}" "${broker_cds[@]}" kafka.Kafka "$dir/server.properties"
   ) >"$dir/stdout.log" 2>&1 </dev/null &
   echo $!
+}
+
+# Records the CDS archives once: one broker run from start to ready, then a clean stop (the JVM writes
+# the archive as it exits). Optional: without archives the broker only starts slower.
+install_cds() {
+  local cds
+  cds=$(cds_dir)
+  [ -f "$cds/broker.jsa" ] && [ -f "$cds/format.jsa" ] && return 0
+  (
+    flock 9
+    [ -f "$cds/broker.jsa" ] && [ -f "$cds/format.jsa" ] && exit 0
+    step "recording class-data-sharing archives for a faster broker start (once)"
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/rdkafka-workbench-kafka.XXXXXX")
+    read -r port cport < <(free_ports)
+    started=$SECONDS
+    pid=$(launch "$dir" "$port" "$cport" record) || { echo "kafka: (no CDS archives: format failed)" >&2; exit 0; }
+    while kill -0 "$pid" 2>/dev/null && [ $((SECONDS - started)) -lt "$START_TIMEOUT" ]; do
+      answers_metadata "127.0.0.1:$port" && break
+      sleep 0.2
+    done
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    if [ -s "$dir/broker.jsa" ] && [ -s "$dir/format.jsa" ]; then
+      mkdir -p "$cds.partial"
+      mv "$dir/format.jsa" "$dir/broker.jsa" "$cds.partial/"
+      rm -rf "$cds" && mv "$cds.partial" "$cds"
+      step "CDS archives in $cds ($((SECONDS - started)) s)"
+    else
+      echo "kafka: could not record CDS archives (the broker only starts slower); logs in $dir" >&2
+    fi
+    rm -rf "$dir"
+  ) 9>"$CACHE_DIR/kafka-install.lock"
 }
 
 cmd_start() {
@@ -164,6 +213,7 @@ cmd_start() {
   fi
   install_tools >/dev/null
   install_jars
+  install_cds
   mkdir -p "$(dirname "$STATE")"
 
   local t0 dir pid port cport attempt
