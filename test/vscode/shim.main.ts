@@ -162,7 +162,9 @@ async function main(): Promise<number> {
   // runTests always asks for --disable-workspace-trust; RDKAFKA_TEST_TRUST=1 keeps trust on (untrusted-suite).
   if (args.disableWorkspaceTrust && process.env.RDKAFKA_TEST_TRUST !== '1')
     serverArgs.push('--disable-workspace-trust');
+  // Its own process group, so that the end of the run also ends what it spawned (extension hosts, kernels).
   const server = spawn(paths.node, serverArgs, {
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
@@ -173,7 +175,12 @@ async function main(): Promise<number> {
   });
   const verbose = process.env.RDKAFKA_TEST_VERBOSE === '1';
   server.stdout!.on('data', (d: Buffer) => verbose && process.stderr.write(`[code-server] ${d}`));
-  server.stderr!.on('data', (d: Buffer) => process.stderr.write(`[code-server] ${d}`));
+  // code-server's own complaints (missing optional modules, no marketplace) are noise unless the run fails.
+  let serverErr = '';
+  server.stderr!.on('data', (d: Buffer) => {
+    if (verbose) process.stderr.write(`[code-server] ${d}`);
+    else serverErr = (serverErr + d.toString()).slice(-8000);
+  });
 
   let browser: Browser | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -206,7 +213,11 @@ async function main(): Promise<number> {
         ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')
         : String(args);
       // The marketplace is unreachable here: its errors are noise.
-      if (verbose || (level === 'error' && !/open-vsx|ENOTFOUND|marketplace/.test(text)))
+      if (
+        verbose ||
+        (level === 'error' &&
+          !/open-vsx|ENOTFOUND|marketplace|listener LEAK|refused to show dialog in tests/.test(text))
+      )
         process.stderr.write(`[workbench ${level}] ${text}\n`);
     });
     page.on('pageerror', (e) => verbose && log(`page error: ${e.message}`));
@@ -221,17 +232,26 @@ async function main(): Promise<number> {
     const url = workbenchUrl(port, { ...args, folder: args.folder && resolve(args.folder) });
     log(`opening ${url}`);
     await page.goto(url);
-    return await exited;
+    const code = await exited;
+    if (code !== 0 && serverErr) process.stderr.write(`[code-server, last output]\n${serverErr}\n`);
+    return code;
   } catch (e) {
     log(`failed: ${(e as Error).message}`);
     return 1;
   } finally {
     clearTimeout(timer);
     await browser?.close().catch(() => {});
-    server.kill('SIGTERM');
+    const group = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-server.pid!, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    group('SIGTERM');
     shots.close();
-    await new Promise((r) => setTimeout(r, 300));
-    if (server.exitCode === null) server.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
+    group('SIGKILL');
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,16 @@
 import * as vscode from 'vscode';
 import { suite, test } from './harness.ts';
-import { api, assert, assertEqual, outputText, runCells, scratchNotebook, sleep, waitFor } from './util.ts';
+import {
+  HEADER,
+  api,
+  assert,
+  assertEqual,
+  outputText,
+  runCells,
+  scratchNotebook,
+  sleep,
+  waitFor,
+} from './util.ts';
 
 export function registerKernel(): void {
   suite('kernel', () => {
@@ -85,6 +95,23 @@ export function registerKernel(): void {
       assert(
         again!.success && outputText(nb.cellAt(2)).includes('alive again'),
         `no new kernel: ${JSON.stringify(again)} ${JSON.stringify((await api()).kernel(nb))} ${outputText(nb.cellAt(2))}`,
+      );
+    }, 120_000);
+
+    test('regenerating the bindings can restart the running kernels on them', async () => {
+      const editor = await scratchNotebook('const before = 1;', 'typeof before');
+      const nb = editor.notebook;
+      await runCells(editor, [0]);
+      const result = await vscode.commands.executeCommand<{ ok: boolean }>('rdkafka.regenerateBindings', {
+        header: HEADER,
+        restartKernels: true,
+      });
+      assert(result?.ok, `regeneration failed: ${JSON.stringify(result)}`);
+      const [s] = await runCells(editor, [1]);
+      assertEqual(s!.executionOrder, 1, 'execution order after the restart');
+      assert(
+        outputText(nb.cellAt(1)).includes('undefined'),
+        `the kernel was not restarted: ${outputText(nb.cellAt(1))}`,
       );
     }, 120_000);
   });
