@@ -2,7 +2,16 @@
 // executable" (set VSCODE_EXECUTABLE to a desktop VS Code to run the same suites there). Two sessions: the
 // main one in a trusted copy of examples/, and one in an untrusted folder. Ends with `N passed, N failed`.
 import testElectron from '@vscode/test-electron';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  mkdirSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -72,6 +81,7 @@ async function session(name: string, env: Record<string, string>): Promise<Resul
   return results;
 }
 
+const started = Date.now();
 mkdirSync(join(root, 'test-results'), { recursive: true });
 if (!existsSync(suiteIndex)) {
   console.log(`missing ${suiteIndex}: run node scripts/build.mjs first`);
@@ -93,9 +103,10 @@ for (const [name, env] of all) {
   total.failures.push(...r.failures.map((f) => ({ ...f, name: `${name}: ${f.name}` })));
 }
 for (const f of total.failures) console.log(`FAILED ${f.name}\n${f.error.replace(/^/gm, '    ')}`);
-const shots = existsSync(join(root, 'test-results'))
-  ? readdirSync(join(root, 'test-results')).filter((f) => f.endsWith('.png'))
-  : [];
+// Only this run's screenshots (other suites keep theirs in test-results/ too).
+const shots = readdirSync(join(root, 'test-results')).filter(
+  (f) => f.endsWith('.png') && statSync(join(root, 'test-results', f)).mtimeMs >= started,
+);
 if (shots.length) console.log(`screenshots in test-results/: ${shots.join(', ')}`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed ? 1 : 0);
