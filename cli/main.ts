@@ -13,10 +13,13 @@ const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   demo: () => import('./demo.ts'),
 };
 
-const [name, ...rest] = process.argv.slice(2);
-const load = name ? commands[name] : undefined;
+const [command, ...rest] = process.argv.slice(2);
+const load = command ? commands[command] : undefined;
 if (!load) {
-  console.error(name && name !== '--help' && name !== '-h' ? `unknown command '${name}'\n\n${USAGE}` : USAGE);
-  process.exit(name === '--help' || name === '-h' ? 0 : 2);
+  const help = command === '--help' || command === '-h';
+  console.error(command && !help ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
+  process.exit(help ? 0 : 2);
 }
 process.exitCode = await (await load()).main(rest);
+
+export {};
