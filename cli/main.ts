@@ -17,7 +17,8 @@ const [command, ...rest] = process.argv.slice(2);
 const load = command ? commands[command] : undefined;
 if (!load) {
   const help = command === '--help' || command === '-h';
-  console.error(command && !help ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
+  if (help) console.log(USAGE);
+  else console.error(command ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
   process.exit(help ? 0 : 2);
 }
 process.exitCode = await (await load()).main(rest);
