@@ -5,6 +5,7 @@
 // frames, long tasks, the rate actually achieved, and the JS heap (sampled each second, and after GC at the end).
 // Targets: no frame over 50 ms; heap bounded (after the ring buffers fill it stops growing).
 //   node scripts/build.mjs && node dist/bench/panel.bench.mjs [--seconds 10] [--rate 100000]
+import { cpus, loadavg } from 'node:os';
 import type { CDPSession, Page } from 'playwright-core';
 import { launch } from '../test/browser/browser.ts';
 import { PANEL_ORIGIN, servePanel } from '../test/browser/panel-page.ts';
@@ -40,6 +41,8 @@ interface Result {
   heapLateMB: number;
   heapEndMB: number;
   counter: number;
+  /** Renderer CPU seconds per wall second: the panel's cost, independent of how busy the machine is. */
+  cpuPerSecond: number;
 }
 
 /** Top functions by self time in a CPU profile (to see where a slow frame went). */
@@ -67,15 +70,23 @@ async function heapMB(cdp: CDPSession, gc: boolean): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
 }
 
+/** CPU seconds used so far by Chromium's renderer processes (the panel's page), from the browser itself. */
+async function rendererCpu(browserCdp: CDPSession): Promise<number> {
+  const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
+  return processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + p.cpuTime, 0);
+}
+
 async function run(
   page: Page,
   cdp: CDPSession,
+  browserCdp: CDPSession,
   view: string,
   stats: Record<string, unknown>,
 ): Promise<Result> {
   await page.reload();
   await page.getByTestId('event-count').waitFor();
   await page.getByTestId(`tab-${view}`).click();
+  const cpu0 = await rendererCpu(browserCdp);
   await page.evaluate(
     ({ seconds, rate, batch, stats }) => {
       type Bench = { frames: number[]; longTasks: number[]; sent: number; done: boolean; start: number };
@@ -189,6 +200,7 @@ async function run(
   const heapMid = Math.max(...samples.slice(0, half));
   const heapLate = Math.max(...samples.slice(half));
   await page.waitForTimeout(300); // let the last batches render
+  const cpu = (await rendererCpu(browserCdp)) - cpu0;
   const heapEnd = await heapMB(cdp, true);
   const m = await page.evaluate(() => {
     const b = (
@@ -222,6 +234,7 @@ async function run(
     heapLateMB: heapLate,
     heapEndMB: heapEnd,
     counter: m.counter,
+    cpuPerSecond: cpu / m.seconds,
   };
 }
 
@@ -231,6 +244,12 @@ try {
   await servePanel(context);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
+  const browserCdp = await browser.newBrowserCDPSession();
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (frame times suffer when it exceeds the cores)`,
+  );
   await cdp.send('Performance.enable');
   await page.goto(`${PANEL_ORIGIN}/`);
   const stats = producerStats(0);
@@ -244,12 +263,13 @@ try {
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
-    const r = await run(page, cdp, view, stats);
+    const r = await run(page, cdp, browserCdp, view, stats);
     if (process.argv.includes('--profile')) printProfile((await cdp.send('Profiler.stop')).profile);
     results.push(r);
     console.log(
       `${view.padEnd(9)} ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / r.seconds)}/s, panel counted ${r.counter})` +
         ` | frames ${r.frames}, max ${r.maxFrameMs.toFixed(1)} ms, p99 ${r.p99FrameMs.toFixed(1)} ms, >50 ms: ${r.framesOver50}` +
+        ` | renderer CPU ${r.cpuPerSecond.toFixed(2)} s/s` +
         ` | long tasks ${r.longTasks} (longest ${r.longestTaskMs.toFixed(0)} ms) | heap peak ${r.heapMidMB.toFixed(1)} MB in the first half, ${r.heapLateMB.toFixed(1)} MB in the second, ${r.heapEndMB.toFixed(1)} MB after GC at the end`,
     );
   }

@@ -11,6 +11,9 @@ import { TimelineView } from './views/timeline.ts';
 
 /** Minimum milliseconds between redraws of the aggregate views (tables and charts). */
 const SLOW_VIEW_MS = 250;
+/** New events between two frames above which the timeline redraws at most every FAST_STREAM_MS. */
+const FAST_STREAM_EVENTS = 200;
+const FAST_STREAM_MS = 50;
 
 interface Tab {
   id: string;
@@ -28,6 +31,8 @@ export class App {
   private readonly notice = h('span', { class: 'notice', 'aria-live': 'polite' });
   private frame = 0;
   private lastSlow = 0;
+  private lastFast = 0;
+  private lastFastTotal = 0;
   private readonly tabButtons = new Map<string, HTMLButtonElement>();
   private readonly timeline: TimelineView;
 
@@ -175,9 +180,17 @@ export class App {
     this.setCount('log-count', s.observed('log'), s.count('log'));
     this.setCount('error-count', s.observed('error'), s.count('error'));
     const t = this.active;
-    if (!t.slow) t.view.render();
-    else {
-      const now = performance.now();
+    const now = performance.now();
+    if (!t.slow) {
+      // A stream too fast to read replaces every visible row each frame: 20 redraws a second are plenty then.
+      // (Scrolling, clicks and keys redraw the timeline at once, outside this path.)
+      const fast = s.total - this.lastFastTotal > FAST_STREAM_EVENTS;
+      if (!fast || now - this.lastFast >= FAST_STREAM_MS) {
+        this.lastFast = now;
+        this.lastFastTotal = s.total;
+        t.view.render();
+      } else this.invalidateLater(FAST_STREAM_MS - (now - this.lastFast));
+    } else {
       if (now - this.lastSlow >= SLOW_VIEW_MS) {
         this.lastSlow = now;
         t.view.render();
