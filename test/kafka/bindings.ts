@@ -9,12 +9,23 @@ import { cliPath, repoRoot } from './paths.ts';
 export const bindingsDir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(repoRoot, '.rdkafka', 'bindings');
 
 export async function ensureBindings(): Promise<string> {
-  if (existsSync(join(bindingsDir, 'model.json')) && existsSync(join(bindingsDir, 'bindings.js'))) return bindingsDir;
+  if (existsSync(join(bindingsDir, 'model.json')) && existsSync(join(bindingsDir, 'bindings.js')))
+    return bindingsDir;
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [cliPath, 'gen', '--out', bindingsDir], { cwd: repoRoot, timeout: 120_000 }, (err, _out, stderr) => {
-      if (err) reject(new Error(`rdkafka-workbench gen --out ${bindingsDir} failed: ${String(stderr).trim() || err.message}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [cliPath, 'gen', '--out', bindingsDir],
+      { cwd: repoRoot, timeout: 120_000 },
+      (err, _out, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `rdkafka-workbench gen --out ${bindingsDir} failed: ${String(stderr).trim() || err.message}`,
+            ),
+          );
+        else resolve();
+      },
+    );
   });
   return bindingsDir;
 }

@@ -37,7 +37,11 @@ function sh(args: string[], env: Record<string, string>, timeoutMs: number): Pro
       { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) + (err && err.killed ? `\n(killed after ${timeoutMs} ms)` : '') });
+        resolve({
+          code,
+          stdout: String(stdout),
+          stderr: String(stderr) + (err && err.killed ? `\n(killed after ${timeoutMs} ms)` : ''),
+        });
       },
     );
   });
@@ -57,10 +61,30 @@ export function parseStartOutput(stdout: string): Record<string, string> {
 async function start(stateFile: string, owner: number, ownStop: boolean): Promise<BrokerOrReason> {
   const env = { RDKAFKA_WORKBENCH_KAFKA_STATE: stateFile };
   // flock: two test files starting at once must not both start a broker for the same state file.
-  const res = await sh(['flock', '-o', '-w', '200', join(tmpdir(), 'rdkafka-workbench-kafka-start.lock'), 'bash', 'scripts/kafka.sh', 'start', '--owner', String(owner)], env, 240_000);
+  const res = await sh(
+    [
+      'flock',
+      '-o',
+      '-w',
+      '200',
+      join(tmpdir(), 'rdkafka-workbench-kafka-start.lock'),
+      'bash',
+      'scripts/kafka.sh',
+      'start',
+      '--owner',
+      String(owner),
+    ],
+    env,
+    240_000,
+  );
   const kv = parseStartOutput(res.stdout);
   if (res.code !== 0 || !kv.BOOTSTRAP || !kv.PID) {
-    const tail = res.stderr.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-12).join('\n');
+    const tail = res.stderr
+      .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '') // the script's bold progress lines
+      .trim()
+      .split('\n')
+      .slice(-12)
+      .join('\n');
     return { reason: `scripts/kafka.sh start exited ${res.code}: ${tail || '(no output)'}` };
   }
   const broker: Broker = {

@@ -60,7 +60,11 @@ test('a notebook reads exactly the messages kcat produced', async (t) => {
   const sent = Array.from({ length: N }, (_, i) => ({ key: `k${i}`, value: `kcat says ${i} ✓` }));
   await kcatProduce(broker.bootstrap, topic, sent);
 
-  const file = instantiate(join(notebooksDir, 'consume-known.rdkafka'), { TOPIC: topic, N: String(N), GROUP: `wb-crosscheck-${process.pid}` });
+  const file = instantiate(join(notebooksDir, 'consume-known.rdkafka'), {
+    TOPIC: topic,
+    N: String(N),
+    GROUP: `wb-crosscheck-${process.pid}`,
+  });
   const r = await runNotebook(file, { bootstrap: broker.bootstrap, timeout: 60 });
   t.diagnostic(`exit ${r.code} in ${r.seconds.toFixed(1)} s, ${r.events.length} events`);
   assert.equal(r.code, 0, explain(r));

@@ -12,8 +12,15 @@ import { explain, printed, runNotebook, type RunResult } from './run.ts';
 
 /** The examples the issues name; any other example in the folder runs too. Order: producers before consumers. */
 const NAMED = ['admin', 'producer', 'consumer', 'idempotent_producer', 'transactions', 'quickstart'];
-const present = existsSync(examplesDir) ? readdirSync(examplesDir).filter((n) => n.endsWith('.rdkafka')).map((n) => n.slice(0, -'.rdkafka'.length)) : [];
-const order = [...NAMED.filter((n) => present.includes(n)), ...present.filter((n) => !NAMED.includes(n)).sort()];
+const present = existsSync(examplesDir)
+  ? readdirSync(examplesDir)
+      .filter((n) => n.endsWith('.rdkafka'))
+      .map((n) => n.slice(0, -'.rdkafka'.length))
+  : [];
+const order = [
+  ...NAMED.filter((n) => present.includes(n)),
+  ...present.filter((n) => !NAMED.includes(n)).sort(),
+];
 
 let got: BrokerOrReason | undefined;
 before(async () => {
@@ -47,7 +54,9 @@ async function checkRun(name: string, r: RunResult, bootstrap: string): Promise<
   );
   // A fatal error is only fine when the example raised it on purpose (idempotent_producer.c's
   // rd_kafka_test_fatal_error() demonstration).
-  const fatal = r.events.filter((e) => e.type === 'error' && e.data.fatal && !/test_fatal_error/.test(e.data.reason));
+  const fatal = r.events.filter(
+    (e) => e.type === 'error' && e.data.fatal && !/test_fatal_error/.test(e.data.reason),
+  );
   assert.deepEqual(fatal, [], `examples/${name}: fatal librdkafka errors`);
 
   const drs = r.events.filter((e): e is Dr => e.type === 'dr');
@@ -73,7 +82,9 @@ async function checkRun(name: string, r: RunResult, bootstrap: string): Promise<
       [],
       `examples/${name}: messages the events name are not in the log (kcat read ${log.length} from ${topic})`,
     );
-    const wrongLen = claims.filter((c) => c.topic === topic && Buffer.byteLength(inLog.get(`${c.partition}:${c.offset}`)!.value) !== c.len);
+    const wrongLen = claims.filter(
+      (c) => c.topic === topic && Buffer.byteLength(inLog.get(`${c.partition}:${c.offset}`)!.value) !== c.len,
+    );
     assert.deepEqual(
       wrongLen.map((c) => `${c.what} ${topic}[${c.partition}]@${c.offset} len ${c.len}`),
       [],
@@ -87,7 +98,10 @@ for (const name of order) {
     const broker = requireBroker(t, got);
     if (!broker) return;
     const before = name === 'admin' ? await allTopics(broker.bootstrap) : null;
-    const r = await runNotebook(join(examplesDir, `${name}.rdkafka`), { bootstrap: broker.bootstrap, timeout: 90 });
+    const r = await runNotebook(join(examplesDir, `${name}.rdkafka`), {
+      bootstrap: broker.bootstrap,
+      timeout: 90,
+    });
     t.diagnostic(`examples/${name}: exit ${r.code} in ${r.seconds.toFixed(1)} s, ${r.events.length} events`);
     await checkRun(name, r, broker.bootstrap);
 
@@ -95,23 +109,43 @@ for (const name of order) {
       // Create a topic with 3 partitions, list it, describe its configs.
       const after = await allTopics(broker.bootstrap);
       const created = [...after].filter(([topic, parts]) => !before!.has(topic) && parts === 3);
-      assert.ok(created.length >= 1, `examples/admin: no new topic with 3 partitions in the broker's metadata (topics: ${[...after].map(([n, p]) => `${n}:${p}`).join(', ')})`);
+      assert.ok(
+        created.length >= 1,
+        `examples/admin: no new topic with 3 partitions in the broker's metadata (topics: ${[...after].map(([n, p]) => `${n}:${p}`).join(', ')})`,
+      );
       const out = printed(r.notebook) + JSON.stringify(r.notebook?.cells.flatMap((c) => c.outputs) ?? []);
-      assert.ok(out.includes(created[0]![0]), `examples/admin: the new topic ${created[0]![0]} is not listed in its outputs`);
-      assert.match(out, /retention\.ms|cleanup\.policy|segment\.bytes/, 'examples/admin: no topic config (retention.ms, cleanup.policy, …) in its outputs');
+      assert.ok(
+        out.includes(created[0]![0]),
+        `examples/admin: the new topic ${created[0]![0]} is not listed in its outputs`,
+      );
+      assert.match(
+        out,
+        /retention\.ms|cleanup\.policy|segment\.bytes/,
+        'examples/admin: no topic config (retention.ms, cleanup.policy, …) in its outputs',
+      );
     }
     if (name === 'consumer' || name === 'quickstart') {
       // The group consumer (subscribe, no explicit assign) got partitions and read from them; with a
       // rebalance_cb the assignment shows as events too.
-      const byConsumer = r.events.filter((e) => e.type === 'consume' && e.data.err === 0 && /consumer/.test(e.handle ?? ''));
-      assert.ok(byConsumer.length > 0, `examples/${name}: its group consumer read no message (no consume events)`);
+      const byConsumer = r.events.filter(
+        (e) => e.type === 'consume' && e.data.err === 0 && /consumer/.test(e.handle ?? ''),
+      );
+      assert.ok(
+        byConsumer.length > 0,
+        `examples/${name}: its group consumer read no message (no consume events)`,
+      );
       const assigned = r.events.filter((e) => e.type === 'rebalance' && e.data.kind === 'assign');
       assert.ok(
         assigned.every((e) => e.type === 'rebalance' && e.data.partitions.length > 0),
         `examples/${name}: an assign event without partitions`,
       );
     }
-    if (name === 'producer' || name === 'idempotent_producer' || name === 'quickstart' || name === 'transactions') {
+    if (
+      name === 'producer' ||
+      name === 'idempotent_producer' ||
+      name === 'quickstart' ||
+      name === 'transactions'
+    ) {
       assert.ok(
         r.events.some((e) => e.type === 'dr' && e.data.err === 0),
         `examples/${name}: not one successful delivery report`,

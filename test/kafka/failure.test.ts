@@ -19,7 +19,16 @@ after(async () => {
   await got?.broker?.stop();
 });
 
-const text = (outs: CellOutput[]) => outs.map((o) => (o.kind === 'stream' ? o.text : o.kind === 'error' ? `${o.name}: ${o.message}\n` : JSON.stringify(o.data))).join('');
+const text = (outs: CellOutput[]) =>
+  outs
+    .map((o) =>
+      o.kind === 'stream'
+        ? o.text
+        : o.kind === 'error'
+          ? `${o.name}: ${o.message}\n`
+          : JSON.stringify(o.data),
+    )
+    .join('');
 
 // Cell sources, as a user would type them: plain librdkafka C API under its C names.
 const SETUP = `
@@ -67,7 +76,12 @@ console.log('produced=' + produced + ' reports=' + reports + ' flush=' + rd_kafk
 test('the broker stopped mid-notebook: cells see librdkafka errors, events carry them, the kernel stays usable', async (t) => {
   const broker = requireBroker(t, got);
   if (!broker) return;
-  const client = await KernelClient.start({ bindingsDir: await ensureBindings(), bootstrap: broker.bootstrap, cwd: repoRoot, kernelScript });
+  const client = await KernelClient.start({
+    bindingsDir: await ensureBindings(),
+    bootstrap: broker.bootstrap,
+    cwd: repoRoot,
+    kernelScript,
+  });
   t.after(() => client.shutdown());
   const events: KernelEvent[] = [];
   let stopped: Promise<void> | null = null;
@@ -93,21 +107,32 @@ test('the broker stopped mid-notebook: cells see librdkafka errors, events carry
   const t0 = Date.now();
   const produce = await run(1, PRODUCE_UNTIL_FAILURE);
   const seconds = (Date.now() - t0) / 1000;
-  t.diagnostic(`produce cell: ${produce.status} in ${seconds.toFixed(1)} s; broker stopped ${stopped ? ((stoppedAt - t0) / 1000).toFixed(1) + ' s in' : 'never'}`);
-  assert.ok(stopped, `the cell never delivered a first message, so the broker was never stopped:\n${produce.text}`);
+  t.diagnostic(
+    `produce cell: ${produce.status} in ${seconds.toFixed(1)} s; broker stopped ${stopped ? ((stoppedAt - t0) / 1000).toFixed(1) + ' s in' : 'never'}`,
+  );
+  assert.ok(
+    stopped,
+    `the cell never delivered a first message, so the broker was never stopped:\n${produce.text}`,
+  );
   await stopped;
   assert.equal(produce.status, 'ok', `the cell itself should finish, reporting the errors:\n${produce.text}`);
   assert.ok(seconds < 45, `the cell took ${seconds} s`);
 
   // The cell saw librdkafka's errors: error_cb with a transport / all-brokers-down error, a failed flush.
-  assert.match(produce.text, /error_cb: _(TRANSPORT|ALL_BROKERS_DOWN)/, `the cell did not see the broker's loss:\n${produce.text}`);
+  assert.match(
+    produce.text,
+    /error_cb: _(TRANSPORT|ALL_BROKERS_DOWN)/,
+    `the cell did not see the broker's loss:\n${produce.text}`,
+  );
   // …and the events carry them: error events and failed delivery reports with librdkafka's error names.
   const errorEvents = events.filter((e): e is Extract<KernelEvent, { type: 'error' }> => e.type === 'error');
   assert.ok(
     errorEvents.some((e) => e.data.err === -195 || e.data.err === -187),
     `no _TRANSPORT/_ALL_BROKERS_DOWN error event (error events: ${errorEvents.map((e) => e.data.errName).join(', ') || 'none'})`,
   );
-  const failedDrs = events.filter((e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr' && e.data.err !== 0);
+  const failedDrs = events.filter(
+    (e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr' && e.data.err !== 0,
+  );
   assert.ok(failedDrs.length > 0, `no failed delivery report event; cell said:\n${produce.text}`);
   assert.ok(
     failedDrs.every((e) => typeof e.data.errName === 'string' && e.data.errName.length > 0),
@@ -161,9 +186,13 @@ test('a notebook still waiting on a vanished broker is stopped at --timeout, not
   t.diagnostic(`runner exit ${r.code} after ${r.seconds.toFixed(1)} s (--timeout ${timeout})`);
   assert.ok(stopping, `the notebook never reported its first delivery:\n${explain(r)}`);
   assert.equal(r.hung, false, `the runner hung past --timeout:\n${explain(r)}`);
-  assert.ok(r.seconds < timeout + 10, `the runner took ${r.seconds.toFixed(1)} s for --timeout ${timeout}`);
+  assert.ok(r.seconds < timeout + 15, `the runner took ${r.seconds.toFixed(1)} s for --timeout ${timeout}`);
   assert.notEqual(r.code, 0, `a notebook stopped by --timeout must not exit 0:\n${explain(r)}`);
-  assert.match(r.stdout + r.stderr, /time(d)? ?out|timeout/i, `the runner does not say it timed out:\n${explain(r)}`);
+  assert.match(
+    r.stdout + r.stderr,
+    /time(d)? ?out|timeout/i,
+    `the runner does not say it timed out:\n${explain(r)}`,
+  );
   // What ran before the broker vanished was kept: the first cell's output is in the written notebook.
   assert.match(printed(r.notebook) + r.stdout, /FIRST_DELIVERY/);
 });

@@ -26,23 +26,40 @@ test('two consumers in one group both get partitions; rebalance events show the 
   if (!broker) return;
   const id = `${process.pid}-${Date.now()}`;
   const topic = `rebalance-${id}`;
-  const file = instantiate(join(notebooksDir, 'rebalance-two-consumers.rdkafka'), { TOPIC: topic, GROUP: `wb-group-${id}`, PARTITIONS: String(PARTITIONS) });
+  const file = instantiate(join(notebooksDir, 'rebalance-two-consumers.rdkafka'), {
+    TOPIC: topic,
+    GROUP: `wb-group-${id}`,
+    PARTITIONS: String(PARTITIONS),
+  });
   const r = await runNotebook(file, { bootstrap: broker.bootstrap, timeout: 120 });
   t.diagnostic(`exit ${r.code} in ${r.seconds.toFixed(1)} s, ${r.events.length} events`);
   assert.equal(r.code, 0, explain(r));
-  assert.equal(await kcatPartitions(broker.bootstrap, topic), PARTITIONS, `the notebook created ${topic} with ${PARTITIONS} partitions`);
+  assert.equal(
+    await kcatPartitions(broker.bootstrap, topic),
+    PARTITIONS,
+    `the notebook created ${topic} with ${PARTITIONS} partitions`,
+  );
 
   // What each consumer holds at the end, as the notebook saw it (rd_kafka_assignment).
   const a = JSON.parse(reported(r, 'ASSIGNMENT_A') ?? 'null') as number[] | null;
   const b = JSON.parse(reported(r, 'ASSIGNMENT_B') ?? 'null') as number[] | null;
   assert.ok(a && b, `no ASSIGNMENT_A/ASSIGNMENT_B lines\n${explain(r)}`);
-  assert.ok(a.length > 0 && b.length > 0, `both consumers must hold partitions: A=${JSON.stringify(a)} B=${JSON.stringify(b)}`);
-  assert.deepEqual([...a, ...b].sort((x, y) => x - y), [...Array(PARTITIONS).keys()], 'together they hold every partition exactly once');
+  assert.ok(
+    a.length > 0 && b.length > 0,
+    `both consumers must hold partitions: A=${JSON.stringify(a)} B=${JSON.stringify(b)}`,
+  );
+  assert.deepEqual(
+    [...a, ...b].sort((x, y) => x - y),
+    [...Array(PARTITIONS).keys()],
+    'together they hold every partition exactly once',
+  );
 
   // The rebalance events up to the cell that closes the consumers (closing revokes everything again):
   // replaying assign/revoke per handle must end in exactly the assignments the consumers reported.
   const closeCell = r.notebook!.cells.findIndex((c) => c.source.includes('rd_kafka_consumer_close'));
-  const rebalances = r.events.filter((e): e is Rebalance => e.type === 'rebalance' && e.cell !== null && e.cell < closeCell);
+  const rebalances = r.events.filter(
+    (e): e is Rebalance => e.type === 'rebalance' && e.cell !== null && e.cell < closeCell,
+  );
   const closing = r.events.filter((e): e is Rebalance => e.type === 'rebalance' && e.cell === closeCell);
   assert.ok(
     closing.every((e) => e.data.kind === 'revoke'),
@@ -50,11 +67,18 @@ test('two consumers in one group both get partitions; rebalance events show the 
   );
   const handles = [...new Set(rebalances.map((e) => e.handle))];
   assert.equal(handles.length, 2, `rebalance events from ${handles.length} handles: ${handles.join(', ')}`);
-  for (const e of rebalances) assert.ok(e.data.kind === 'assign' || e.data.kind === 'revoke', `unexpected rebalance ${e.data.kind} err ${e.data.err}`);
+  for (const e of rebalances)
+    assert.ok(
+      e.data.kind === 'assign' || e.data.kind === 'revoke',
+      `unexpected rebalance ${e.data.kind} err ${e.data.err}`,
+    );
   const held = new Map<string, Set<string>>();
   for (const e of rebalances) {
     const set = held.get(e.handle!) ?? new Set<string>();
-    for (const p of e.data.partitions) (e.data.kind === 'assign' ? set.add(key(p)) : set.delete(key(p)));
+    for (const p of e.data.partitions) {
+      if (e.data.kind === 'assign') set.add(key(p));
+      else set.delete(key(p));
+    }
     held.set(e.handle!, set);
   }
   const finals = [...held.values()].map((s) => [...s].sort());

@@ -36,7 +36,8 @@ const workDirs: string[] = [];
 /** A temp folder for one run's files, removed when the test process exits. */
 export function workDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rdkafka-workbench-kafka-test-'));
-  if (workDirs.push(dir) === 1) process.on('exit', () => workDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  if (workDirs.push(dir) === 1)
+    process.on('exit', () => workDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   return dir;
 }
 
@@ -71,7 +72,19 @@ export function runNotebook(file: string, opts: RunOptions): Promise<RunResult> 
   const dir = workDir();
   const eventsFile = join(dir, 'events.jsonl');
   const outFile = join(dir, 'out.rdkafka');
-  const args = [cliPath, 'run', file, '--bootstrap', opts.bootstrap, '--events', eventsFile, '--out', outFile, '--timeout', String(opts.timeout)];
+  const args = [
+    cliPath,
+    'run',
+    file,
+    '--bootstrap',
+    opts.bootstrap,
+    '--events',
+    eventsFile,
+    '--out',
+    outFile,
+    '--timeout',
+    String(opts.timeout),
+  ];
   // Same override as the kernel tests: bindings generated elsewhere (default: the runner's .rdkafka/bindings).
   if (process.env.RDKAFKA_WORKBENCH_BINDINGS) args.push('--bindings', process.env.RDKAFKA_WORKBENCH_BINDINGS);
   const started = Date.now();

@@ -26,7 +26,11 @@ test('commit and abort: read_committed consumers see only the committed messages
   if (!broker) return;
   const id = `${process.pid}-${Date.now()}`;
   const topic = `tx-${id}`;
-  const file = instantiate(join(notebooksDir, 'transactions-commit-abort.rdkafka'), { TOPIC: topic, TXID: `wb-txid-${id}`, N: String(N) });
+  const file = instantiate(join(notebooksDir, 'transactions-commit-abort.rdkafka'), {
+    TOPIC: topic,
+    TXID: `wb-txid-${id}`,
+    N: String(N),
+  });
   const r = await runNotebook(file, { bootstrap: broker.bootstrap, timeout: 90 });
   t.diagnostic(`exit ${r.code} in ${r.seconds.toFixed(1)} s, ${r.events.length} events`);
   assert.equal(r.code, 0, explain(r));
