@@ -52,7 +52,16 @@ export class App {
         slow: true,
       },
       { id: 'stats', label: 'Statistics', icon: 'graph-line', view: new StatsView(this.store), slow: true },
-      { id: 'handles', label: 'Handles', icon: 'plug', view: new HandlesView(this.store), slow: true },
+      {
+        id: 'handles',
+        label: 'Handles',
+        icon: 'plug',
+        view: new HandlesView(this.store, (name) => {
+          this.timeline.showHandle(name);
+          this.show('timeline');
+        }),
+        slow: true,
+      },
     ];
     this.active = this.tabs[0]!;
 

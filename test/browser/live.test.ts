@@ -116,6 +116,11 @@ describe('live panel (panelHtml + host messages)', () => {
     await page.getByTestId('tab-handles').click();
     await page.locator('[data-testid="handles-table"] td', { hasText: PRODUCER }).first().waitFor();
     assert.match((await page.getByTestId('handles-table').textContent()) ?? '', /producer.*live/);
+    // A handle's name leads to its events in the timeline.
+    await page.locator('[data-testid="handles-table"] button', { hasText: PRODUCER }).click();
+    assert.equal(await page.getByTestId('tab-timeline').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getByTestId('filter-handle').inputValue(), PRODUCER);
+    await waitCounter(page, 'timeline-shown', '7'); // all but the handle-less `dropped` notice
     assert.deepEqual(await cspViolations(page), []);
     assert.deepEqual(problems, []);
     await page.screenshot({ path: new URL('panel-live-handles-light.png', resultsDir()).pathname });

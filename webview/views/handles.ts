@@ -9,7 +9,11 @@ export class HandlesView {
   private readonly box = h('div', { class: 'table-box' });
   private seen = -1;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    /** Show the timeline filtered to one handle. */
+    private readonly showHandle: (name: string) => void,
+  ) {
     this.el = h('div', { class: 'view handles' }, this.box);
   }
 
@@ -17,7 +21,15 @@ export class HandlesView {
     if (this.seen === this.store.version) return;
     this.seen = this.store.version;
     const rows = [...this.store.handles.values()].map((hd) => [
-      hd.name,
+      h(
+        'button',
+        {
+          class: 'link',
+          title: `Show ${hd.name}'s events in the timeline`,
+          onclick: () => this.showHandle(hd.name),
+        },
+        hd.name,
+      ),
       hd.kind || '?',
       hd.state === 'seen' ? 'active (created before the panel opened)' : hd.state,
       hd.created === null ? '–' : formatTime(hd.created),

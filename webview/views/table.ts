@@ -3,7 +3,7 @@ import { h } from '../dom.ts';
 
 export function table(
   headers: string[],
-  rows: (string | number)[][],
+  rows: (string | number | Node)[][],
   opts: { testid?: string; empty?: string; numeric?: boolean[] } = {},
 ): HTMLElement {
   if (rows.length === 0)
@@ -24,7 +24,13 @@ export function table(
       'tbody',
       {},
       ...rows.map((r) =>
-        h('tr', {}, ...r.map((c, i) => h('td', { class: opts.numeric?.[i] ? 'num' : '' }, String(c)))),
+        h(
+          'tr',
+          {},
+          ...r.map((c, i) =>
+            h('td', { class: opts.numeric?.[i] ? 'num' : '' }, c instanceof Node ? c : String(c)),
+          ),
+        ),
       ),
     ),
   );

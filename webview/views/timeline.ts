@@ -159,6 +159,13 @@ export class TimelineView {
     this.invalidate();
   }
 
+  /** Filter to one handle (from the Handles view). */
+  showHandle(name: string): void {
+    this.refreshChoices();
+    this.handleSelect.value = name;
+    this.applyFilter();
+  }
+
   private applyFilter(): void {
     const types = new Set<string>();
     for (const b of this.typeBox.querySelectorAll<HTMLButtonElement>('button[aria-pressed="true"]'))
