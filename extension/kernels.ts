@@ -8,7 +8,7 @@ import type { KernelEvent, ReadyMessage } from './kernel/protocol.ts';
 import { redactConfig } from './redact.ts';
 import type { Credentials } from './credentials.ts';
 import type { Bindings } from './bindings.ts';
-import { settings } from './settings.ts';
+import { bootstrapFor, settings } from './settings.ts';
 
 export type KernelState =
   'not started' | 'starting' | 'idle' | 'busy' | 'interrupting' | 'restarting' | 'dead';
@@ -199,10 +199,11 @@ export class KernelManager implements vscode.Disposable {
       (notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : this.context.globalStorageUri.fsPath);
     await mkdir(cwd, { recursive: true });
     // Credentials are for a real cluster; the embedded mock cluster takes none.
-    const clusterConfig = s.bootstrapServers === 'mock' ? undefined : await this.credentials.get();
+    const bootstrap = bootstrapFor(notebook.uri, notebook.metadata);
+    const clusterConfig = bootstrap === 'mock' ? undefined : await this.credentials.get();
     const options: KernelOptions = {
       bindingsDir,
-      bootstrap: s.bootstrapServers,
+      bootstrap,
       cwd,
       kernelScript: this.context.asAbsolutePath('dist/kernel.mjs'),
       ...(s.libraryPath ? { library: s.libraryPath } : {}),

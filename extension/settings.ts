@@ -17,3 +17,15 @@ export function settings(scope?: vscode.Uri): Settings {
     bootstrapServers: c.get<string>('bootstrapServers', 'mock').trim() || 'mock',
   };
 }
+
+/**
+ * The cluster a notebook's kernel talks to: `rdkafka.bootstrapServers` when the user set it, else the
+ * notebook's own `bootstrap` metadata (as the CLI reads it), else the embedded mock cluster.
+ */
+export function bootstrapFor(scope: vscode.Uri, notebookMetadata: Record<string, unknown>): string {
+  const i = vscode.workspace.getConfiguration('rdkafka', scope).inspect<string>('bootstrapServers');
+  const explicit = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  if (typeof explicit === 'string' && explicit.trim()) return explicit.trim();
+  const meta = notebookMetadata.bootstrap;
+  return typeof meta === 'string' && meta.trim() ? meta.trim() : 'mock';
+}

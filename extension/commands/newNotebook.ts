@@ -34,6 +34,15 @@ export async function newNotebook(): Promise<vscode.NotebookEditor> {
     new vscode.NotebookCellData(vscode.NotebookCellKind.Markup, STARTER_MARKDOWN, 'markdown'),
     new vscode.NotebookCellData(vscode.NotebookCellKind.Code, STARTER_CELL, 'typescript'),
   ]);
-  const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
-  return vscode.window.showNotebookDocument(doc);
+  // Right after activation (this command activates the extension) the workbench may not know the
+  // serializer yet: "NO provider registered for view type". It arrives within moments.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+      return await vscode.window.showNotebookDocument(doc);
+    } catch (e) {
+      if (attempt >= 20 || !/NO provider registered/i.test(String((e as Error).message))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }

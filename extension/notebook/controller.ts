@@ -93,9 +93,19 @@ export class RdkafkaController implements vscode.Disposable {
     try {
       client = await kernel.ensure();
     } catch (e) {
+      const message = (e as Error).message;
       await exec.replaceOutput(
-        toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message: (e as Error).message, stack: '' }),
+        toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message, stack: '' }),
       );
+      const regenerate = 'Regenerate Bindings…';
+      const openSettings = 'Open Settings';
+      void vscode.window
+        .showErrorMessage(`The librdkafka kernel could not start: ${message}`, regenerate, openSettings)
+        .then((pick) => {
+          if (pick === regenerate) void vscode.commands.executeCommand('rdkafka.regenerateBindings');
+          else if (pick === openSettings)
+            void vscode.commands.executeCommand('workbench.action.openSettings', 'rdkafka.');
+        });
       exec.end(false, Date.now());
       return false;
     }
