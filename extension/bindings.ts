@@ -49,27 +49,49 @@ export class Bindings {
   }
 
   /** The bindings folder, generated first from the configured or discovered header when there is none. */
-  async ensure(): Promise<string> {
-    if (this.exists()) return this.dir;
+  ensure(location: vscode.ProgressLocation = vscode.ProgressLocation.Notification): Promise<string> {
+    if (this.exists()) return Promise.resolve(this.dir);
+    // Callers that come while a first generation runs wait for it instead of generating again.
+    this.ensuring ??= this.generateMissing(location).finally(() => (this.ensuring = undefined));
+    return this.ensuring;
+  }
+
+  private ensuring: Promise<string> | undefined;
+
+  private async generateMissing(location: vscode.ProgressLocation): Promise<string> {
     const s = settings();
     const header = s.headerPath || discoverHeader();
     if (!header)
       throw new Error(
         'No rdkafka.h was found (pkg-config rdkafka, /usr/include/librdkafka, /usr/local/include/librdkafka): install librdkafka-dev or set rdkafka.headerPath, then run "librdkafka: Regenerate Bindings from rdkafka.h…".',
       );
-    await this.generateWithProgress({
-      header,
-      compiler: s.compiler,
-      ...(s.libraryPath ? { library: s.libraryPath } : {}),
-    });
+    await this.generateWithProgress(
+      { header, compiler: s.compiler, ...(s.libraryPath ? { library: s.libraryPath } : {}) },
+      location,
+    );
     return this.dir;
   }
 
-  generateWithProgress(req: GenerateRequest): Promise<GenerateOutcome> {
+  /**
+   * When a notebook opens in a trusted workspace without bindings: generate them quietly (status bar
+   * progress, about a second) so that completions work before the first run. Failures only go to the log;
+   * the first run reports them.
+   */
+  prepareInBackground(): void {
+    if (this.exists() || !vscode.workspace.isTrusted) return;
+    this.ensure(vscode.ProgressLocation.Window).catch((e: Error) =>
+      this.log.warn(`bindings not generated yet: ${e.message}`),
+    );
+  }
+
+  generateWithProgress(
+    req: GenerateRequest,
+    location = vscode.ProgressLocation.Notification,
+  ): Promise<GenerateOutcome> {
     return Promise.resolve(
       vscode.window.withProgress(
         {
-          location: vscode.ProgressLocation.Notification,
+          location,
           title: `Generating librdkafka bindings from ${req.header}`,
           cancellable: false,
         },

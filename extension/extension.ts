@@ -35,6 +35,12 @@ export function activate(context: vscode.ExtensionContext) {
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
 
+  // Bindings for IntelliSense as soon as a notebook is open, not only at the first run.
+  const prepare = (nb: vscode.NotebookDocument) =>
+    nb.notebookType === NOTEBOOK_TYPE && bindings.prepareInBackground();
+  vscode.workspace.notebookDocuments.forEach(prepare);
+  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(prepare));
+
   const noNotebook = () =>
     void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
   const command = (id: string, fn: (...args: unknown[]) => unknown) =>
