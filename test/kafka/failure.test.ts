@@ -48,7 +48,11 @@ rd_kafka_conf_set_error_cb(conf, (rk, err, reason) => {
   console.log('error_cb: ' + rd_kafka_err2name(err) + ' (' + err + '): ' + reason);
 });
 let reports = 0;
-rd_kafka_conf_set_dr_msg_cb(conf, (rk, msg) => { reports++; });
+const failedReports: string[] = [];
+rd_kafka_conf_set_dr_msg_cb(conf, (rk, msg) => {
+  reports++;
+  if (rkmsg.err(msg)) failedReports.push(rd_kafka_err2name(rkmsg.err(msg)));
+});
 const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr.length);
 if (!rk) throw new Error('rd_kafka_new: ' + errstr);
 const rkt = rd_kafka_topic_new(rk, '{{TOPIC}}', null);
@@ -69,6 +73,7 @@ while (Date.now() - started < 30000 && !brokerLost()) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const flushed = rd_kafka_flush(rk, 10000);
+console.log('failed deliveries: ' + failedReports.length + ' (' + [...new Set(failedReports)].join(',') + ')');
 console.log('produced=' + produced + ' reports=' + reports + ' flush=' + rd_kafka_err2name(flushed) +
   ' still queued=' + rd_kafka_outq_len(rk) + ' errors=' + [...new Set(errors)].join(','));
 `;
@@ -110,6 +115,8 @@ test('the broker stopped mid-notebook: cells see librdkafka errors, events carry
   t.diagnostic(
     `produce cell: ${produce.status} in ${seconds.toFixed(1)} s; broker stopped ${stopped ? ((stoppedAt - t0) / 1000).toFixed(1) + ' s in' : 'never'}`,
   );
+  for (const line of produce.text.split('\n').filter((l) => /^(failed deliveries|produced=)/.test(l)))
+    t.diagnostic(line);
   assert.ok(
     stopped,
     `the cell never delivered a first message, so the broker was never stopped:\n${produce.text}`,
@@ -123,6 +130,11 @@ test('the broker stopped mid-notebook: cells see librdkafka errors, events carry
     produce.text,
     /error_cb: _(TRANSPORT|ALL_BROKERS_DOWN)/,
     `the cell did not see the broker's loss:\n${produce.text}`,
+  );
+  assert.match(
+    produce.text,
+    /failed deliveries: [1-9]\d* \(.*_MSG_TIMED_OUT/,
+    `the cell's dr_msg_cb saw no failed delivery:\n${produce.text}`,
   );
   // …and the events carry them: error events and failed delivery reports with librdkafka's error names.
   const errorEvents = events.filter((e): e is Extract<KernelEvent, { type: 'error' }> => e.type === 'error');
