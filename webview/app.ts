@@ -65,7 +65,7 @@ export class App {
     ];
     this.active = this.tabs[0]!;
 
-    const counter = (id: string, label: string, tab?: string) => {
+    const counter = (id: string, label: string, tab?: string, type?: string) => {
       const v = h('span', { class: 'count', 'data-testid': id }, '0');
       this.counters[id] = v;
       return h(
@@ -73,7 +73,12 @@ export class App {
         {
           class: 'counter',
           title: tab ? `Show ${label}` : label,
-          onclick: tab ? () => this.show(tab) : null,
+          onclick: tab
+            ? () => {
+                if (type) this.timeline.showType(type);
+                this.show(tab);
+              }
+            : null,
           tabindex: tab ? 0 : -1,
         },
         h('span', { class: 'counter-label' }, label),
@@ -121,8 +126,8 @@ export class App {
           counter('dr-count', 'delivery reports', 'delivery'),
           counter('dr-error-count', 'failed', 'delivery'),
           counter('stats-count', 'stats', 'stats'),
-          counter('log-count', 'logs', 'timeline'),
-          counter('error-count', 'errors', 'timeline'),
+          counter('log-count', 'logs', 'timeline', 'log'),
+          counter('error-count', 'errors', 'timeline', 'error'),
         ),
         this.notice,
       ),

@@ -126,6 +126,11 @@ describe('standalone report', () => {
     await page.getByTestId('filter-handle').selectOption('rdkafka#consumer-2');
     await shown(events.filter((e) => e.handle === CONSUMER).length); // created, its stats, destroyed
     assert.equal(events.filter((e) => e.handle === CONSUMER).length, 4);
+    // The logs total at the top leads to the logs.
+    await page.getByTestId('filter-handle').selectOption('');
+    await page.getByTestId('log-count').click();
+    await shown(countOf(events, 'log'));
+    await page.getByTestId('filter-type-log').click();
     // Clicking a row shows the full decoded event.
     await page.getByTestId('filter-handle').selectOption('');
     await page.getByTestId('filter-type-error').click();

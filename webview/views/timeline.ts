@@ -159,6 +159,14 @@ export class TimelineView {
     this.invalidate();
   }
 
+  /** Show only events of one type (from the counters at the top). */
+  showType(type: string): void {
+    this.refreshChoices();
+    for (const b of this.typeBox.querySelectorAll<HTMLButtonElement>('button[data-type]'))
+      b.setAttribute('aria-pressed', String(b.dataset.type === type));
+    this.applyFilter();
+  }
+
   /** Filter to one handle (from the Handles view). */
   showHandle(name: string): void {
     this.refreshChoices();
