@@ -17,15 +17,28 @@ export interface EventStreamOptions {
 
 type Data<T extends KernelEventType> = Extract<KernelEvent, { type: T }>['data'];
 
+interface Counter {
+  /** Observed since the kernel started, sent or not. */
+  total: number;
+  /** Counted but not sent, since the last flush. */
+  dropped: number;
+  /** Sent in detail in the current window. */
+  sent: number;
+}
+
+/** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
+const CLOCK_EVERY = 64;
+
 export class EventStream {
   private seq = 0;
   private pending: KernelEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private windowStart = 0;
-  private sentInWindow = new Map<string, number>();
-  private droppedCounts = new Map<string, number>();
-  /** Exact number of events observed per type since the kernel started (sent or not). */
-  readonly totals = new Map<string, number>();
+  /** One record per event type: the hot paths do a single Map read, then plain field writes. */
+  private counters = new Map<string, Counter>();
+  private anyDropped = false;
+  /** Calls of want() since the clock was last read (see want()). */
+  private ticks = 0;
   cell: number | null = null;
   private readonly flushMs: number;
   private readonly windowMs: number;
@@ -39,40 +52,74 @@ export class EventStream {
     this.detail = opts.detailPerWindow ?? 5000;
     this.maxPending = opts.maxPending ?? 20000;
     this.now = opts.now ?? Date.now;
+    this.windowStart = this.now();
   }
 
   get enabled(): boolean {
     return this.opts.enabled;
   }
 
+  /** Exact number of events observed per type since the kernel started (sent or not). */
+  get totals(): Map<string, number> {
+    return new Map([...this.counters].map(([t, c]) => [t, c.total]));
+  }
+
+  private counter(type: string): Counter {
+    let c = this.counters.get(type);
+    if (!c) this.counters.set(type, (c = { total: 0, dropped: 0, sent: 0 }));
+    return c;
+  }
+
   /**
    * Whether an event of this type would be sent in detail now. When false the caller skips decoding
    * and calls count() instead: this is what keeps a million delivery reports cheap.
+   * The clock is read only when the type's budget is spent (a new window may have begun), and then once
+   * every CLOCK_EVERY calls: reading it per event cost as much as the rest of the bookkeeping. A new
+   * window is therefore noticed within CLOCK_EVERY events of its start.
    */
   want(type: KernelEventType): boolean {
     if (!this.opts.enabled) return false;
+    const c = this.counters.get(type);
+    if ((c === undefined || c.sent < this.detail) && this.pending.length < this.maxPending) return true;
+    if (this.ticks++ % CLOCK_EVERY !== 0) return false;
     const t = this.now();
-    if (t - this.windowStart >= this.windowMs) {
-      this.windowStart = t;
-      this.sentInWindow.clear();
-    }
-    return (this.sentInWindow.get(type) ?? 0) < this.detail && this.pending.length < this.maxPending;
+    if (t - this.windowStart < this.windowMs) return false;
+    this.windowStart = t;
+    for (const x of this.counters.values()) x.sent = 0;
+    return this.pending.length < this.maxPending;
   }
 
   /** Counts an event that is not sent in detail. */
   count(type: KernelEventType): void {
     if (!this.opts.enabled) return;
-    this.totals.set(type, (this.totals.get(type) ?? 0) + 1);
-    this.droppedCounts.set(type, (this.droppedCounts.get(type) ?? 0) + 1);
-    this.schedule();
+    const c = this.counters.get(type) ?? this.counter(type);
+    c.total++;
+    c.dropped++;
+    if (!this.anyDropped) {
+      this.anyDropped = true;
+      this.schedule();
+    }
+  }
+
+  /** Counts `n` events of one type that are not sent in detail (a whole batch of delivery reports). */
+  countN(type: KernelEventType, n: number): void {
+    if (!this.opts.enabled || n <= 0) return;
+    const c = this.counters.get(type) ?? this.counter(type);
+    c.total += n;
+    c.dropped += n;
+    if (!this.anyDropped) {
+      this.anyDropped = true;
+      this.schedule();
+    }
   }
 
   /** Publishes an event (call want() first for high-volume types). */
   publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
     if (!this.opts.enabled) return;
     if (!this.want(type)) return this.count(type);
-    this.totals.set(type, (this.totals.get(type) ?? 0) + 1);
-    this.sentInWindow.set(type, (this.sentInWindow.get(type) ?? 0) + 1);
+    const c = this.counters.get(type) ?? this.counter(type);
+    c.total++;
+    c.sent++;
     this.pending.push({
       seq: ++this.seq,
       time: Date.now(),
@@ -94,9 +141,14 @@ export class EventStream {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.droppedCounts.size) {
-      const counts = Object.fromEntries(this.droppedCounts);
-      this.droppedCounts.clear();
+    if (this.anyDropped) {
+      this.anyDropped = false;
+      const counts: Record<string, number> = {};
+      for (const [t, c] of this.counters)
+        if (c.dropped) {
+          counts[t] = c.dropped;
+          c.dropped = 0;
+        }
       this.pending.push({
         seq: ++this.seq,
         time: Date.now(),

@@ -70,6 +70,17 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
       throw new TypeError(`rkmsg.${what}: expected an rd_kafka_message_t pointer, got ${String(m)}`);
     return m;
   };
+  // The hot accessors: BigInt offsets computed once, koffi's decoders called directly, and the pointer
+  // check inline (building the TypeError only on the failing path). ~20 ns a read instead of ~40.
+  const dec = koffi.decode as unknown as Record<'int32' | 'int64' | 'uint64', (p: bigint) => number | bigint>;
+  const i32 = dec.int32;
+  const i64 = dec.int64;
+  const u64 = dec.uint64;
+  const ERR = BigInt(o.err!);
+  const PARTITION = BigInt(o.partition!);
+  const OFFSET = BigInt(o.offset!);
+  const LEN = BigInt(o.len!);
+  const KEY_LEN = BigInt(o.key_len!);
   const c = rt.bindings.constants;
   const tailBase = typeof c.RD_KAFKA_OFFSET_TAIL_BASE === 'number' ? c.RD_KAFKA_OFFSET_TAIL_BASE : -2000;
   return {
@@ -118,11 +129,12 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
     RD_KAFKA_OFFSET_TAIL: (n: number) => tailBase - n,
     /** Fast field reads of an rd_kafka_message_t (about 30 ns each, instead of 2.5 µs for a full decode). */
     rkmsg: {
-      err: (m: bigint) => r.int(need(m, 'err'), o.err!),
-      partition: (m: bigint) => r.int(need(m, 'partition'), o.partition!),
-      offset: (m: bigint) => r.i64(need(m, 'offset'), o.offset!),
-      len: (m: bigint) => r.size(need(m, 'len'), o.len!),
-      keyLen: (m: bigint) => r.size(need(m, 'keyLen'), o.key_len!),
+      err: (m: bigint) => (typeof m === 'bigint' && m ? i32(m + ERR) : i32(need(m, 'err'))) as number,
+      partition: (m: bigint) =>
+        (typeof m === 'bigint' && m ? i32(m + PARTITION) : i32(need(m, 'partition'))) as number,
+      offset: (m: bigint) => Number(typeof m === 'bigint' && m ? i64(m + OFFSET) : need(m, 'offset')),
+      len: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + LEN) : need(m, 'len')),
+      keyLen: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + KEY_LEN) : need(m, 'keyLen')),
       topic: (m: bigint) => rt.topicName(r.ptr(need(m, 'topic'), o.rkt!)),
       payload: (m: bigint) => r.bytes(r.ptr(need(m, 'payload'), o.payload!), r.size(m, o.len!)),
       key: (m: bigint) => r.bytes(r.ptr(need(m, 'key'), o.key!), r.size(m, o.key_len!)),

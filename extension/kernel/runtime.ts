@@ -277,8 +277,10 @@ export class Runtime {
         return q;
       };
     }
-    // Everything else: the binding itself (resolved now, so a missing symbol throws its clear error on use).
-    return (...args: unknown[]) => raw()(...args);
+    // Everything else: the koffi function itself. A wrapper here cost ~40 ns a call (rest/spread of up to 8
+    // arguments) on every C call a cell makes. Still bound lazily: install() calls fn() on first access, and
+    // a symbol the library lacks is a function that throws its clear error when called.
+    return raw();
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -382,7 +384,10 @@ export class Runtime {
       case 'rd_kafka_consumer_poll':
         return (rk: unknown, timeout: unknown) => {
           const m = raw()(rk, timeout);
-          if (m) this.consumed(this.handleName(rk), m as bigint);
+          if (m && this.events.enabled) {
+            if (this.events.want('consume')) this.consumed(this.handleName(rk), m as bigint, true);
+            else this.events.count('consume');
+          }
           return m;
         };
       case 'rd_kafka_consume':
@@ -413,10 +418,29 @@ export class Runtime {
         return (ev: unknown, arr: unknown, size: unknown) => {
           const n = raw()(ev, arr, size) as number | bigint;
           if (
+            this.events.enabled &&
             (arr instanceof BigUint64Array || arr instanceof BigInt64Array) &&
             this.rawFn('rd_kafka_event_type')(ev) === this.c.EV_DR
           )
-            for (let i = 0; i < Number(n); i++) if (arr[i]) this.delivered(null, BigInt(arr[i]!));
+            this.messagesTaken('dr', null, arr, Number(n));
+          return n;
+        };
+      // Messages a batch consume returns are published like rd_kafka_consumer_poll's: details while the
+      // budget lasts, then one bulk count for the rest of the batch.
+      case 'rd_kafka_consume_batch_queue':
+        return (rkqu: unknown, timeout: unknown, arr: unknown, size: unknown) => {
+          const n = raw()(rkqu, timeout, arr, size) as number | bigint;
+          if (this.events.enabled && (arr instanceof BigUint64Array || arr instanceof BigInt64Array)) {
+            const rk = typeof rkqu === 'bigint' ? (this.queues.get(rkqu) ?? null) : null;
+            this.messagesTaken('consume', rk, arr, Number(n));
+          }
+          return n;
+        };
+      case 'rd_kafka_consume_batch':
+        return (rkt: unknown, partition: unknown, timeout: unknown, arr: unknown, size: unknown) => {
+          const n = raw()(rkt, partition, timeout, arr, size) as number | bigint;
+          if (this.events.enabled && (arr instanceof BigUint64Array || arr instanceof BigInt64Array))
+            this.messagesTaken('consume', null, arr, Number(n));
           return n;
         };
       default:
@@ -474,6 +498,24 @@ export class Runtime {
     const returnsValue = !/^void$/.test(
       (this.bindings.model.callbacks ?? []).find((c) => c.name === param.callback)?.returns.trim() ?? 'void',
     );
+    const ev = this.events;
+    // dr_msg_cb runs once per message: a fixed-arity trampoline (no rest/spread) that asks the stream
+    // before naming the handle or decoding anything.
+    const drTramp = (rk: unknown, m: unknown, opaque: unknown) => {
+      if (ev.enabled)
+        try {
+          if (ev.want('dr')) this.delivered(this.handleName(rk), m as bigint, true);
+          else ev.count('dr');
+        } catch {
+          // Observation must never disturb the callback itself.
+        }
+      try {
+        return user(rk, m, opaque);
+      } catch (e) {
+        this.opts.onCallbackError(cbName, e);
+        return undefined;
+      }
+    };
     const tramp = (...args: unknown[]) => {
       try {
         this.publishCallback(type, cbName, args);
@@ -488,7 +530,8 @@ export class Runtime {
         return returnsValue ? 0 : undefined;
       }
     };
-    const ptr = this.koffi.register(tramp, this.koffi.pointer(proto as never));
+    const fast = cbName === 'dr_msg_cb' && !returnsValue;
+    const ptr = this.koffi.register(fast ? drTramp : tramp, this.koffi.pointer(proto as never));
     const conf = owner !== null ? this.confs.get(owner) : undefined;
     const handle = owner !== null ? this.handles.get(owner) : undefined;
     if (conf) conf.regs.push(ptr);
@@ -509,7 +552,7 @@ export class Runtime {
     const r = this.reader;
     switch (type) {
       case 'dr':
-        if (cbName === 'dr_msg_cb') return this.delivered(this.handleName(a[0]), a[1] as bigint);
+        if (cbName === 'dr_msg_cb') return this.delivered(this.handleName(a[0]), a[1] as bigint, true);
         return ev.publish('dr', this.handleName(a[0]), {
           topic: '',
           partition: -1,
@@ -576,11 +619,38 @@ export class Runtime {
     }
   }
 
+  /**
+   * Publishes the `n` messages of an array the cell just received (delivery reports of a DR event, or a
+   * batch consume): in detail while the stream wants them, the rest counted at once. One want() per
+   * message only while details flow (at most the per-window budget); a million messages cost one
+   * countN() per array.
+   */
+  private messagesTaken(
+    type: 'dr' | 'consume',
+    rk: bigint | null,
+    arr: BigUint64Array | BigInt64Array,
+    n: number,
+  ): void {
+    const ev = this.events;
+    let i = 0;
+    if (n > 0 && ev.want(type)) {
+      const handle = rk === null ? null : this.handleName(rk);
+      for (; i < n && ev.want(type); i++) {
+        const m = arr[i];
+        if (!m) continue;
+        if (type === 'dr') this.delivered(handle, BigInt(m), true);
+        else this.consumed(handle, BigInt(m), true);
+      }
+    }
+    // librdkafka fills the first n entries; reading them to skip NULLs would allocate a BigInt each.
+    ev.countN(type, n - i);
+  }
+
   /** Publishes a delivery report for message `m` (a dr_msg_cb argument or from a DR event). */
-  delivered(handle: string | null, m: bigint): void {
+  delivered(handle: string | null, m: bigint, checked = false): void {
     const ev = this.events;
     if (!ev.enabled) return;
-    if (!ev.want('dr')) return ev.count('dr');
+    if (!checked && !ev.want('dr')) return ev.count('dr');
     const r = this.reader;
     const o = r.m;
     const err = r.int(m, o.err!);
