@@ -9,6 +9,7 @@ import { ensureBindings } from './bindings.ts';
 import { privateBroker, requireBroker, stopBroker, type BrokerOrReason } from './broker.ts';
 import { kernelScript, notebooksDir, repoRoot } from './paths.ts';
 import { explain, instantiate, printed, runNotebook } from './run.ts';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 let got: BrokerOrReason | undefined;
@@ -122,6 +123,9 @@ test('the broker stopped mid-notebook: cells see librdkafka errors, events carry
     `the cell never delivered a first message, so the broker was never stopped:\n${produce.text}`,
   );
   await stopped;
+  // `stop` removed the broker's temp folder and its state.
+  assert.equal(existsSync(broker.dir), false, `stop left ${broker.dir} behind`);
+  assert.equal(existsSync(broker.stateFile), false, `stop left ${broker.stateFile} behind`);
   assert.equal(produce.status, 'ok', `the cell itself should finish, reporting the errors:\n${produce.text}`);
   assert.ok(seconds < 45, `the cell took ${seconds} s`);
 
