@@ -59,6 +59,17 @@ declare global {
     timestamp(m: bigint): number;
     toObject(m: bigint): { topic: string; partition: number; offset: number; err: number; key: string | null; value: string | null };
   };
+  /**
+   * The fast produce path: one rd_kafka_produce_batch call for many messages (payloads: bytes, strings or
+   * null; the same object repeated is copied once). F_COPY is always set. With \`serve\`, messages refused
+   * because the queue is full are offered again after calling it. See docs/kernel.md.
+   */
+  function produceBatch(
+    rkt: bigint,
+    partition: number,
+    payloads: readonly (Uint8Array | string | null)[],
+    options?: { keys?: readonly (Uint8Array | string | null)[]; flags?: number; serve?: () => void; timeoutMs?: number },
+  ): { accepted: number; failed: Array<{ index: number; err: number }> };
   /** Rich output: a table for arrays of objects, a JSON tree for objects, text for strings. */
   const display: ((value: unknown) => void) & {
     markdown(text: string): void;

@@ -1,6 +1,7 @@
 // Helpers for what is awkward in C from TypeScript. Globals in every cell; documented in docs/kernel.md
 // and typed in helpers.d.ts.
 import type { Runtime } from './runtime.ts';
+import { makeProduceBatch } from './batch.ts';
 
 type Bytes = string | Uint8Array;
 
@@ -127,6 +128,25 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
     },
     ...vtags(c),
     RD_KAFKA_OFFSET_TAIL: (n: number) => tailBase - n,
+    produceBatch: makeProduceBatch(
+      koffi,
+      () => rt.raw.rd_kafka_produce_batch as never,
+      {
+        size: rt.bindings.model.structs?.find((s) => s.name === 'rd_kafka_message_t')?.size ?? 72,
+        err: o.err!,
+        partition: o.partition!,
+        payload: o.payload!,
+        len: o.len!,
+        key: o.key!,
+        key_len: o.key_len!,
+        _private: o._private ?? 64,
+      },
+      {
+        F_COPY: typeof c.RD_KAFKA_MSG_F_COPY === 'number' ? c.RD_KAFKA_MSG_F_COPY : 2,
+        F_FREE: typeof c.RD_KAFKA_MSG_F_FREE === 'number' ? c.RD_KAFKA_MSG_F_FREE : 1,
+        QUEUE_FULL: typeof c.RD_KAFKA_RESP_ERR__QUEUE_FULL === 'number' ? c.RD_KAFKA_RESP_ERR__QUEUE_FULL : -184,
+      },
+    ),
     /** Fast field reads of an rd_kafka_message_t (about 30 ns each, instead of 2.5 µs for a full decode). */
     rkmsg: {
       err: (m: bigint) => (typeof m === 'bigint' && m ? i32(m + ERR) : i32(need(m, 'err'))) as number,

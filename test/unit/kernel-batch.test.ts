@@ -1,0 +1,245 @@
+// The batch paths through a real kernel: produceBatch (the documented fast produce path) and the batch
+// consume functions, whose messages are published as `consume` events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KernelClient } from '../../extension/kernel/client.ts';
+import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
+
+const root = (() => {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
+    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
+})();
+
+function bindings(): string {
+  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
+  if (!existsSync(join(dir, 'bindings.js'))) {
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
+      encoding: 'utf8',
+    });
+    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
+  }
+  return dir;
+}
+
+let k: KernelClient;
+const events: KernelEvent[] = [];
+let cellNo = 0;
+
+async function run(source: string): Promise<{ result: string; error: string }> {
+  const outputs: CellOutput[] = [];
+  const r = await k.execute(cellNo++, source, (o) => outputs.push(o));
+  const err = outputs.find((o) => o.kind === 'error');
+  // Results come back on stdout: a shown value is cut at 10,000 characters.
+  const result = outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
+  const error = err?.kind === 'error' ? `${err.name}: ${err.message}` : '';
+  if (r.status !== 'ok' && !error) throw new Error(`cell ${cellNo} ${r.status}`);
+  return { result, error };
+}
+
+/** Waits until the kernel has flushed its event stream (it sends at most every 50 ms). */
+const settle = () => new Promise((r) => setTimeout(r, 200));
+
+before(async () => {
+  k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  k.onEvents((e) => events.push(...e));
+  const setup = await run(`
+const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, "linger.ms", "5", e, e.length);
+rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
+const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "batch", 1, 1);
+const rkt = rd_kafka_topic_new(rk, "batch", null);
+const queue = rd_kafka_queue_get_main(rk);
+const reports = new BigUint64Array(10000);
+/** Takes DR events for up to timeoutMs; returns [offset, err, value, key] of each report. */
+function serve(timeoutMs: number, into: Array<[number, number, string | null, string | null]>) {
+  const ev = rd_kafka_queue_poll(queue, timeoutMs);
+  if (!ev) return;
+  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_DR) {
+    const n = Number(rd_kafka_event_message_array(ev, reports, reports.length));
+    for (let i = 0; i < n; i++) into.push([rkmsg.offset(reports[i]), rkmsg.err(reports[i]), rkmsg.value(reports[i]), rkmsg.keyString(reports[i])]);
+  }
+  rd_kafka_event_destroy(ev);
+}
+console.log("ready")`);
+  assert.equal(setup.error, '');
+});
+after(async () => {
+  await k?.shutdown();
+});
+
+test('produceBatch: 2500 messages in one call, all delivered with consecutive offsets, their own payloads and keys', async () => {
+  const { result, error } = await run(`
+const got: Array<[number, number, string | null, string | null]> = [];
+const payloads = Array.from({ length: 2500 }, (_, i) => i % 2 ? "odd-" + i : new TextEncoder().encode("even-" + i));
+const r = produceBatch(rkt, 0, payloads, { keys: payloads.map((_, i) => (i % 3 ? "key-" + i : null)) });
+for (let t = 0; t < 100 && got.length < 2500; t++) serve(100, got);
+console.log(JSON.stringify({ accepted: r.accepted, failed: r.failed.length, got }))`);
+  assert.equal(error, '');
+  const { accepted, failed, got } = JSON.parse(result) as {
+    accepted: number;
+    failed: number;
+    got: Array<[number, number, string, string | null]>;
+  };
+  assert.equal(accepted, 2500);
+  assert.equal(failed, 0);
+  assert.equal(got.length, 2500, 'a delivery report for every message');
+  assert.ok(
+    got.every(([, err]) => err === 0),
+    'no delivery errors',
+  );
+  const offsets = got.map(([o]) => o);
+  assert.deepEqual(
+    offsets,
+    offsets.map((_, i) => offsets[0]! + i),
+    'consecutive offsets in produce order',
+  );
+  assert.deepEqual(
+    got.map(([, , v]) => v),
+    Array.from({ length: 2500 }, (_, i) => (i % 2 ? 'odd-' : 'even-') + i),
+    'each message carries its own payload, in order',
+  );
+  assert.deepEqual(
+    got.map(([, , , key]) => key),
+    Array.from({ length: 2500 }, (_, i) => (i % 3 ? `key-${i}` : null)),
+    'and its own key (or none)',
+  );
+  await settle();
+  const dr = events.filter((e): e is Extract<KernelEvent, { type: 'dr' }> => e.type === 'dr');
+  assert.equal(dr.length, 2500, 'every report published as an event (under the detail budget)');
+  assert.deepEqual(
+    dr.map((e) => e.data.offset),
+    offsets,
+  );
+});
+
+test('produceBatch: a queue that fills up is served and the rest offered again', async () => {
+  // A producer whose queue holds 1000 messages: 5000 in one produceBatch call need serve() to get through.
+  const { result, error } = await run(`
+const c2 = rd_kafka_conf_new();
+rd_kafka_conf_set(c2, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(c2, "queue.buffering.max.messages", "1000", e, e.length);
+const small = rd_kafka_new(RD_KAFKA_PRODUCER, c2, e, e.length);
+const t2 = rd_kafka_topic_new(small, "batch", null);
+let served = 0, reported = 0;
+const dr = new BigUint64Array(10000);
+const keyed = produceBatch(t2, 0, Array(5000).fill("v"), {
+  keys: Array.from({ length: 5000 }, (_, i) => "k" + (i % 7)),
+  serve: () => { served++; reported += rd_kafka_poll(small, 10); },
+});
+const refused = produceBatch(t2, 0, Array(5000).fill("w"));
+rd_kafka_flush(small, 10000);
+rd_kafka_topic_destroy(t2);
+rd_kafka_destroy(small);
+console.log(JSON.stringify({ accepted: keyed.accepted, failed: keyed.failed.length, served, refused: refused.failed.length, firstErr: refused.failed[0]?.err, QF: RD_KAFKA_RESP_ERR__QUEUE_FULL }))`);
+  assert.equal(error, '');
+  const r = JSON.parse(result) as Record<string, number>;
+  assert.equal(r.accepted, 5000, 'every message accepted in the end');
+  assert.equal(r.failed, 0);
+  assert.ok(r.served! >= 4, `serve() was called while the queue was full (${r.served} times)`);
+  assert.ok(r.refused! >= 4000, `without serve, the refused messages are listed (${r.refused})`);
+  assert.equal(r.firstErr, r.QF, 'with their error: queue full');
+});
+
+test('produceBatch: bad arguments get one clear message', async () => {
+  const a = await run('produceBatch(null, 0, ["x"])');
+  assert.match(a.error, /produceBatch: expected an rd_kafka_topic_t pointer/);
+  const b = await run('produceBatch(rkt, 0, ["x"], { flags: RD_KAFKA_MSG_F_FREE })');
+  assert.match(b.error, /RD_KAFKA_MSG_F_FREE cannot be used/);
+  const c = await run('produceBatch(rkt, 0, ["x", "y"], { keys: ["a"] })');
+  assert.match(c.error, /1 keys for 2 payloads/);
+});
+
+test('rd_kafka_consume_batch_queue: the messages it returns are published as consume events', async () => {
+  const before = events.length;
+  const { result, error } = await run(`
+const cc = rd_kafka_conf_new();
+rd_kafka_conf_set(cc, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(cc, "group.id", "batch-test", e, e.length);
+const consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, e, e.length);
+rd_kafka_poll_set_consumer(consumer);
+const parts = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(parts, "batch", 0);
+rd_kafka_topic_partition_list_set_offset(parts, "batch", 0, RD_KAFKA_OFFSET_BEGINNING);
+rd_kafka_assign(consumer, parts);
+rd_kafka_topic_partition_list_destroy(parts);
+const cq = rd_kafka_queue_get_consumer(consumer);
+const batch = new BigUint64Array(1000);
+const seen: number[] = [];
+for (let t = 0; t < 100 && seen.length < 2500; t++) {
+  const n = Number(rd_kafka_consume_batch_queue(cq, 100, batch, batch.length));
+  for (let i = 0; i < n; i++) {
+    if (!rkmsg.err(batch[i])) seen.push(rkmsg.offset(batch[i]));
+    rd_kafka_message_destroy(batch[i]);
+  }
+}
+rd_kafka_queue_destroy(cq);
+rd_kafka_consumer_close(consumer);
+rd_kafka_destroy(consumer);
+console.log(JSON.stringify(seen.slice(0, 2500)))`);
+  assert.equal(error, '');
+  const seen = JSON.parse(result) as number[];
+  assert.equal(seen.length, 2500, 'the cell read the messages produced above');
+  await settle();
+  const consumed = events
+    .slice(before)
+    .filter((e): e is Extract<KernelEvent, { type: 'consume' }> => e.type === 'consume');
+  const ofBatch = consumed.filter((e) => e.data.topic === 'batch' && e.data.err === 0);
+  assert.ok(ofBatch.length >= 2500, `consume events published (${ofBatch.length})`);
+  assert.deepEqual(
+    ofBatch.slice(0, 2500).map((e) => e.data.offset),
+    seen,
+    'with the offsets the cell saw',
+  );
+  assert.ok(ofBatch.every((e) => e.handle !== null), 'named after the consumer whose queue it was');
+});
+
+test('batch consume beyond the detail budget: counts stay exact, details sampled', async () => {
+  // 12,000 messages in two consume_batch calls: 5000 in detail per second, the rest counted.
+  const before = events.length;
+  const { result, error } = await run(`
+const payloads12k = Array(12000).fill("z");
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "batch-many", 1, 1);
+const t3 = rd_kafka_topic_new(rk, "batch-many", null);
+const r3 = produceBatch(t3, 0, payloads12k);
+const done3: Array<[number, number, string | null, string | null]> = [];
+for (let t = 0; t < 200 && done3.length < 12000; t++) serve(100, done3);
+rd_kafka_topic_destroy(t3);
+const cc2 = rd_kafka_conf_new();
+rd_kafka_conf_set(cc2, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(cc2, "group.id", "batch-many", e, e.length);
+const c2k = rd_kafka_new(RD_KAFKA_CONSUMER, cc2, e, e.length);
+rd_kafka_poll_set_consumer(c2k);
+const p2 = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(p2, "batch-many", 0);
+rd_kafka_topic_partition_list_set_offset(p2, "batch-many", 0, RD_KAFKA_OFFSET_BEGINNING);
+rd_kafka_assign(c2k, p2);
+rd_kafka_topic_partition_list_destroy(p2);
+const q2 = rd_kafka_queue_get_consumer(c2k);
+const b2 = new BigUint64Array(12000);
+let got2 = 0;
+for (let t = 0; t < 100 && got2 < 12000; t++) {
+  const n = Number(rd_kafka_consume_batch_queue(q2, 100, b2, b2.length));
+  for (let i = 0; i < n; i++) { if (!rkmsg.err(b2[i])) got2++; rd_kafka_message_destroy(b2[i]); }
+}
+rd_kafka_queue_destroy(q2);
+rd_kafka_consumer_close(c2k);
+rd_kafka_destroy(c2k);
+console.log(JSON.stringify({ accepted: r3.accepted, delivered: done3.length, got2 }))`);
+  assert.equal(error, '');
+  const r = JSON.parse(result) as Record<string, number>;
+  assert.equal(r.accepted, 12000);
+  assert.equal(r.got2, 12000);
+  await settle();
+  const mine = events.slice(before);
+  const detailed = mine.filter((e) => e.type === 'consume').length;
+  const dropped = mine.reduce((n, e) => n + (e.type === 'dropped' ? (e.data.counts.consume ?? 0) : 0), 0);
+  assert.ok(detailed <= 10000, `details bounded (${detailed})`);
+  assert.ok(detailed + dropped >= 12000, `every message counted (${detailed} + ${dropped})`);
+});
