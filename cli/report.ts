@@ -114,7 +114,7 @@ export function reportHtml(events: readonly KernelEvent[], meta: ReportMeta = {}
   if (meta.durationMs !== undefined) facts.push(['duration', `${(meta.durationMs / 1000).toFixed(2)} s`]);
   if (meta.librdkafka) facts.push(['librdkafka', meta.librdkafka]);
   if (meta.bootstrap) facts.push(['bootstrap', meta.bootstrap]);
-  facts.push(['events', String(events.length)]);
+  facts.push(['events in this file', String(events.length)]);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

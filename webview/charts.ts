@@ -148,7 +148,9 @@ export class Chart {
       height: spec.height ?? 180,
       scales: {
         x: spec.time === false ? (spec.logX ? { time: false, distr: 3 } : { time: false }) : { time: true },
-        ...(hasRight ? { right: {} } : {}),
+        // Counts, rates, sizes and latencies: the y axes start at zero, so bars and levels compare honestly.
+        y: { range: fromZero },
+        ...(hasRight ? { right: { range: fromZero } } : {}),
       },
       axes: [
         {
@@ -189,6 +191,9 @@ export class Chart {
     live.delete(this);
   }
 }
+
+const fromZero = (_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax =>
+  uPlot.rangeNum(Math.min(0, min ?? 0), Math.max(max ?? 1, 1e-9), 0.1, true);
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
 /** y-axis ticks as 1.2K, 250K, 3.5M or 0.035: long numbers would overlap the axis label. */

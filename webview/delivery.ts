@@ -42,8 +42,8 @@ export class DeliveryStats {
   readonly errorCodes = new Map<number, ErrorTotals>();
   readonly histogram = new Float64Array(BUCKETS);
   latencyCount = 0;
-  /** Per-second counts: second (epoch s) → [ok, failed]; only the last RATE_SECONDS are kept. */
-  readonly perSecond = new Map<number, [number, number]>();
+  /** Per-second counts: second (epoch s) → [ok, failed, only counted]; only the last RATE_SECONDS are kept. */
+  readonly perSecond = new Map<number, [number, number, number]>();
   readonly failures = new Ring<Failure>(200);
   private newestSecond = 0;
 
@@ -86,19 +86,7 @@ export class DeliveryStats {
       this.latencyCount++;
     }
 
-    const sec = Math.floor(e.time / 1000);
-    let slot = this.perSecond.get(sec);
-    if (!slot) {
-      slot = [0, 0];
-      this.perSecond.set(sec, slot);
-      if (sec > this.newestSecond) {
-        this.newestSecond = sec;
-        if (this.perSecond.size > RATE_SECONDS + 16) {
-          for (const s of this.perSecond.keys()) if (s <= sec - RATE_SECONDS) this.perSecond.delete(s);
-        }
-      }
-    }
-    slot[err === 0 ? 0 : 1]++;
+    this.slot(e.time)[err === 0 ? 0 : 1]++;
 
     if (err !== 0) {
       this.failures.push({
@@ -114,6 +102,27 @@ export class DeliveryStats {
 
   partitions(): PartitionTotals[] {
     return [...this.topics.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Reports the kernel only counted (a `dropped` event at `time`): they still count in the rate. */
+  addCounted(time: number, n: number): void {
+    this.slot(time)[2] += n;
+  }
+
+  private slot(time: number): [number, number, number] {
+    const sec = Math.floor(time / 1000);
+    let slot = this.perSecond.get(sec);
+    if (!slot) {
+      slot = [0, 0, 0];
+      this.perSecond.set(sec, slot);
+      if (sec > this.newestSecond) {
+        this.newestSecond = sec;
+        if (this.perSecond.size > RATE_SECONDS + 16) {
+          for (const s of this.perSecond.keys()) if (s <= sec - RATE_SECONDS) this.perSecond.delete(s);
+        }
+      }
+    }
+    return slot;
   }
 
   /** Latency at quantile q (0..1) in µs, from the histogram (upper edge of the bucket), or null without data. */
@@ -143,15 +152,19 @@ export class DeliveryStats {
     return [xs, ys];
   }
 
-  /** Per-second series over the covered range (gaps filled with 0): [epoch seconds, ok/s, failed/s]. */
-  rateSeries(): [number[], number[], number[]] {
+  /**
+   * Per-second series over the covered range (gaps filled with 0): [epoch seconds, ok/s, failed/s, only
+   * counted/s (delivered or not, the kernel did not say)].
+   */
+  rateSeries(): [number[], number[], number[], number[]] {
     const secs = [...this.perSecond.keys()];
-    if (secs.length === 0) return [[], [], []];
+    if (secs.length === 0) return [[], [], [], []];
     const lo = Math.min(...secs);
     const hi = Math.max(...secs);
     const xs: number[] = [];
     const ok: number[] = [];
     const bad: number[] = [];
+    const counted: number[] = [];
     // One empty second before (and, for a burst shorter than 3 s, after) so a burst shows as a rise and fall.
     const from = Math.max(lo, hi - RATE_SECONDS + 1) - 1;
     const to = hi - from < 3 ? hi + 1 : hi;
@@ -160,8 +173,9 @@ export class DeliveryStats {
       xs.push(s);
       ok.push(slot ? slot[0] : 0);
       bad.push(slot ? slot[1] : 0);
+      counted.push(slot ? slot[2] : 0);
     }
-    return [xs, ok, bad];
+    return [xs, ok, bad, counted];
   }
 }
 

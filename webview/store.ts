@@ -123,6 +123,8 @@ export class Store {
         if (c && typeof c === 'object')
           for (const [k, v] of Object.entries(c))
             if (typeof v === 'number') this.notSent.set(k, (this.notSent.get(k) ?? 0) + v);
+        if (c && typeof c === 'object' && typeof (c as Record<string, unknown>).dr === 'number')
+          this.delivery.addCounted(e.time, (c as Record<string, number>).dr!);
         break;
       }
     }

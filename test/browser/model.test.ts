@@ -34,7 +34,7 @@ describe('panel model', () => {
     s.ingest([
       {
         seq: 9999,
-        time: 0,
+        time: events.at(-1)!.time,
         type: 'dropped',
         handle: null,
         cell: null,
@@ -45,6 +45,12 @@ describe('panel model', () => {
     assert.equal(s.observed('log'), events.filter((e) => e.type === 'log').length + 7);
     assert.equal(s.observedTotal(), events.length + 50_007);
     assert.equal(s.delivery.count, RECORDED.drs, 'per-report aggregates cover the reports received');
+    const [, , , counted] = s.delivery.rateSeries();
+    assert.equal(
+      counted.reduce((a, b) => a + b, 0),
+      50_000,
+      'counted-only reports appear in the rate over time',
+    );
   });
 
   test('latency percentiles from the histogram are within its 9 % bucket error', () => {
@@ -85,6 +91,7 @@ describe('panel model', () => {
     assert.deepEqual(s.delivery.rateSeries(), [
       [4999, 5000, 5001],
       [0, 1000, 0],
+      [0, 0, 0],
       [0, 0, 0],
     ]);
   });

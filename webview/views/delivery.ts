@@ -68,10 +68,11 @@ export class DeliveryView {
     setText(this.cards.p99!, pct(0.99));
     setText(this.cards.notsent!, String(this.store.notSent.get('dr') ?? 0));
 
-    const [xs, ok, bad] = d.rateSeries();
+    const [xs, ok, bad, counted] = d.rateSeries();
     this.rate.update(xs, [
       ['delivered', ok],
       ['failed', bad],
+      ...(counted.some((n) => n > 0) ? [['only counted (under load)', counted] as [string, number[]]] : []),
     ]);
     const [hx, hy] = d.histogramSeries();
     this.hist.update(hx, [['reports', hy]]);
