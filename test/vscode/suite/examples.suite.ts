@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 import { readdirSync, statSync } from 'node:fs';
 import { suite, test, skip, screenshot, log } from './harness.ts';
-import { api, assert, closeAllEditors, outputText, runCells, selectKernel, workspaceDir } from './util.ts';
+import {
+  api,
+  assert,
+  closeAllEditors,
+  outputText,
+  runCells,
+  selectKernel,
+  waitFor,
+  workspaceDir,
+} from './util.ts';
 
 export function registerExamples(): void {
   suite('examples', () => {
@@ -9,6 +18,38 @@ export function registerExamples(): void {
       .filter((f) => /^[^.].*\.rdkafka$/.test(f) && statSync(`${workspaceDir()}/${f}`).isFile())
       .sort();
     if (!notebooks.length) skip('every example notebook runs', 'examples/ has no .rdkafka notebooks yet');
+    // Cells of every open notebook share one TypeScript project (and VS Code keeps closed notebooks' documents
+    // around), so the check runs on the flagship example before the others are opened.
+    const flagship = notebooks.includes('quickstart.rdkafka') ? 'quickstart.rdkafka' : notebooks[0];
+    if (flagship)
+      test(`${flagship}: its cells show no type errors`, async () => {
+        await closeAllEditors();
+        const doc = await vscode.workspace.openNotebookDocument(
+          vscode.Uri.file(`${workspaceDir()}/${flagship}`),
+        );
+        await vscode.window.showNotebookDocument(doc);
+        const a = await api();
+        await waitFor('the bindings', () => a.bindings.exists(), 60_000);
+        const code = doc.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+        // Red squiggles in the shipped example are what a user sees first: none should be there.
+        const errors: string[] = [];
+        for (const c of code) {
+          const diags = await a.cellDiagnostics(c.document);
+          for (const d of diags.filter((x) => x.severity === vscode.DiagnosticSeverity.Error))
+            errors.push(
+              `cell ${c.index + 1}, line ${d.range.start.line + 1}: TS${d.code} ${d.message.split('\n')[0]}`,
+            );
+        }
+        if (errors.length)
+          await log(
+            `    ${flagship}: ${errors.length} type errors in cells:\n      ${errors.slice(0, 10).join('\n      ')}`,
+          );
+        assert(
+          errors.length === 0,
+          `${flagship} shows ${errors.length} type errors in its cells (first: ${errors[0]})`,
+        );
+      }, 120_000);
+
     for (const name of notebooks) {
       test(`${name}: every cell runs without error`, async () => {
         // Alone in the window: cells of every open notebook share one TypeScript project.
@@ -54,29 +95,6 @@ export function registerExamples(): void {
           await screenshot('notebook-after-run');
         }
       }, 300_000);
-
-      test(`${name}: its cells show no type errors`, async () => {
-        const doc = vscode.window.activeNotebookEditor?.notebook;
-        assert(doc && doc.uri.path.endsWith(name), `${name} is not the active notebook`);
-        const code = doc.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
-        // The shipped examples should not show red squiggles: the cells' type errors, as the user sees them.
-        const errors: string[] = [];
-        for (const c of code) {
-          const diags = await (await api()).cellDiagnostics(c.document);
-          for (const d of diags.filter((x) => x.severity === vscode.DiagnosticSeverity.Error))
-            errors.push(
-              `cell ${c.index + 1}, line ${d.range.start.line + 1}: TS${d.code} ${d.message.split('\n')[0]}`,
-            );
-        }
-        if (errors.length)
-          await log(
-            `    ${name}: ${errors.length} type errors in cells:\n      ${errors.slice(0, 8).join('\n      ')}`,
-          );
-        assert(
-          errors.length === 0,
-          `${name} shows ${errors.length} type errors in its cells (first: ${errors[0]})`,
-        );
-      }, 120_000);
     }
   });
 }

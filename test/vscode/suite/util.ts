@@ -163,14 +163,14 @@ export async function closeAllEditors(): Promise<void> {
     const tab = group.tabs[0]!;
     const input = tab.input as { uri?: vscode.Uri } | undefined;
     if (tab.isDirty && input?.uri) {
-      if (input.uri.scheme === 'untitled') {
-        await vscode.commands.executeCommand('vscode.open', input.uri, {
-          viewColumn: group.viewColumn,
-          preserveFocus: false,
-        });
-        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-        continue;
-      }
+      // Unsaved changes (a run's outputs, scratch notebooks) are discarded, so the notebook really closes
+      // (a dirty one stays open, with its kernel and its cells in the TypeScript project).
+      await vscode.commands.executeCommand('vscode.open', input.uri, {
+        viewColumn: group.viewColumn,
+        preserveFocus: false,
+      });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      continue;
     }
     await vscode.window.tabGroups.close(tab);
   }
