@@ -21,6 +21,7 @@ const nodeTest = (dir) => {
 
 // name → what installs its needs (may be absent) and what runs it.
 const suites = [
+  { name: 'static', run: () => ['node', ['scripts/static-checks.mjs']] },
   { name: 'unit', run: () => nodeTest('dist/test/unit') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
