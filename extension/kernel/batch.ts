@@ -110,9 +110,10 @@ export function makeProduceBatch(
     payloads: readonly Bytes[],
     keys: readonly Bytes[] | undefined,
     partition: number,
-    idx: readonly number[] | null,
+    idx: Int32Array | null,
+    count: number,
   ): number {
-    const n = idx ? idx.length : payloads.length;
+    const n = count;
     // Pass 1: how much payload/key memory (a payload equal to the previous one is shared, not copied).
     let need = 0;
     let prev: Bytes | undefined;
@@ -205,31 +206,41 @@ export function makeProduceBatch(
     const call = bindBatchCall();
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     let accepted = 0;
-    let todo: number[] | null = null; // null: all of payloads, in order
+    let todo: Int32Array | null = null; // null: all of payloads, in order
+    let n = payloads.length;
     for (;;) {
-      const n = fill(payloads, options.keys, partition, todo);
       if (n === 0) return { accepted, failed: [] };
+      fill(payloads, options.keys, partition, todo, n);
       const ok = call(rkt, partition, flags, msgs.ptr, n);
       accepted += ok;
       if (ok === n) return { accepted, failed: [] };
-      // Which ones were refused: err of each message (written back into the array by librdkafka).
-      const errs = readErrs(n);
-      const failed: Array<{ index: number; err: number }> = [];
-      for (let j = 0; j < n; j++)
-        if (errs[j]) failed.push({ index: todo ? todo[j]! : j, err: errs[j]! });
-      const retry = options.serve && failed.every((f) => f.err === c.QUEUE_FULL) && Date.now() < deadline;
-      if (!retry) return { accepted, failed };
-      options.serve!();
-      todo = failed.map((f) => f.index);
+      // Which ones were refused: the err librdkafka wrote back into each message. Kept in typed arrays
+      // (a full queue refuses thousands at a time, and is the common case at full speed).
+      const refused = new Int32Array(n - ok);
+      const errs = new Int32Array(n - ok);
+      let r = 0;
+      let onlyFull = true;
+      for (let j = 0; j < n && r < refused.length; j++) {
+        const err = readErr(j);
+        if (!err) continue;
+        refused[r] = todo ? todo[j]! : j;
+        errs[r++] = err;
+        if (err !== c.QUEUE_FULL) onlyFull = false;
+      }
+      if (!(options.serve && onlyFull && Date.now() < deadline)) {
+        const failed: Array<{ index: number; err: number }> = [];
+        for (let j = 0; j < r; j++) failed.push({ index: refused[j]!, err: errs[j]! });
+        return { accepted, failed };
+      }
+      options.serve();
+      todo = refused.subarray(0, r);
+      n = r;
     }
   };
 
-  function readErrs(n: number): Int32Array {
-    const out = new Int32Array(n);
-    if (msgs.external) for (let j = 0; j < n; j++) out[j] = msgs.view.getInt32(j * L.size + L.err, true);
-    else
-      for (let j = 0; j < n; j++)
-        out[j] = koffi.decode.int32((msgs.ptr + BigInt(j * L.size + L.err)) as never) as number;
-    return out;
+  function readErr(j: number): number {
+    return msgs.external
+      ? msgs.view.getInt32(j * L.size + L.err, true)
+      : (koffi.decode.int32((msgs.ptr + BigInt(j * L.size + L.err)) as never) as number);
   }
 }
