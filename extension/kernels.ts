@@ -49,6 +49,8 @@ export class NotebookKernel {
 
   private async start(): Promise<KernelClient> {
     this.dispose(false);
+    // A new process numbers its events from 1 again: panels start over too (after a crash, say).
+    if (this.events.length) this.clearEvents();
     this.setState('starting');
     try {
       const options = await this.manager.options(this.notebook);
