@@ -164,6 +164,11 @@ describe('live panel (panelHtml + host messages)', () => {
       ],
     });
     await waitCounter(page, 'event-count', '1');
+    // An event type this panel does not know (a newer kernel) is shown as it is, not dropped.
+    await post(page, { type: 'events', events: [{ ...ev('future_kind', { answer: 42 }), extra: true }] });
+    await waitCounter(page, 'event-count', '2');
+    await page.locator('.tl-row', { hasText: '{"answer":42}' }).waitFor();
+    await page.getByTestId('filter-type-future_kind').waitFor();
     assert.match((await page.locator('.notice').textContent()) ?? '', /2 malformed event\(s\) ignored/);
     await page.locator('.tl-row', { hasText: '<img src=x id=injected>' }).waitFor();
     assert.equal(await page.locator('#injected').count(), 0);
