@@ -35,7 +35,8 @@ const NUMBER = new Set([
   'char32_t',
 ]);
 
-type Dir = 'param' | 'return' | 'field';
+// param: what a function takes; return/field: what JS reads back; callback: what a JS callback receives.
+type Dir = 'param' | 'return' | 'field' | 'callback';
 
 class DtsTypes {
   private protos: Set<string>;
@@ -66,8 +67,15 @@ class DtsTypes {
         .replace(/^const /, '');
       if (!base.endsWith('*') && this.protos.has(base))
         return dir === 'param' ? `${base} | bigint | null` : 'bigint | null';
-      if (base === 'char') return dir === 'param' ? 'string | Uint8Array | null' : 'string | null';
-      return dir === 'param' ? 'bigint | Uint8Array | null' : 'bigint | null';
+      if (base === 'char') return dir === 'param' ? 'string | ArrayBufferView | null' : 'string | null';
+      // librdkafka hands callbacks its own objects (rd_kafka_t *, the message, the partition list), never
+      // NULL; a `void *` opaque is whatever the cell set, often NULL.
+      if (dir === 'callback') return base === 'void' ? 'bigint | null' : 'bigint';
+      if (dir !== 'param') return 'bigint | null';
+      // In C any pointer parameter may be NULL; koffi also takes typed arrays (out-parameters such as
+      // out.int(), out.ptr()) and JS arrays of the pointee (copied in): T ** takes an array of pointers.
+      const elem = this.element(base);
+      return `bigint | ArrayBufferView | ${elem ? `readonly (${elem})[] | ` : ''}null`;
     }
     const alias = this.aliases.get(s);
     if (alias !== undefined) return this.ts(alias, dir);
@@ -78,6 +86,21 @@ class DtsTypes {
     if (INT64.has(s)) return 'number | bigint';
     if (NUMBER.has(s)) return 'number';
     return 'unknown';
+  }
+
+  /** What a JS array passed for a `base *` parameter may hold, or undefined when koffi takes none. */
+  private element(base: string): string | undefined {
+    if (base.endsWith('*')) {
+      const inner = base
+        .slice(0, -1)
+        .trim()
+        .replace(/^const /, '');
+      return inner === 'char' ? 'string | null' : 'bigint | null';
+    }
+    const resolved = this.aliases.get(base) ?? base;
+    if (this.enums.has(resolved) || INT64.has(resolved) || NUMBER.has(resolved))
+      return this.ts(resolved, 'param');
+    return undefined;
   }
 
   params(params: Param[], dir: Dir = 'param'): string {
@@ -119,9 +142,15 @@ export function emitDts(model: Model): string {
     '// Global declarations for notebook cells: every function, constant, macro helper and type of the header.',
   );
   out.push(
-    '// Pointers are bigint (koffi 3); NULL is null. Callback parameters take a JS function (valid during the',
+    '// Pointers are bigint (koffi 3); NULL is null; pointer parameters also take typed arrays and JS arrays.',
   );
-  out.push('// call only) or a pointer from bindings.register() that stays valid until koffi.unregister().');
+  out.push(
+    '// Callback parameters take a JS function (in notebook cells the kernel keeps it registered until the',
+  );
+  out.push(
+    "// handle's rd_kafka_destroy() has returned) or a pointer from bindings.register(). 64-bit integers",
+  );
+  out.push('// (int64_t, size_t) arrive as number, or bigint beyond 2^53; both are accepted.');
   out.push('');
   out.push('/** librdkafka version of the header these typings were generated from. */');
   out.push(`declare const RD_KAFKA_HEADER_VERSION: ${JSON.stringify(model.librdkafka.version)};`);
@@ -175,9 +204,12 @@ export function emitDts(model: Model): string {
   out.push('');
   for (const c of model.callbacks) {
     const ret = t.ts(c.returns, 'return');
+    // Parameters are typed as koffi hands them to JS (a NULL pointer arrives as null). The method form makes
+    // them bivariant, so a function annotated more narrowly or widely than that (`opaque: bigint`,
+    // `len: number`) is accepted too, while an unannotated arrow gets exactly these types.
     out.push(
       jsdoc(c.doc, '', [`C callback prototype \`${c.name}\`.`]) +
-        `type ${c.name} = (${t.params(c.params, 'return')}${c.variadic ? ', ...rest: unknown[]' : ''}) => ${ret === 'string | null' ? 'void' : ret};`,
+        `type ${c.name} = { ${c.name}(${t.params(c.params, 'callback')}${c.variadic ? ', ...rest: unknown[]' : ''}): ${ret === 'string | null' ? 'void' : ret} }[${JSON.stringify(c.name)}];`,
     );
   }
   out.push('');

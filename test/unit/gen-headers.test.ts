@@ -223,7 +223,32 @@ for (const [version, headerOf] of cases) {
         'const tail: number = RD_KAFKA_OFFSET_TAIL(5);',
         '// @ts-expect-error a constant is a number, not a string',
         'const wrong: string = RD_KAFKA_PARTITION_UA;',
-        'void [err, ua, tail, wrong];',
+        // Callbacks: an unannotated arrow gets the C parameters (librdkafka's objects never NULL, the opaque
+        // maybe); a function annotated for the documented contract is accepted too; a wrong arity is not.
+        'rd_kafka_conf_set_dr_msg_cb(conf, (rk, m, opaque) => { const a: bigint = rk; const b: bigint = m; const o: bigint | null = opaque; void [a, b, o]; });',
+        'function dr(rk: bigint, m: bigint, opaque: bigint) { void [rk, m, opaque]; }',
+        'rd_kafka_conf_set_dr_msg_cb(conf, dr);',
+        'rd_kafka_conf_set_stats_cb(conf, (rk, json, len, opaque) => { const s: string | null = json; const n: number | bigint = len; void [rk, s, n, opaque]; return 0; });',
+        '// @ts-expect-error stats_cb must return the int librdkafka reads',
+        'rd_kafka_conf_set_stats_cb(conf, (rk, json) => { void [rk, json]; });',
+        '// @ts-expect-error a dr_msg_cb takes a message pointer, not a string',
+        'rd_kafka_conf_set_dr_msg_cb(conf, (rk: bigint, m: string) => { void [rk, m]; });',
+        // Pointer parameters take NULL (a pointer return as is), typed arrays as out-parameters, JS arrays.
+        'rd_kafka_poll(rk, 0);',
+        'rd_kafka_metadata(rk, 1, null, new BigUint64Array(1), 1000);',
+        'rd_kafka_CreateTopics(rk, [rd_kafka_NewTopic_new("t", 1, 1, errstr, errstr.length)], 1, null, null);',
+        'rd_kafka_DeleteTopics(rk, new BigUint64Array(1), 1, null, null);',
+        'rd_kafka_conf_get(conf, "acks", errstr, new BigUint64Array([512n]));',
+        'rd_kafka_conf_dup_filter(conf, 1, ["sasl."]);',
+        'rd_kafka_NewPartitions_set_replica_assignment(null, 0, [1, 2], 2, errstr, errstr.length);',
+        'rd_kafka_NewPartitions_set_replica_assignment(null, 0, new Int32Array(2), 2n, errstr, 512);',
+        '// @ts-expect-error an array of pointers is not an array of strings',
+        'rd_kafka_CreateTopics(rk, ["t"], 1, null, null);',
+        // 64-bit integers: koffi returns a number, or a bigint beyond 2^53.
+        'const cnt: number | bigint = rd_kafka_header_cnt(null);',
+        '// @ts-expect-error size_t may arrive as a bigint',
+        'const cnt2: number = rd_kafka_header_cnt(null);',
+        'void [err, ua, tail, wrong, cnt, cnt2];',
       ].join('\n');
       writeFileSync(join(dir, 'cell.ts'), cell);
       const config = {
