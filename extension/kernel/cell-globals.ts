@@ -12,6 +12,11 @@ declare global {
   const NULL: null;
   /** The koffi module the bindings use. */
   const koffi: any;
+  /**
+   * Node's require, relative to the workspace (built-ins such as \`node:fs\`, workspace files and packages).
+   * Cells have no Node typings: what it returns is untyped. Prefer Uint8Array/TextEncoder over Buffer.
+   */
+  function require(id: string): any;
   /** A zeroed buffer for \`char *errstr, size_t errstr_size\`: pass \`e, e.length\`; read \`e.text\` or \`\${e}\`. */
   function errbuf(size?: number): Uint8Array & { readonly text: string; readonly length: number };
   /** The C string at a pointer (or in a buffer up to its NUL); null for NULL. */
