@@ -17,6 +17,7 @@ const external = [
   'tree-sitter-c',
   'playwright-core',
   '@vscode/test-electron',
+  'typescript',
 ];
 // ESM bundles that inline CommonJS code still need `require`.
 const esmBanner =
