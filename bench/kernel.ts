@@ -10,6 +10,7 @@ import {
   KERNEL_COLD,
   KERNEL_CONSUME,
   KERNEL_CONSUME_BATCH,
+  KERNEL_CONSUME_BULK,
   KERNEL_DR_OFF,
   KERNEL_DR_ON,
   KERNEL_FAST_OFF,
@@ -113,6 +114,7 @@ export async function kernelImpls(ctx: Context, log: (s: string) => void): Promi
     consume: [
       notebookImpl(KERNEL_CONSUME, 'consume.rdkafka', true, consumeParams, consumed),
       notebookImpl(KERNEL_CONSUME_BATCH, 'consume-batch.rdkafka', true, consumeParams, consumed),
+      notebookImpl(KERNEL_CONSUME_BULK, 'consume-bulk.rdkafka', true, consumeParams, consumed),
     ],
     overheads: [
       {

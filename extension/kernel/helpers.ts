@@ -2,6 +2,7 @@
 // and typed in helpers.d.ts.
 import type { Runtime } from './runtime.ts';
 import { makeProduceBatch } from './batch.ts';
+import { makeBulkReader } from './bulk.ts';
 
 type Bytes = string | Uint8Array;
 
@@ -168,6 +169,13 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
         return p ? koffi.decode.string(p, r.size(m, o.key_len!)) : null;
       },
       timestamp: (m: bigint) => Number(rt.raw.rd_kafka_message_timestamp!(need(m, 'timestamp'), null)),
+      /** err/partition/offset/len/keyLen of msgs[0..n) in one call, into typed arrays (see docs/kernel.md). */
+      batch: makeBulkReader(
+        koffi,
+        rt.library,
+        { err: o.err!, partition: o.partition!, offset: o.offset!, len: o.len!, key_len: o.key_len! },
+        { destroy: () => rt.raw.rd_kafka_message_destroy! },
+      ),
       /** All of the above at once, as a plain object (for display). */
       toObject: (m: bigint) => {
         need(m, 'toObject');

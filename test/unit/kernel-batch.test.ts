@@ -3,10 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KernelClient } from '../../extension/kernel/client.ts';
+import { cacheDir, compileBulkHelper } from '../../extension/kernel/bulk.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
 
 const root = (() => {
@@ -24,6 +26,30 @@ function bindings(): string {
   }
   return dir;
 }
+
+/** The producer, its DR queue and serve() that the tests below share. */
+const SETUP = `
+const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, "linger.ms", "5", e, e.length);
+rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
+const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "batch", 1, 1);
+const rkt = rd_kafka_topic_new(rk, "batch", null);
+const queue = rd_kafka_queue_get_main(rk);
+const reports = new BigUint64Array(10000);
+/** Takes DR events for up to timeoutMs; returns [offset, err, value, key] of each report. */
+function serve(timeoutMs: number, into: Array<[number, number, string | null, string | null]>) {
+  const ev = rd_kafka_queue_poll(queue, timeoutMs);
+  if (!ev) return;
+  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_DR) {
+    const n = Number(rd_kafka_event_message_array(ev, reports, reports.length));
+    for (let i = 0; i < n; i++) into.push([rkmsg.offset(reports[i]), rkmsg.err(reports[i]), rkmsg.value(reports[i]), rkmsg.keyString(reports[i])]);
+  }
+  rd_kafka_event_destroy(ev);
+}
+console.log("ready")`;
 
 let k: KernelClient;
 const events: KernelEvent[] = [];
@@ -46,28 +72,7 @@ const settle = () => new Promise((r) => setTimeout(r, 200));
 before(async () => {
   k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
   k.onEvents((e) => events.push(...e));
-  const setup = await run(`
-const e = errbuf();
-const conf = rd_kafka_conf_new();
-rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
-rd_kafka_conf_set(conf, "linger.ms", "5", e, e.length);
-rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
-const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
-rd_kafka_mock_topic_create(MOCK_CLUSTER, "batch", 1, 1);
-const rkt = rd_kafka_topic_new(rk, "batch", null);
-const queue = rd_kafka_queue_get_main(rk);
-const reports = new BigUint64Array(10000);
-/** Takes DR events for up to timeoutMs; returns [offset, err, value, key] of each report. */
-function serve(timeoutMs: number, into: Array<[number, number, string | null, string | null]>) {
-  const ev = rd_kafka_queue_poll(queue, timeoutMs);
-  if (!ev) return;
-  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_DR) {
-    const n = Number(rd_kafka_event_message_array(ev, reports, reports.length));
-    for (let i = 0; i < n; i++) into.push([rkmsg.offset(reports[i]), rkmsg.err(reports[i]), rkmsg.value(reports[i]), rkmsg.keyString(reports[i])]);
-  }
-  rd_kafka_event_destroy(ev);
-}
-console.log("ready")`);
+  const setup = await run(SETUP);
   assert.equal(setup.error, '');
 });
 after(async () => {
@@ -242,4 +247,94 @@ console.log(JSON.stringify({ accepted: r3.accepted, delivered: done3.length, got
   const dropped = mine.reduce((n, e) => n + (e.type === 'dropped' ? (e.data.counts.consume ?? 0) : 0), 0);
   assert.ok(detailed <= 10000, `details bounded (${detailed})`);
   assert.ok(detailed + dropped >= 12000, `every message counted (${detailed} + ${dropped})`);
+});
+
+/** Produces 300 messages to a fresh topic and reads them back with rkmsg.batch; returns what it saw. */
+const BULK_CELL = (topic: string) => `
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "${topic}", 1, 1);
+const tb = rd_kafka_topic_new(rk, "${topic}", null);
+const sentB = produceBatch(tb, 0, Array.from({ length: 300 }, (_, i) => "m".repeat(i % 50)));
+const drB: Array<[number, number, string | null, string | null]> = [];
+for (let t = 0; t < 100 && drB.length < 300; t++) serve(100, drB);
+rd_kafka_topic_destroy(tb);
+const ccb = rd_kafka_conf_new();
+rd_kafka_conf_set(ccb, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(ccb, "group.id", "${topic}", e, e.length);
+const cb = rd_kafka_new(RD_KAFKA_CONSUMER, ccb, e, e.length);
+rd_kafka_poll_set_consumer(cb);
+const pb = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(pb, "${topic}", 0);
+rd_kafka_topic_partition_list_set_offset(pb, "${topic}", 0, RD_KAFKA_OFFSET_BEGINNING);
+rd_kafka_assign(cb, pb);
+rd_kafka_topic_partition_list_destroy(pb);
+const qb = rd_kafka_queue_get_consumer(cb);
+const msgsB = new BigUint64Array(128); // smaller than the topic: several calls, the typed arrays reused
+let f = rkmsg.batch(msgsB, 0);
+const rows: number[][] = [];
+for (let t = 0; t < 100 && rows.length < 300; t++) {
+  const n = Number(rd_kafka_consume_batch_queue(qb, 100, msgsB, msgsB.length));
+  f = rkmsg.batch(msgsB, n, { destroy: true, into: f });
+  for (let i = 0; i < f.n; i++) if (!f.err[i]) rows.push([f.partition[i], f.offset[i], f.len[i], f.keyLen[i]]);
+}
+rd_kafka_queue_destroy(qb);
+rd_kafka_consumer_close(cb);
+rd_kafka_destroy(cb);
+console.log(JSON.stringify({ sent: sentB.accepted, rows, native: rkmsg.batch.native, why: rkmsg.batch.why }))`;
+
+function checkBulk(result: string): { native: boolean; why: string } {
+  const r = JSON.parse(result) as { sent: number; rows: number[][]; native: boolean; why: string };
+  assert.equal(r.sent, 300);
+  assert.deepEqual(
+    r.rows,
+    Array.from({ length: 300 }, (_, i) => [0, i, i % 50, 0]),
+    'partition, offset, len and key length of every message, in order',
+  );
+  return r;
+}
+
+test('rkmsg.batch: the fields of a whole batch in one call (compiled helper), messages destroyed', async () => {
+  const { result, error } = await run(BULK_CELL('bulk-native'));
+  assert.equal(error, '');
+  const r = checkBulk(result);
+  assert.equal(r.native, true, `the C helper should compile here (cc is installed): ${r.why}`);
+});
+
+test('rkmsg.batch without the compiled helper: the same results from its JS fallback, and the reason', async () => {
+  const saved = process.env.RDKAFKA_WORKBENCH_NO_NATIVE;
+  process.env.RDKAFKA_WORKBENCH_NO_NATIVE = '1';
+  const other = k;
+  k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  try {
+    if (saved === undefined) delete process.env.RDKAFKA_WORKBENCH_NO_NATIVE;
+    else process.env.RDKAFKA_WORKBENCH_NO_NATIVE = saved;
+    const setup = await run(SETUP);
+    assert.equal(setup.error, '');
+    const { result, error } = await run(BULK_CELL('bulk-js'));
+    assert.equal(error, '');
+    const r = checkBulk(result);
+    assert.equal(r.native, false);
+    assert.match(r.why, /RDKAFKA_WORKBENCH_NO_NATIVE/);
+  } finally {
+    await k.shutdown();
+    k = other;
+  }
+});
+
+test('the bulk helper compiles once into the cache folder, and a missing compiler is a reason, not a failure', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wb-bulk-'));
+  try {
+    const first = compileBulkHelper(dir);
+    assert.ok('path' in first, `compiled: ${'why' in first ? first.why : ''}`);
+    assert.ok(existsSync(first.path));
+    assert.deepEqual(readdirSync(dir), [basename(first.path)], 'no temporary files left behind');
+    const t = performance.now();
+    assert.deepEqual(compileBulkHelper(dir), first, 'the second kernel reuses it');
+    assert.ok(performance.now() - t < 50, 'without compiling again');
+    const none = compileBulkHelper(join(dir, 'other'), join(dir, 'no-such-cc'));
+    assert.ok('why' in none && /no C compiler/.test(none.why), JSON.stringify(none));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(cacheDir({ RDKAFKA_WORKBENCH_CACHE: '/c' }), '/c');
+  assert.equal(cacheDir({ XDG_CACHE_HOME: '/x' }), '/x/rdkafka-workbench');
 });
