@@ -147,10 +147,14 @@ export class App {
     });
   }
 
+  /** Called when the user switches views (the VS Code glue saves it as webview state). */
+  onShow: ((id: string) => void) | null = null;
+
   show(id: string): void {
     const t = this.tabs.find((x) => x.id === id);
     if (!t) return;
     this.active = t;
+    this.onShow?.(id);
     for (const x of this.tabs) {
       const on = x === t;
       x.view.el.hidden = !on;

@@ -6,7 +6,11 @@ import { App } from './app.ts';
 import type { PanelMessage } from './types.ts';
 import { parseHostMessage } from './validate.ts';
 
-declare function acquireVsCodeApi(): { postMessage(message: PanelMessage): void };
+declare function acquireVsCodeApi(): {
+  postMessage(message: PanelMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+};
 
 function start(): void {
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
@@ -42,7 +46,14 @@ function start(): void {
     else app.ingest(message.events);
   });
 
-  if (typeof acquireVsCodeApi === 'function') acquireVsCodeApi().postMessage({ type: 'ready' });
+  if (typeof acquireVsCodeApi === 'function') {
+    const api = acquireVsCodeApi();
+    // The open view survives VS Code re-creating the webview (moved to another group, window reload).
+    const saved = api.getState() as { tab?: unknown } | undefined;
+    if (typeof saved?.tab === 'string') app.show(saved.tab);
+    app.onShow = (tab) => api.setState({ tab });
+    api.postMessage({ type: 'ready' });
+  }
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -34,9 +34,14 @@ async function serve(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserCo
   // Stands in for VS Code's acquireVsCodeApi, recording what the panel posts to its host.
   await context.addInitScript(() => {
     const posted: unknown[] = [];
+    // Like VS Code, the webview state outlives the page (here: sessionStorage across reloads).
     Object.assign(window, {
       __posted: posted,
-      acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m) }),
+      acquireVsCodeApi: () => ({
+        postMessage: (m: unknown) => posted.push(m),
+        getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null'),
+        setState: (v: unknown) => sessionStorage.setItem('state', JSON.stringify(v)),
+      }),
     });
   });
   await servePanel(context, ORIGIN);
@@ -84,26 +89,23 @@ describe('live panel (panelHtml + host messages)', () => {
     ]);
     assert.equal(await counter(page, 'event-count'), '0');
 
-    await post(page, {
-      type: 'events',
-      events: [ev('handle_created', { kind: 'producer', name: PRODUCER }), dr(0), dr(1), dr(2, -192)],
-    });
+    const first = [ev('handle_created', { kind: 'producer', name: PRODUCER }), dr(0), dr(1), dr(2, -192)];
+    await post(page, { type: 'events', events: first });
     await waitCounter(page, 'event-count', '4');
     assert.equal(await counter(page, 'dr-count'), '3');
     assert.equal(await counter(page, 'dr-error-count'), '1');
 
-    await post(page, {
-      type: 'events',
-      events: [
-        ev('log', { level: 6, facility: 'INIT', message: 'live log line arrives' }),
-        ev('stats', producerStats(0)),
-        ev('stats', producerStats(1)),
-      ],
-    });
+    const second = [
+      ev('log', { level: 6, facility: 'INIT', message: 'live log line arrives' }),
+      ev('stats', producerStats(0)),
+      ev('stats', producerStats(1)),
+    ];
+    await post(page, { type: 'events', events: second });
     await waitCounter(page, 'log-count', '1');
     await waitCounter(page, 'stats-count', '2');
     // Under load the kernel sends some events only as counts: the totals include them.
-    await post(page, { type: 'events', events: [ev('dropped', { counts: { dr: 1000 } }, null)] });
+    const third = [ev('dropped', { counts: { dr: 1000 } }, null)];
+    await post(page, { type: 'events', events: third });
     await waitCounter(page, 'dr-count', '1003');
     assert.equal(
       await page.getByTestId('dr-count').getAttribute('title'),
@@ -114,6 +116,14 @@ describe('live panel (panelHtml + host messages)', () => {
     await page.locator('.tl-row', { hasText: 'live log line arrives' }).waitFor();
 
     await page.getByTestId('tab-handles').click();
+    // The open view is kept in the webview state: a re-created webview opens on it again.
+    await page.reload();
+    await page.getByTestId('event-count').waitFor();
+    assert.equal(await page.getByTestId('tab-handles').getAttribute('aria-selected'), 'true');
+    // The host replays the history to a webview that says ready again.
+    await post(page, { type: 'reset' });
+    await post(page, { type: 'events', events: [...first, ...second, ...third] });
+    await waitCounter(page, 'event-count', '1007');
     await page.locator('[data-testid="handles-table"] td', { hasText: PRODUCER }).first().waitFor();
     assert.match((await page.getByTestId('handles-table').textContent()) ?? '', /producer.*live/);
     // A handle's name leads to its events in the timeline.
