@@ -69,8 +69,9 @@ class DtsTypes {
         return dir === 'param' ? `${base} | bigint | null` : 'bigint | null';
       if (base === 'char') return dir === 'param' ? 'string | ArrayBufferView | null' : 'string | null';
       // librdkafka hands callbacks its own objects (rd_kafka_t *, the message, the partition list), never
-      // NULL; a `void *` opaque is whatever the cell set, often NULL.
-      if (dir === 'callback') return base === 'void' ? 'bigint | null' : 'bigint';
+      // NULL (the deprecated rd_kafka_set_logger aside); a `void *` opaque is whatever the cell set, often
+      // NULL, and libc structs (resolve_cb's hints) or T ** may be NULL too.
+      if (dir === 'callback') return /^rd_kafka_\w+$/.test(base) ? 'bigint' : 'bigint | null';
       if (dir !== 'param') return 'bigint | null';
       // In C any pointer parameter may be NULL; koffi also takes typed arrays (out-parameters such as
       // out.int(), out.ptr()) and JS arrays of the pointee (copied in): T ** takes an array of pointers.
