@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { CELL_GLOBALS_DTS } from '../../extension/kernel/cell-globals.ts';
 import { parseNotebook } from '../../extension/notebook/format.ts';
 import { generate } from '../../gen/generate.ts';
-import { ROOT, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
+import { fetchHeaders, ROOT, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
 
 // What extension/intellisense.ts drops before showing a cell's diagnostics (IGNORED_CODES there: that
 // module imports vscode, so the list is repeated here): cells may declare a name again (the kernel allows
@@ -85,6 +85,22 @@ describe('typings: example notebooks type-check as VS Code checks their cells', 
     dts = readFileSync(join(tmp, 'bindings', 'rdkafka.d.ts'), 'utf8');
   });
 
+  test('the check sees what the TS server sees: C API misuse, Node-only names, a clash across notebooks', () => {
+    const errors = check(
+      dts,
+      new Map([
+        ['/cells/a.rdkafka/cell1.ts', 'const rk = rd_kafka_new("producer", null, null, 0);'],
+        ['/cells/a.rdkafka/cell2.ts', 'const len = Buffer.byteLength("x");'],
+        ['/cells/a.rdkafka/cell3.ts', 'const e = errbuf();'],
+        ['/cells/b.rdkafka/cell1.ts', 'const e = 5;\nrd_kafka_err2str(e);'],
+      ]),
+    );
+    assert.equal(errors.length, 3, errors.join('\n'));
+    assert.match(errors[0]!, /a\.rdkafka\/cell1\.ts, line 1: TS2345 .*string.* not assignable .*number/);
+    assert.match(errors[1]!, /a\.rdkafka\/cell2\.ts, line 1: TS2591 Cannot find name 'Buffer'/);
+    assert.match(errors[2]!, /b\.rdkafka\/cell1\.ts, line 2: TS2345/);
+  });
+
   test('there are example notebooks with code cells', () => {
     assert.ok(notebooks.length >= 1, 'examples/ holds no .rdkafka notebooks');
     for (const n of notebooks) assert.ok(cellFiles(n).size > 0, `${n} has no code cells`);
@@ -96,10 +112,21 @@ describe('typings: example notebooks type-check as VS Code checks their cells', 
       assert.deepEqual(errors, [], `${errors.length} type errors in ${name}`);
     });
 
-  test('all examples open together (one shared global scope) show no type errors', () => {
+  const allCells = () => {
     const all = new Map<string, string>();
     for (const n of notebooks) for (const [f, s] of cellFiles(n)) all.set(f, s);
-    const errors = check(dts, all);
+    return all;
+  };
+
+  test('all examples open together (one shared global scope) show no type errors', () => {
+    const errors = check(dts, allCells());
     assert.deepEqual(errors, [], `${errors.length} type errors with every example open`);
+  });
+
+  test('with typings generated from the newer 2.15.1 header the examples show no type errors either', async () => {
+    const out = join(tmp, 'bindings-2.15.1');
+    await generate({ header: fetchHeaders().get('2.15.1')!, out });
+    const errors = check(readFileSync(join(out, 'rdkafka.d.ts'), 'utf8'), allCells());
+    assert.deepEqual(errors, [], `${errors.length} type errors against the 2.15.1 typings`);
   });
 });
