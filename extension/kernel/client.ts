@@ -66,6 +66,16 @@ export function defaultKernelScript(): string {
   }
 }
 
+/** The kernel process ended before it was ready. */
+class EarlyExit extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+  ) {
+    super(message);
+  }
+}
+
 export class KernelClient {
   info!: ReadyMessage;
   private child: ChildProcess | null = null;
@@ -84,7 +94,15 @@ export class KernelClient {
   /** Starts a kernel; rejects with an Error whose message is one sentence saying what to do. */
   static async start(opts: KernelOptions): Promise<KernelClient> {
     const client = new KernelClient(opts);
-    await client.spawn();
+    try {
+      await client.spawn();
+    } catch (e) {
+      // A kernel that ends with code 0 before `ready` has not failed to load anything (that is a `fatal`
+      // message, exit code 1): seen rarely on a heavily loaded machine. One more try; its stderr line
+      // (main.ts) says how far start-up got, in the message if the second attempt fails too.
+      if (!(e instanceof EarlyExit) || e.code !== 0) throw e;
+      await client.spawn();
+    }
     return client;
   }
 
@@ -152,12 +170,26 @@ export class KernelClient {
         if (!settled) {
           settled = true;
           clearTimeout(timer);
-          const tail = this.stderrTail.trim().split('\n').slice(-3).join(' ');
-          reject(
-            new Error(
-              `the kernel exited while starting (${signal ?? `exit code ${code}`})${tail ? `: ${tail}` : ''}`,
-            ),
-          );
+          // 'exit' can come before the last of stderr has been read: wait (briefly) for its end, so
+          // the message quotes what the kernel said last.
+          const fail = () => {
+            const tail = this.stderrTail.trim().split('\n').slice(-3).join(' ');
+            reject(
+              new EarlyExit(
+                `the kernel exited while starting (${signal ?? `exit code ${code}`})${tail ? `: ${tail}` : ''}`,
+                signal ? null : code,
+              ),
+            );
+          };
+          const stderr = child.stderr;
+          if (!stderr || stderr.readableEnded) fail();
+          else {
+            const t = setTimeout(fail, 500);
+            stderr.once('end', () => {
+              clearTimeout(t);
+              fail();
+            });
+          }
         }
         this.handleExit(child, code, signal);
       });

@@ -2,6 +2,7 @@
 // pipe (fd 4). Runs cells one at a time in this process's global scope, streams their outputs and the
 // events of their librdkafka handles back to the client. Never imports vscode.
 import vm from 'node:vm';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,7 +147,19 @@ process.on('unhandledRejection', (e) => output(errorOutput(e)));
 // ---------------------------------------------------------------------------------------------------
 // Messages
 
+/**
+ * How far start-up got. A kernel that ends before `ready` says so on stderr, which the client quotes in
+ * its "exited while starting" message: a rare exit with code 0 at high load was otherwise unexplained.
+ */
+let phase: string | null = 'waiting for the init message'; // null: ready, or the client was told why not
+process.on('exit', (code) => {
+  if (phase !== null)
+    // fd 2 itself: process.stderr.write is redirected into cell outputs.
+    writeSync(2, `kernel: exiting with code ${code} before it was ready (${phase})\n`);
+});
+
 async function init(req: InitRequest): Promise<void> {
+  phase = 'init received';
   if (req.protocol !== PROTOCOL_VERSION) {
     return fatal(
       `client speaks kernel protocol ${req.protocol}, this kernel ${PROTOCOL_VERSION}: reinstall rdkafka workbench so both match`,
@@ -159,6 +172,7 @@ async function init(req: InitRequest): Promise<void> {
     return fatal(`the working folder ${cwd} does not exist: open a folder that exists`);
   }
   events = new EventStream({ enabled: req.events, send: (batch) => send({ type: 'events', events: batch }) });
+  phase = 'loading koffi, the bindings and librdkafka';
   try {
     runtime = await Runtime.load({
       bindingsDir: req.bindingsDir,
@@ -177,6 +191,7 @@ async function init(req: InitRequest): Promise<void> {
       e instanceof FatalError ? e.message : `the kernel could not start: ${(e as Error).stack ?? e}`,
     );
   }
+  phase = 'installing the globals';
   runtime.install(g);
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
@@ -189,11 +204,13 @@ async function init(req: InitRequest): Promise<void> {
     startupMs: Math.round(performance.now()),
     missing: runtime.bindings.missing(),
   });
+  phase = null;
   // Start esbuild's service now so the first cell does not pay for it.
   warmUp().catch(() => {});
 }
 
 function fatal(message: string): void {
+  phase = null;
   send({ type: 'fatal', message }, () => process.exit(1));
 }
 
@@ -287,6 +304,7 @@ process.on('message', (m: ClientMessage & { id?: string }) => {
 });
 // The client went away: release librdkafka's handles and leave.
 process.on('disconnect', () => {
+  if (phase !== null) phase += '; the client closed the IPC channel';
   try {
     runtime?.shutdown();
   } finally {
