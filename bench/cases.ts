@@ -83,10 +83,12 @@ export const KERNEL_DR_ON = 'kernel: rd_kafka_produce + JS dr_msg_cb, events on'
 export const KERNEL_DR_OFF = 'kernel: rd_kafka_produce + JS dr_msg_cb, events off';
 export const KERNEL_FAST_ON = 'kernel fast path: rd_kafka_produce + event API, events on';
 export const KERNEL_FAST_OFF = 'kernel fast path: rd_kafka_produce + event API, events off';
-export const KERNEL_BATCH_ON = 'kernel fast path: produceBatch (rd_kafka_produce_batch) + event API, events on';
+export const KERNEL_BATCH_ON =
+  'kernel fast path: produceBatch (rd_kafka_produce_batch) + event API, events on';
 export const KERNEL_CONSUME = 'kernel: rd_kafka_consumer_poll + fast accessors, events on';
 export const KERNEL_CONSUME_BATCH = 'kernel: rd_kafka_consume_batch_queue + fast accessors, events on';
-export const KERNEL_CONSUME_BULK = 'kernel: rd_kafka_consume_batch_queue + rkmsg.batch (one call per batch), events on';
+export const KERNEL_CONSUME_BULK =
+  'kernel: rd_kafka_consume_batch_queue + rkmsg.batch (one call per batch), events on';
 export const KERNEL_COLD = 'kernel cold start (spawn to ready)';
 export const KERNEL_ROUNDTRIP = 'trivial cell round trip';
 export const GENERATION = 'bindings generation, 2.15.1 header';

@@ -71,7 +71,11 @@ class Region {
   /** Makes the first `n` bytes visible to C (a no-op for a view over native memory). */
   commit(n: number): void {
     if (!this.external && n > 0)
-      this.koffi.encode(this.ptr as never, this.koffi.array('uint8_t', n) as never, this.bytes.subarray(0, n));
+      this.koffi.encode(
+        this.ptr as never,
+        this.koffi.array('uint8_t', n) as never,
+        this.bytes.subarray(0, n),
+      );
   }
 }
 
@@ -190,7 +194,9 @@ export function makeProduceBatch(
     options: ProduceBatchOptions = {},
   ): ProduceBatchResult {
     if (typeof rkt !== 'bigint' || !rkt)
-      throw new TypeError(`produceBatch: expected an rd_kafka_topic_t pointer (rd_kafka_topic_new), got ${String(rkt)}`);
+      throw new TypeError(
+        `produceBatch: expected an rd_kafka_topic_t pointer (rd_kafka_topic_new), got ${String(rkt)}`,
+      );
     if (!Array.isArray(payloads))
       throw new TypeError('produceBatch: payloads must be an array of Uint8Array, string or null');
     if (options.keys && options.keys.length !== payloads.length)

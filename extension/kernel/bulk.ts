@@ -63,8 +63,7 @@ export interface BulkOffsets {
 /** The cache folder of slow, machine-specific things (as scripts/lib.sh's CACHE_DIR). */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return (
-    env.RDKAFKA_WORKBENCH_CACHE ||
-    join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
+    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
   );
 }
 
@@ -72,7 +71,10 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * Compiles the helper once (keyed by its source and the platform) and returns the shared library's path,
  * or the reason it could not: no compiler, a failed compile, an unwritable cache.
  */
-export function compileBulkHelper(dir: string, cc = process.env.CC || 'cc'): { path: string } | { why: string } {
+export function compileBulkHelper(
+  dir: string,
+  cc = process.env.CC || 'cc',
+): { path: string } | { why: string } {
   const key = createHash('sha256').update(`${SOURCE}\0${process.platform}\0${process.arch}`).digest('hex');
   const so = join(dir, `bulk-${key.slice(0, 16)}.so`);
   if (existsSync(so)) return { path: so };
@@ -89,7 +91,8 @@ export function compileBulkHelper(dir: string, cc = process.env.CC || 'cc'): { p
       encoding: 'utf8',
       timeout: 30_000,
     });
-    if (r.error) return { why: `no C compiler (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` };
+    if (r.error)
+      return { why: `no C compiler (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` };
     if (r.status !== 0) return { why: `${cc} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}` };
     renameSync(tmp, so); // atomic: kernels compiling at the same time never load a half-written file
     return { path: so };

@@ -145,7 +145,8 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
       {
         F_COPY: typeof c.RD_KAFKA_MSG_F_COPY === 'number' ? c.RD_KAFKA_MSG_F_COPY : 2,
         F_FREE: typeof c.RD_KAFKA_MSG_F_FREE === 'number' ? c.RD_KAFKA_MSG_F_FREE : 1,
-        QUEUE_FULL: typeof c.RD_KAFKA_RESP_ERR__QUEUE_FULL === 'number' ? c.RD_KAFKA_RESP_ERR__QUEUE_FULL : -184,
+        QUEUE_FULL:
+          typeof c.RD_KAFKA_RESP_ERR__QUEUE_FULL === 'number' ? c.RD_KAFKA_RESP_ERR__QUEUE_FULL : -184,
       },
     ),
     /** Fast field reads of an rd_kafka_message_t (about 30 ns each, instead of 2.5 µs for a full decode). */

@@ -118,9 +118,15 @@ test('markdownTable: a row per case with runs, ratio, CPU and the verdict of its
   const rows = markdownTable(cases, results).split('\n');
   assert.equal(rows.length, 2 + 4);
   const kernel = rows.find((r) => r.includes('| kernel |'))!;
-  assert.match(kernel, /\| 1,000,000 \| msgs\/s \| 1,000,000, 1,200,000, 800,000 \| 0\.50x \| 0\.80 \(2\.00x\) \|/);
+  assert.match(
+    kernel,
+    /\| 1,000,000 \| msgs\/s \| 1,000,000, 1,200,000, 800,000 \| 0\.50x \| 0\.80 \(2\.00x\) \|/,
+  );
   assert.match(kernel, /≥ 0\.65x C \(0\.50x; by CPU 0\.50x\): \*\*MISSED\*\*/);
-  assert.match(rows.find((r) => r.includes('kafkajs'))!, /skipped: not installed/);
+  assert.match(
+    rows.find((r) => r.includes('kafkajs'))!,
+    /skipped: not installed/,
+  );
   const pypy = rows.find((r) => r.includes('pypy'))!;
   assert.match(pypy, /pypy \(200,000 messages\)/);
   assert.match(pypy, /\*\*1 failed\*\*: round 2: timeout/);
@@ -129,7 +135,11 @@ test('markdownTable: a row per case with runs, ratio, CPU and the verdict of its
 test('parseBenchOutput: a last JSON line with runs or a median wins; else the text’s median, else the last figure', () => {
   assert.deepEqual(parseBenchOutput('noise\n{"runs":[1,2,3]}\n', 'ms'), [1, 2, 3]);
   assert.deepEqual(parseBenchOutput('{"median": 7.5}', 'ms'), [7.5]);
-  assert.deepEqual(parseBenchOutput('{"runs":["a"],"median":3}', 'ms'), [3], 'non-numeric runs fall back to the median');
+  assert.deepEqual(
+    parseBenchOutput('{"runs":["a"],"median":3}', 'ms'),
+    [3],
+    'non-numeric runs fall back to the median',
+  );
   assert.deepEqual(parseBenchOutput('took 10 ms, then 20 ms; median 15 ms', 'ms'), [15]);
   assert.deepEqual(parseBenchOutput('median 1.2 s', 'ms'), [1200], 'seconds become milliseconds');
   assert.deepEqual(parseBenchOutput('rate 1,234 events/s then 2,000 events/s', 'events/s'), [2000]);

@@ -202,7 +202,10 @@ console.log(JSON.stringify(seen.slice(0, 2500)))`);
     seen,
     'with the offsets the cell saw',
   );
-  assert.ok(ofBatch.every((e) => e.handle !== null), 'named after the consumer whose queue it was');
+  assert.ok(
+    ofBatch.every((e) => e.handle !== null),
+    'named after the consumer whose queue it was',
+  );
 });
 
 test('batch consume beyond the detail budget: counts stay exact, details sampled', async () => {
