@@ -1,9 +1,13 @@
 // TypeScript server plugin (loaded by VS Code's TypeScript extension, contributed in package.json as
-// `typescriptServerPlugins`): adds the generated rdkafka.d.ts (and the declarations of the kernel's other
-// cell globals) to every project that holds notebook cells,
-// which is the only way cells (separate `vscode-notebook-cell` documents in an inferred project) see it.
-// The extension sends the path with configurePlugin. Built to dist/tsplugin/index.cjs; the package
-// node_modules/rdkafka-workbench-tsplugin (made by the build) points here so tsserver can resolve it.
+// `typescriptServerPlugins`). VS Code puts every notebook cell (a `vscode-notebook-cell` document) of a
+// workspace into one inferred project, where no tsconfig or workspace .d.ts applies. This plugin:
+// - adds the generated rdkafka.d.ts and the declarations of the kernel's other cell globals to projects that
+//   hold cells (the extension sends their paths with configurePlugin);
+// - gives each notebook its own scope, as its kernel has: requests about a cell go to a language service
+//   over that notebook's cells and the declarations only, so names from another open notebook neither
+//   complete nor clash. The services share one document registry, so the large .d.ts is parsed once.
+// Built to dist/tsplugin/index.cjs; the package node_modules/rdkafka-workbench-tsplugin (made by the build)
+// points here so tsserver can resolve it.
 import type * as ts from 'typescript/lib/tsserverlibrary';
 
 interface PluginConfig {
@@ -11,12 +15,22 @@ interface PluginConfig {
   dtsPaths?: string[];
 }
 
+const CELL = 'vscode-notebook-cell';
+
+/** The notebook a cell's file name belongs to (cells are `…/notebook.rdkafka#<cell id>`), or undefined. */
+export function notebookOf(fileName: string): string | undefined {
+  if (!fileName.includes(CELL)) return undefined;
+  const hash = fileName.indexOf('#');
+  return hash < 0 ? fileName : fileName.slice(0, hash);
+}
+
 function init(modules: { typescript: typeof ts }) {
   const tsm = modules.typescript;
   let dtsPaths: string[] = [];
   const projects = new Set<ts.server.Project>();
-
-  const holdsCells = (names: readonly string[]) => names.some((n) => n.includes('vscode-notebook-cell'));
+  const registry = tsm.createDocumentRegistry();
+  const declarations = (names: readonly string[]) =>
+    dtsPaths.filter((p) => !names.includes(p) && tsm.sys.fileExists(p));
 
   return {
     create(info: ts.server.PluginCreateInfo): ts.LanguageService {
@@ -27,14 +41,52 @@ function init(modules: { typescript: typeof ts }) {
       const original = host.getScriptFileNames.bind(host);
       host.getScriptFileNames = () => {
         const names = original();
-        if (!dtsPaths.length || !holdsCells(names)) return names;
-        const extra = dtsPaths.filter((p) => !names.includes(p) && tsm.sys.fileExists(p));
+        if (!dtsPaths.length || !names.some((n) => n.includes(CELL))) return names;
+        const extra = declarations(names);
         return extra.length ? [...names, ...extra] : names;
       };
+
+      // One language service per notebook: the project's host, narrowed to that notebook's cells.
+      const services = new Map<string, ts.LanguageService>();
+      const serviceFor = (notebook: string): ts.LanguageService => {
+        let service = services.get(notebook);
+        if (!service) {
+          const narrowed: ts.LanguageServiceHost = Object.create(host);
+          // The project's host would update the project's program instead of this one.
+          (narrowed as { updateFromProject?: unknown }).updateFromProject = undefined;
+          narrowed.getScriptFileNames = () => {
+            // Cells of an untitled notebook land in one inferred project each: gather them all.
+            const cells = new Set(original().filter((n) => notebookOf(n) === notebook));
+            for (const p of info.project.projectService.inferredProjects)
+              if (p !== info.project)
+                for (const n of p.getRootFiles()) if (notebookOf(n) === notebook) cells.add(n);
+            return [...cells, ...declarations([...cells])];
+          };
+          service = tsm.createLanguageService(narrowed, registry);
+          services.set(notebook, service);
+        }
+        return service;
+      };
+      const base = info.languageService;
+      const proxy = new Proxy(base, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== 'function' || key === 'dispose') return value;
+          return (...args: unknown[]) => {
+            const notebook = typeof args[0] === 'string' ? notebookOf(args[0]) : undefined;
+            const service = notebook ? serviceFor(notebook) : target;
+            if (service !== target) target.getProgram(); // brings the project (its script infos) up to date first
+            return (service[key as keyof ts.LanguageService] as (...a: unknown[]) => unknown).apply(
+              service,
+              args,
+            );
+          };
+        },
+      });
       info.project.projectService.logger.info(
         `rdkafka-workbench-tsplugin: active, declarations ${dtsPaths.join(', ') || '(not configured yet)'}`,
       );
-      return info.languageService;
+      return proxy;
     },
     onConfigurationChanged(config: PluginConfig) {
       dtsPaths = config.dtsPaths ?? [];

@@ -73,6 +73,7 @@ async function main(): Promise<number> {
         'security.workspace.trust.emptyWindow': false,
         'security.workspace.trust.banner': 'never',
         'update.mode': 'none',
+        ...(process.env.RDKAFKA_TEST_VERBOSE === '1' ? { 'typescript.tsserver.log': 'verbose' } : {}),
       },
       null,
       2,
@@ -252,7 +253,8 @@ async function main(): Promise<number> {
     shots.close();
     await new Promise((r) => setTimeout(r, 1000));
     group('SIGKILL');
-    rmSync(scratch, { recursive: true, force: true });
+    if (process.env.RDKAFKA_TEST_KEEP) log(`kept ${scratch}`);
+    else rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { suite, test } from './harness.ts';
-import { api, assert, scratchNotebook, selectKernel, sleep, waitFor } from './util.ts';
+import { api, assert, openNotebook, scratchNotebook, selectKernel, sleep, waitFor } from './util.ts';
 
 export function registerIntelliSense(): void {
   suite('IntelliSense in cells', () => {
@@ -66,6 +66,47 @@ export function registerIntelliSense(): void {
       // Declaring again in another cell is fine for the kernel, so it is not reported.
       const other = await a.cellDiagnostics(editor.notebook.cellAt(1).document);
       assert(!other.some((d) => d.code === 2451), 'a re-declaration across cells was reported');
+    }, 90_000);
+
+    test('each notebook is its own scope: cells see their notebook, not the other open notebooks', async () => {
+      const a = await api();
+      await openNotebook('fixtures', 'scope-one.rdkafka');
+      const two = await openNotebook('fixtures', 'scope-two.rdkafka');
+      const cell = two.notebook.cellAt(1).document;
+      // Settled: the notebook's own first cell is known (its name resolves).
+      const diags = await waitFor(
+        'diagnostics of the second notebook',
+        async () => {
+          const d = await a.cellDiagnostics(cell);
+          return d.length && !d.some((x) => x.message.includes("'mine'")) ? d : undefined;
+        },
+        30_000,
+        1000,
+      ).catch(async (e: Error) => {
+        throw new Error(
+          `${e.message}: ${JSON.stringify((await a.cellDiagnostics(cell)).map((d) => d.message))}`,
+        );
+      });
+      const texts = diags.map((d) => `TS${d.code} ${d.message}`);
+      assert(
+        texts.some((t) => t.startsWith('TS2304') && t.includes('onlyInNotebookOne')),
+        `a name from another notebook is visible: ${JSON.stringify(texts)}`,
+      );
+      assert(
+        !texts.some((t) => t.includes("'mine'")),
+        `a name from the same notebook is not visible: ${JSON.stringify(texts)}`,
+      );
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        cell.uri,
+        new vscode.Position(0, 4),
+      );
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert(
+        labels.includes('rd_kafka_new') && labels.includes('mine'),
+        'completions lack the C API or the notebook own names',
+      );
+      assert(!labels.includes('onlyInNotebookOne'), 'completions offer a name from another notebook');
     }, 90_000);
   });
 }
