@@ -45,7 +45,8 @@ try {
       !relative(join(root, 'dist'), src).startsWith('bench') &&
       !src.endsWith('.map'),
   });
-  for (const dir of ['media', 'examples'])
+  // docs/ too: README.md links into it (relative links stay relative: --no-rewrite-relative-links).
+  for (const dir of ['media', 'examples', 'docs'])
     if (existsSync(join(root, dir))) cpSync(join(root, dir), join(stage, dir), { recursive: true });
   for (const f of ['README.md', 'LICENSE', 'CHANGELOG.md'])
     if (existsSync(join(root, f))) cpSync(join(root, f), join(stage, f));
@@ -71,11 +72,25 @@ try {
 
   const out = join(root, `${pkg.name}-${pkg.version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  execFileSync(
-    process.execPath,
-    [vsce, 'package', '--skip-license', '--allow-missing-repository', '--out', out],
-    { cwd: stage, stdio: 'inherit' },
-  );
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        vsce,
+        'package',
+        '--skip-license',
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '--out',
+        out,
+      ],
+      { cwd: stage, stdio: 'inherit' },
+    );
+  } catch {
+    console.error('error: vsce could not package the extension (its message is above); nothing was written');
+    process.exit(1);
+  }
+
   const listing = run(process.execPath, [vsce, 'ls', '--tree'], stage);
   if (!listing.includes(PLUGIN)) {
     console.error(`error: the package lacks node_modules/${PLUGIN}; IntelliSense in cells would not work`);
