@@ -48,19 +48,29 @@ function init(modules: { typescript: typeof ts }) {
 
       // One language service per notebook: the project's host, narrowed to that notebook's cells.
       const services = new Map<string, ts.LanguageService>();
+      const cellsOf = (notebook: string): string[] => {
+        // Cells of an untitled notebook land in one inferred project each: gather them all.
+        const cells = new Set(original().filter((n) => notebookOf(n) === notebook));
+        for (const p of info.project.projectService.inferredProjects)
+          if (p !== info.project)
+            for (const n of p.getRootFiles()) if (notebookOf(n) === notebook) cells.add(n);
+        return [...cells];
+      };
       const serviceFor = (notebook: string): ts.LanguageService => {
         let service = services.get(notebook);
         if (!service) {
+          // A new notebook: first let go of the services of notebooks that were closed.
+          for (const [nb, old] of services)
+            if (!cellsOf(nb).length) {
+              old.dispose();
+              services.delete(nb);
+            }
           const narrowed: ts.LanguageServiceHost = Object.create(host);
           // The project's host would update the project's program instead of this one.
           (narrowed as { updateFromProject?: unknown }).updateFromProject = undefined;
           narrowed.getScriptFileNames = () => {
-            // Cells of an untitled notebook land in one inferred project each: gather them all.
-            const cells = new Set(original().filter((n) => notebookOf(n) === notebook));
-            for (const p of info.project.projectService.inferredProjects)
-              if (p !== info.project)
-                for (const n of p.getRootFiles()) if (notebookOf(n) === notebook) cells.add(n);
-            return [...cells, ...declarations([...cells])];
+            const cells = cellsOf(notebook);
+            return [...cells, ...declarations(cells)];
           };
           service = tsm.createLanguageService(narrowed, registry);
           services.set(notebook, service);
