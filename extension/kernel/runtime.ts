@@ -481,6 +481,14 @@ export class Runtime {
     return n;
   }
 
+  /** A topic's name through a cache that lives as long as the caller knows the topic objects do. */
+  private topicOf(rkt: bigint | null, cache: Map<bigint, string> | undefined): string {
+    if (!cache || !rkt) return this.topicName(rkt);
+    let name = cache.get(rkt);
+    if (name === undefined) cache.set(rkt, (name = this.topicName(rkt)));
+    return name;
+  }
+
   /** Not cached: librdkafka may free a topic object and reuse its address for another topic. */
   topicName(rkt: bigint | null): string {
     return rkt ? String(this.rawFn('rd_kafka_topic_name')(rkt)) : '';
@@ -635,11 +643,13 @@ export class Runtime {
     let i = 0;
     if (n > 0 && ev.want(type)) {
       const handle = rk === null ? null : this.handleName(rk);
+      // Within one array the topic objects stay alive: name each once (a string decode, ~0.5 µs).
+      const topics = new Map<bigint, string>();
       for (; i < n && ev.want(type); i++) {
         const m = arr[i];
         if (!m) continue;
-        if (type === 'dr') this.delivered(handle, BigInt(m), true);
-        else this.consumed(handle, BigInt(m), true);
+        if (type === 'dr') this.delivered(handle, BigInt(m), true, topics);
+        else this.consumed(handle, BigInt(m), true, topics);
       }
     }
     // librdkafka fills the first n entries; reading them to skip NULLs would allocate a BigInt each.
@@ -647,7 +657,7 @@ export class Runtime {
   }
 
   /** Publishes a delivery report for message `m` (a dr_msg_cb argument or from a DR event). */
-  delivered(handle: string | null, m: bigint, checked = false): void {
+  delivered(handle: string | null, m: bigint, checked = false, topics?: Map<bigint, string>): void {
     const ev = this.events;
     if (!ev.enabled) return;
     if (!checked && !ev.want('dr')) return ev.count('dr');
@@ -662,7 +672,7 @@ export class Runtime {
       latencyUs = undefined;
     }
     ev.publish('dr', handle, {
-      topic: this.topicName(r.ptr(m, o.rkt!)),
+      topic: this.topicOf(r.ptr(m, o.rkt!), topics),
       partition: r.int(m, o.partition!),
       offset: r.i64(m, o.offset!),
       err,
@@ -673,14 +683,14 @@ export class Runtime {
     });
   }
 
-  private consumed(handle: string | null, m: bigint, checked = false): void {
+  private consumed(handle: string | null, m: bigint, checked = false, topics?: Map<bigint, string>): void {
     const ev = this.events;
     if (!ev.enabled) return;
     if (!checked && !ev.want('consume')) return ev.count('consume');
     const r = this.reader;
     const o = r.m;
     ev.publish('consume', handle, {
-      topic: this.topicName(r.ptr(m, o.rkt!)),
+      topic: this.topicOf(r.ptr(m, o.rkt!), topics),
       partition: r.int(m, o.partition!),
       offset: r.i64(m, o.offset!),
       err: r.int(m, o.err!),
