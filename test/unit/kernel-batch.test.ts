@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import { cacheDir, compileBulkHelper } from '../../extension/kernel/bulk.ts';
+import { makeProduceBatch } from '../../extension/kernel/batch.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
 
 const root = (() => {
@@ -340,4 +341,50 @@ test('the bulk helper compiles once into the cache folder, and a missing compile
   }
   assert.equal(cacheDir({ RDKAFKA_WORKBENCH_CACHE: '/c' }), '/c');
   assert.equal(cacheDir({ XDG_CACHE_HOME: '/x' }), '/x/rdkafka-workbench');
+});
+
+test('produceBatch where external buffers are forbidden (Electron): the messages are staged in JS and copied over', async () => {
+  // The real koffi, except that koffi.view throws as it does under Electron; the "library" call reads the
+  // message array and payloads back from native memory, as librdkafka would.
+  const koffi = (await import('koffi')).default;
+  const noViews = new Proxy(koffi, {
+    get: (t, p) =>
+      p === 'view'
+        ? () => {
+            throw new Error('External buffers are not allowed');
+          }
+        : (t as unknown as Record<string | symbol, unknown>)[p],
+  });
+  const L = { size: 72, err: 0, partition: 16, payload: 24, len: 32, key: 40, key_len: 48, _private: 64 };
+  const seen: Array<[number, string, string | null]> = [];
+  const call = (_rkt: bigint, _p: number, flags: number, msgs: bigint, n: number) => {
+    assert.equal(flags & 2, 2, 'F_COPY set');
+    for (let i = 0; i < n; i++) {
+      const at = msgs + BigInt(i * L.size);
+      const u64 = (o: number) => BigInt(koffi.decode(at + BigInt(o), 'uint64_t') as number | bigint);
+      const str = (p: bigint, len: bigint) =>
+        p ? Buffer.from(koffi.decode(p, 'uint8_t', Number(len)) as number[]).toString() : null;
+      seen.push([
+        koffi.decode(at + BigInt(L.partition), 'int32_t') as number,
+        str(u64(L.payload), u64(L.len))!,
+        str(u64(L.key), u64(L.key_len)),
+      ]);
+    }
+    return n;
+  };
+  const produceBatch = makeProduceBatch(noViews as never, () => call, L, {
+    F_COPY: 2,
+    F_FREE: 1,
+    QUEUE_FULL: -184,
+  });
+  const r = produceBatch(1n, 3, ['a', new TextEncoder().encode('bb'), 'a', 'ccc'], {
+    keys: ['k', null, null, 'k2'],
+  });
+  assert.deepEqual(r, { accepted: 4, failed: [] });
+  assert.deepEqual(seen, [
+    [3, 'a', 'k'],
+    [3, 'bb', null],
+    [3, 'a', null],
+    [3, 'ccc', 'k2'],
+  ]);
 });
