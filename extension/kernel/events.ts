@@ -73,15 +73,18 @@ export class EventStream {
   /**
    * Whether an event of this type would be sent in detail now. When false the caller skips decoding
    * and calls count() instead: this is what keeps a million delivery reports cheap.
-   * The clock is read only when the type's budget is spent (a new window may have begun), and then once
-   * every CLOCK_EVERY calls: reading it per event cost as much as the rest of the bookkeeping. A new
-   * window is therefore noticed within CLOCK_EVERY events of its start.
+   * The clock is read only when the type's budget is spent (a new window may have begun), and then, while
+   * events keep coming, once every CLOCK_EVERY calls: reading it per event cost as much as the rest of the
+   * bookkeeping. A new window is therefore noticed within CLOCK_EVERY events of its start, at once after a
+   * quiet spell.
    */
   want(type: KernelEventType): boolean {
     if (!this.opts.enabled) return false;
     const c = this.counters.get(type);
     if ((c === undefined || c.sent < this.detail) && this.pending.length < this.maxPending) return true;
-    if (this.ticks++ % CLOCK_EVERY !== 0) return false;
+    // Skip the clock only while events are pouring in (a flush is pending): after a quiet spell a rare
+    // event must not be counted away against a window that ended long ago.
+    if (this.timer !== null && this.ticks++ % CLOCK_EVERY !== 0) return false;
     const t = this.now();
     if (t - this.windowStart < this.windowMs) return false;
     this.windowStart = t;

@@ -114,7 +114,13 @@ test('event stream: exact counts under load, bounded details, batches', () => {
   assert.deepEqual(dropped?.type === 'dropped' && dropped.data.counts, { dr: 150 });
   assert.equal(all.filter((e) => e.type === 'stats').length, 1, 'other types keep their own budget');
   assert.equal(s.totals.get('dr'), 250);
-  now = 1000; // a new window: details flow again, noticed within 64 events (the clock is not read per event)
+  now = 1000; // a new window after a quiet spell (everything flushed): details flow again at once
+  assert.equal(s.want('dr'), true);
+  // While events pour in (a flush pending) the clock is read once every 64 events: a new window is
+  // noticed within 64 of them.
+  for (let i = 0; i < 100; i++) s.publish('dr', 'p', { topic: 't', partition: 0, offset: i, err: 0, len: 1 });
+  assert.equal(s.want('dr'), false, 'budget spent');
+  now = 2000;
   let calls = 0;
   let open = false;
   while (!open && calls < 64) open = (calls++, s.want('dr'));
