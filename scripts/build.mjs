@@ -97,8 +97,18 @@ const entries = [
 // package there forwards to the bundle (not committed; the .vsix carries it).
 const plugin = join('node_modules', 'rdkafka-workbench-tsplugin');
 mkdirSync(plugin, { recursive: true });
-writeFileSync(join(plugin, 'package.json'), JSON.stringify({ name: 'rdkafka-workbench-tsplugin', version: '0.0.0', private: true, main: 'index.cjs' }, null, 2) + '\n');
-writeFileSync(join(plugin, 'index.cjs'), "module.exports = require('../../dist/tsplugin/index.cjs').default;\n");
+writeFileSync(
+  join(plugin, 'package.json'),
+  JSON.stringify(
+    { name: 'rdkafka-workbench-tsplugin', version: '0.0.0', private: true, main: 'index.cjs' },
+    null,
+    2,
+  ) + '\n',
+);
+writeFileSync(
+  join(plugin, 'index.cjs'),
+  "module.exports = require('../../dist/tsplugin/index.cjs').default;\n",
+);
 
 const watch = process.argv.includes('--watch');
 const started = Date.now();

@@ -14,7 +14,8 @@ for (const [name, cmd, args] of checks) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   const ok = r.status === 0;
-  ok ? passed++ : failed++;
+  if (ok) passed++;
+  else failed++;
   console.log(`${ok ? '✔' : '✖'} ${name} (${Date.now() - started} ms)`);
   if (!ok) console.log((r.stdout + r.stderr).trim().split('\n').slice(0, 40).join('\n'));
 }
