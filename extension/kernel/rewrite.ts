@@ -180,7 +180,8 @@ export function rewriteCell(js: string): Rewritten {
         break;
       }
       case 'ExpressionStatement': {
-        if (isLast && !(stmt as unknown as { directive?: string }).directive) {
+        // A cell that is only a string ('x') parses as a directive; a REPL still shows it. "use strict" stays a directive.
+        if (isLast && (stmt as unknown as { directive?: string }).directive !== 'use strict') {
           // The statement's span, not the expression's: acorn leaves enclosing parentheses out of it.
           const end = js[stmt.end - 1] === ';' ? stmt.end - 1 : stmt.end;
           edit(stmt.start, 0, 'return { hasValue: true, value: (');

@@ -43,6 +43,11 @@ test('top-level await, and the last expression (even parenthesised) is the value
   assert.equal(values[1], undefined);
 });
 
+test('a cell that is only a string literal shows it, as a REPL does', async () => {
+  const { values } = await runCells(["'x'", '"use strict"\n"y"', '"use strict"']);
+  assert.deepEqual(values, ['x', 'y', undefined]);
+});
+
 test('imports become dynamic imports whose bindings persist', async () => {
   const { values } = await runCells([
     'import { join } from "node:path";\nimport * as os from "node:os";',
