@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
-import { ensureBindings } from './bindings.ts';
+import { ensureBindings } from '../support/bindings.ts';
 import { privateBroker, requireBroker, stopBroker, type BrokerOrReason } from './broker.ts';
 import { kernelScript, notebooksDir, repoRoot } from './paths.ts';
 import { explain, instantiate, printed, runNotebook } from './run.ts';

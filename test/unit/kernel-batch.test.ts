@@ -2,31 +2,15 @@
 // consume functions, whose messages are published as `consume` events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import { cacheDir, compileBulkHelper } from '../../extension/kernel/bulk.ts';
 import { makeProduceBatch } from '../../extension/kernel/batch.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
-
-const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
-    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
-})();
-
-function bindings(): string {
-  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
-  if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
-      encoding: 'utf8',
-    });
-    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
-  }
-  return dir;
-}
+import { repoRoot as root } from '../support/repo.ts';
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
 /** The producer, its DR queue and serve() that the tests below share. */
 const SETUP = `

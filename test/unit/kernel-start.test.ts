@@ -4,20 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { KernelClient } from '../../extension/kernel/client.ts';
+import { repoRoot as root } from '../support/repo.ts';
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
-const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
-    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
-})();
 const kernel = join(root, 'dist', 'kernel.mjs');
-const bindingsDir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
+const bindingsDir = bindings();
 
-test('a kernel that exits with code 0 before ready once is started again; the client gets a working kernel', async (t) => {
-  if (!existsSync(join(bindingsDir, 'bindings.js')))
-    return t.skip('no bindings (kernel.test.ts generates them)');
+test('a kernel that exits with code 0 before ready once is started again; the client gets a working kernel', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wb-start-'));
   try {
     const mark = join(dir, 'started-once');

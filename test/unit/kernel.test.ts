@@ -1,30 +1,13 @@
 // The kernel as a user meets it: a real kernel process, real librdkafka, the embedded mock cluster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
-
-const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
-    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
-})();
-
-/** The generator's bindings for this machine's librdkafka (generated once into .rdkafka/bindings). */
-function bindings(): string {
-  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
-  if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
-      encoding: 'utf8',
-    });
-    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
-  }
-  return dir;
-}
+import { repoRoot as root } from '../support/repo.ts';
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
 let k: KernelClient;
 const events: KernelEvent[] = [];

@@ -1,27 +1,10 @@
 // Every example notebook runs headless on the embedded mock cluster and says what it should.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseRunArgs, runNotebook } from '../../cli/run.ts';
-
-const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
-    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
-})();
-
-function bindings(): string {
-  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
-  if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
-      encoding: 'utf8',
-    });
-    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
-  }
-  return dir;
-}
+import { repoRoot as root } from '../support/repo.ts';
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
 async function runExample(name: string) {
   let text = '';

@@ -1,29 +1,12 @@
 // The headless runner, as a CI job would use it: exit codes, outputs written back, the events file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { main, parseRunArgs, runNotebook } from '../../cli/run.ts';
 import { parseNotebook } from '../../extension/notebook/format.ts';
-
-const root = (() => {
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d))
-    if (existsSync(join(d, 'package.json')) || dirname(d) === d) return d;
-})();
-
-function bindings(): string {
-  const dir = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(root, '.rdkafka', 'bindings');
-  if (!existsSync(join(dir, 'bindings.js'))) {
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.mjs'), 'gen', '--out', dir], {
-      encoding: 'utf8',
-    });
-    assert.ok(existsSync(join(dir, 'bindings.js')), `could not generate bindings: ${r.stderr || r.stdout}`);
-  }
-  return dir;
-}
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-runner-'));
 const notebook = (
