@@ -2,18 +2,9 @@
 // helpers the browser tests share: serving pages from fake origins, reading counters, checking charts drew.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../vscode/host.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Repository root: the nearest folder above this bundle (dist/test/browser, dist/bench) with our package.json. */
 export const ROOT = findRoot(new URL('./', import.meta.url));
@@ -31,7 +22,11 @@ export const RESULTS = new URL('test-results/', ROOT);
 
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
   // A fresh profile each time: playwright-core's launch uses a temporary user-data dir.
-  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraArgs], headless: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
+    headless: true,
+  });
 }
 
 export function resultsDir(): URL {

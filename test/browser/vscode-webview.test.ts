@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { hostPaths, workbenchUrl } from '../vscode/host.ts';
+import { codeServerArgs, hostPaths, workbenchUrl } from '../vscode/host.ts';
 import { launch, resultsDir, ROOT } from './browser.ts';
 import { countOf, recordedStream } from './stream.ts';
 
@@ -73,22 +73,12 @@ async function codeServer(theme: string): Promise<{ server: ChildProcess; port: 
   const port = 20000 + Math.floor(Math.random() * 30000);
   const server = spawn(
     paths.node,
-    [
-      paths.codeServerEntry,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--user-data-dir',
-      join(dir, 'user'),
-      '--extensions-dir',
-      join(dir, 'ext'),
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--vscode-option',
-      'enable-smoke-test-driver',
-    ],
+    codeServerArgs(paths, {
+      port,
+      userDataDir: join(dir, 'user'),
+      extensionsDir: join(dir, 'ext'),
+      trust: false,
+    }),
     {
       stdio: 'ignore',
       env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') },

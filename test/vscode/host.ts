@@ -36,6 +36,42 @@ export function hostPaths(env: NodeJS.ProcessEnv = process.env): HostPaths {
   };
 }
 
+/** Chromium as the window of a test host (FACTS.md): headless, and no calls to the closed network. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** code-server as a test host: loopback only, no auth, throwaway folders, the smoke-test driver on. */
+export function codeServerArgs(
+  paths: HostPaths,
+  o: { port: number; userDataDir: string; extensionsDir: string; trust: boolean },
+): string[] {
+  return [
+    paths.codeServerEntry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${o.port}`,
+    '--user-data-dir',
+    o.userDataDir,
+    '--extensions-dir',
+    o.extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    ...(o.trust ? [] : ['--disable-workspace-trust']),
+    '--vscode-option',
+    'enable-smoke-test-driver',
+  ];
+}
+
 /** What a VS Code command line (as @vscode/test-electron's runTests builds it) asks for. */
 export interface VSCodeArgs {
   extensionTestsPath?: string;

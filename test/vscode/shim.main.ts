@@ -13,7 +13,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hostPaths, parseVSCodeArgs, workbenchUrl } from './host.ts';
+import { CHROMIUM_FLAGS, codeServerArgs, hostPaths, parseVSCodeArgs, workbenchUrl } from './host.ts';
 
 const TIMEOUT_MS = Number(process.env.RDKAFKA_TEST_TIMEOUT_MS || 15 * 60_000);
 const log = (msg: string) => process.stderr.write(`[shim] ${msg}\n`);
@@ -144,25 +144,13 @@ async function main(): Promise<number> {
   await new Promise<void>((r) => shots.listen(0, '127.0.0.1', () => r()));
   const shimUrl = `http://127.0.0.1:${(shots.address() as AddressInfo).port}`;
 
-  const serverArgs = [
-    paths.codeServerEntry,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-getting-started-override',
-    '--vscode-option',
-    'enable-smoke-test-driver',
-  ];
   // runTests always asks for --disable-workspace-trust; RDKAFKA_TEST_TRUST=1 keeps trust on (untrusted-suite).
-  if (args.disableWorkspaceTrust && process.env.RDKAFKA_TEST_TRUST !== '1')
-    serverArgs.push('--disable-workspace-trust');
+  const serverArgs = codeServerArgs(paths, {
+    port,
+    userDataDir,
+    extensionsDir,
+    trust: !args.disableWorkspaceTrust || process.env.RDKAFKA_TEST_TRUST === '1',
+  });
   // Its own process group, so that the end of the run also ends what it spawned (extension hosts, kernels).
   const server = spawn(paths.node, serverArgs, {
     detached: true,
@@ -190,15 +178,7 @@ async function main(): Promise<number> {
     browser = await chromium.launch({
       executablePath: paths.chromium,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_FLAGS,
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
