@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { repoRoot } from './paths.ts';
 
 export interface Broker {
@@ -132,4 +132,21 @@ export function requireBroker(t: TestContext, got: BrokerOrReason | undefined): 
   if (process.env.CI === 'true') throw new Error(line);
   t.skip(line);
   return null;
+}
+
+/**
+ * A test file's broker: registers the file's before/after hooks (the shared broker unless `start` says
+ * otherwise) and returns what each test calls with its context to get the broker, or to fail/skip loudly.
+ */
+export function useBroker(
+  start: () => Promise<BrokerOrReason> = sharedBroker,
+): (t: TestContext) => Broker | null {
+  let got: BrokerOrReason | undefined;
+  before(async () => {
+    got = await start();
+  });
+  after(async () => {
+    await got?.broker?.stop();
+  });
+  return (t) => requireBroker(t, got);
 }

@@ -2,26 +2,20 @@
 // notebook produced, and a notebook reads exactly what kcat produced.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { KernelEvent } from '../../extension/kernel/protocol.ts';
-import { requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { useBroker } from './broker.ts';
 import { kcatConsume, kcatProduce } from './kcat.ts';
 import { notebooksDir } from './paths.ts';
 import { explain, instantiate, reported, runNotebook } from './run.ts';
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await sharedBroker();
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker();
 
 const N = 200;
 type Dr = Extract<KernelEvent, { type: 'dr' }>;
 
 test('kcat reads back exactly the messages a notebook produced', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const topic = `from-notebook-${process.pid}-${Date.now()}`;
   const file = instantiate(join(notebooksDir, 'produce-known.rdkafka'), { TOPIC: topic, N: String(N) });
@@ -54,7 +48,7 @@ test('kcat reads back exactly the messages a notebook produced', async (t) => {
 });
 
 test('a notebook reads exactly the messages kcat produced', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const topic = `from-kcat-${process.pid}-${Date.now()}`;
   const sent = Array.from({ length: N }, (_, i) => ({ key: `k${i}`, value: `kcat says ${i} ✓` }));

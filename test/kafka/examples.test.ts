@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { test } from 'node:test';
+import { useBroker } from './broker.ts';
 import { allTopics, kcatConsume } from './kcat.ts';
 import { examplesDir } from './paths.ts';
 import { explain, printed, runNotebook, type RunResult } from './run.ts';
@@ -22,13 +22,7 @@ const order = [
   ...present.filter((n) => !NAMED.includes(n)).sort(),
 ];
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await sharedBroker();
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker();
 
 test('every example the issues name exists', () => {
   assert.deepEqual(
@@ -95,7 +89,7 @@ async function checkRun(name: string, r: RunResult, bootstrap: string): Promise<
 
 for (const name of order) {
   test(`examples/${name}.rdkafka runs headless against Apache Kafka`, async (t) => {
-    const broker = requireBroker(t, got);
+    const broker = brokerFor(t);
     if (!broker) return;
     const before = name === 'admin' ? await allTopics(broker.bootstrap) : null;
     const r = await runNotebook(join(examplesDir, `${name}.rdkafka`), {

@@ -2,23 +2,17 @@
 // them), nothing may hang past --timeout, and the kernel must stay usable afterwards.
 // These tests kill their broker, so they get a private one, not the suite's shared broker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
 import { ensureBindings } from '../support/bindings.ts';
-import { privateBroker, requireBroker, stopBroker, type BrokerOrReason } from './broker.ts';
+import { privateBroker, requireBroker, stopBroker, useBroker } from './broker.ts';
 import { kernelScript, notebooksDir, repoRoot } from './paths.ts';
 import { explain, instantiate, printed, runNotebook } from './run.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await privateBroker('failure');
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker(() => privateBroker('failure'));
 
 const text = (outs: CellOutput[]) =>
   outs
@@ -80,7 +74,7 @@ console.log('produced=' + produced + ' reports=' + reports + ' flush=' + rd_kafk
 `;
 
 test('the broker stopped mid-notebook: cells see librdkafka errors, events carry them, the kernel stays usable', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const client = await KernelClient.start({
     bindingsDir: await ensureBindings(),
@@ -180,7 +174,7 @@ name2`,
 });
 
 test('a notebook still waiting on a vanished broker is stopped at --timeout, not hung', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   // The first test stopped the broker: start this file's private broker again.
   const fresh = await privateBroker('failure-timeout');

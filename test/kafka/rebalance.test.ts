@@ -2,27 +2,21 @@
 // rebalance_cb; both end up with partitions, and the rebalance events show each assignment.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { KernelEvent, TopicPartition } from '../../extension/kernel/protocol.ts';
-import { requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { useBroker } from './broker.ts';
 import { kcatPartitions } from './kcat.ts';
 import { notebooksDir } from './paths.ts';
 import { explain, instantiate, reported, runNotebook } from './run.ts';
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await sharedBroker();
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker();
 
 const PARTITIONS = 4;
 type Rebalance = Extract<KernelEvent, { type: 'rebalance' }>;
 const key = (p: TopicPartition) => `${p.topic}[${p.partition}]`;
 
 test('two consumers in one group both get partitions; rebalance events show the assignments', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const id = `${process.pid}-${Date.now()}`;
   const topic = `rebalance-${id}`;

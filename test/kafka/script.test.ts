@@ -3,17 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { parseStartOutput, requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { test } from 'node:test';
+import { parseStartOutput, useBroker } from './broker.ts';
 import { repoRoot } from './paths.ts';
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await sharedBroker();
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker();
 
 function kafkaSh(
   args: string[],
@@ -36,7 +30,7 @@ function kafkaSh(
 }
 
 test('status names the running broker; a second start returns the same broker instead of another', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const status = await kafkaSh(['status'], broker.stateFile);
   assert.equal(status.code, 0, status.stdout + status.stderr);

@@ -3,26 +3,20 @@
 // read_uncommitted kcat proves the aborted ones were really written before being aborted.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { requireBroker, sharedBroker, type BrokerOrReason } from './broker.ts';
+import { test } from 'node:test';
+import { useBroker } from './broker.ts';
 import { kcatConsume } from './kcat.ts';
 import { notebooksDir } from './paths.ts';
 import { explain, instantiate, reported, runNotebook } from './run.ts';
 
-let got: BrokerOrReason | undefined;
-before(async () => {
-  got = await sharedBroker();
-});
-after(async () => {
-  await got?.broker?.stop();
-});
+const brokerFor = useBroker();
 
 const N = 5;
 const committed = Array.from({ length: N }, (_, i) => `committed-${i}`);
 const aborted = Array.from({ length: N }, (_, i) => `aborted-${i}`);
 
 test('commit and abort: read_committed consumers see only the committed messages', async (t) => {
-  const broker = requireBroker(t, got);
+  const broker = brokerFor(t);
   if (!broker) return;
   const id = `${process.pid}-${Date.now()}`;
   const topic = `tx-${id}`;
