@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { KernelClient, type KernelOptions } from '../extension/kernel/client.ts';
 import { parseNotebook } from '../extension/notebook/format.ts';
-import type { CellOutput } from '../extension/kernel/protocol.ts';
+import type { CellOutput } from '../protocol/index.ts';
 
 function option(name: string, fallback?: string): string {
   const i = process.argv.indexOf(name);
@@ -39,7 +39,7 @@ const base = (events: boolean): KernelOptions => {
 async function cell(k: KernelClient, index: number, source: string): Promise<string> {
   let stdout = '';
   let error = '';
-  const r = await k.execute(index, source, (o: CellOutput) => {
+  const r = await k.execute(index + 1, source, (o: CellOutput) => {
     if (o.kind === 'stream' && o.name === 'stdout') stdout += o.text;
     else if (o.kind === 'error') error = `${o.name}: ${o.message}`;
   });

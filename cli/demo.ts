@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatCounts, main as runMain, parseRunArgs, runNotebook } from './run.ts';
-import type { KernelEvent } from '../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../protocol/index.ts';
 
 function findExample(name: string): string | null {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {

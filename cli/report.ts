@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KernelEvent } from '../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../protocol/index.ts';
 
 export interface ReportMeta {
   /** Heading, e.g. the notebook's file name. */

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
-import type { CellOutput, KernelEvent } from '../extension/kernel/protocol.ts';
+import type { CellOutput, KernelEvent } from '../protocol/index.ts';
 import {
   parseNotebook,
   serializeNotebook,
@@ -41,6 +41,7 @@ export interface RunOptions {
 export interface RunSummary {
   code: number;
   cellsRun: number;
+  /** Position (from 1) of the cell that failed. */
   failedCell: number | null;
   events: KernelEvent[];
   /** Exact number of events per type (including those only counted under load). */
@@ -198,7 +199,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       if (timedOut) break;
       info(`── cell ${index + 1} ──\n`);
       const outputs: CellOutput[] = [];
-      const r = await kernel.execute(index, cell.source, (o) => {
+      const r = await kernel.execute(index + 1, cell.source, (o) => {
         outputs.push(o);
         write(
           o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
@@ -208,7 +209,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       cell.outputs = mergeStreams(outputs);
       summary.cellsRun++;
       if (r.status !== 'ok' || timedOut) {
-        summary.failedCell = index;
+        summary.failedCell = index + 1;
         summary.code = 1;
         const why = timedOut
           ? `timed out after ${opts.timeout} s`

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KernelClient, type KernelOptions } from './kernel/client.ts';
-import type { KernelEvent, ReadyMessage } from './kernel/protocol.ts';
+import type { KernelEvent, ReadyMessage } from '../protocol/index.ts';
 import { redactConfig } from './redact.ts';
 import type { Credentials } from './credentials.ts';
 import type { Bindings } from './bindings.ts';

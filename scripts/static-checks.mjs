@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 
 const checks = [
   ['types (tsc --noEmit, strict)', 'npx', ['tsc', '--noEmit', '-p', '.']],
+  ['panel types without Node (tsc -p webview)', 'npx', ['tsc', '--noEmit', '-p', 'webview']],
   ['lint (eslint)', 'npx', ['eslint', '.']],
   ['format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
 ];

@@ -3,11 +3,11 @@
 // - a standalone report: the events are embedded in the page as JSON (<script type="application/json"
 //   id="rdkafka-events">) and rendered the same way (live messages are accepted there too).
 import { App } from './app.ts';
-import type { PanelMessage } from './types.ts';
-import { parseHostMessage } from './validate.ts';
+import type { PanelToHost } from './types.ts';
+import { parseHostToPanel } from './validate.ts';
 
 declare function acquireVsCodeApi(): {
-  postMessage(message: PanelMessage): void;
+  postMessage(message: PanelToHost): void;
   getState(): unknown;
   setState(state: unknown): void;
 };
@@ -25,7 +25,7 @@ function start(): void {
     } catch {
       data = null;
     }
-    const { message, rejected } = parseHostMessage({
+    const { message, rejected } = parseHostToPanel({
       type: 'events',
       events: Array.isArray(data) ? data : [],
     });
@@ -39,7 +39,7 @@ function start(): void {
     // another of VS Code's frames, so the origin is the check.) An opaque origin ("null", e.g. a report
     // opened from file://) cannot be told apart from any other sandboxed frame: accept nothing live there.
     if (window.origin === 'null' || ev.origin !== window.origin) return;
-    const { message, rejected } = parseHostMessage(ev.data);
+    const { message, rejected } = parseHostToPanel(ev.data);
     if (rejected) app.rejected(rejected);
     if (!message) return;
     if (message.type === 'reset') app.reset();

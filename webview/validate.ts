@@ -1,6 +1,10 @@
 // The panel trusts only its host, and only messages of the agreed shapes. Anything else is ignored
 // (counted, so a broken host shows up in the panel's status line instead of silently rendering garbage).
-import type { HostMessage, PanelEvent } from './types.ts';
+import type { HostToPanel, PanelEvent } from './types.ts';
+
+/** A host message as the panel keeps it: events with their `data` read field by field. */
+export type ReceivedMessage =
+  Exclude<HostToPanel, { type: 'events' }> | { type: 'events'; events: PanelEvent[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -19,7 +23,7 @@ export function toEvent(v: unknown): PanelEvent | null {
 }
 
 export interface Parsed {
-  message: HostMessage | null;
+  message: ReceivedMessage | null;
   /** Events of an `events` message that were not events (dropped, counted). */
   rejected: number;
 }
@@ -28,7 +32,7 @@ export interface Parsed {
  * A host message if `data` has one of the agreed shapes: `{type:'events', events:[…]}` or `{type:'reset'}`.
  * Invalid events inside a valid batch are skipped one by one rather than losing the batch.
  */
-export function parseHostMessage(data: unknown): Parsed {
+export function parseHostToPanel(data: unknown): Parsed {
   if (!isObject(data)) return { message: null, rejected: 0 };
   if (data.type === 'reset') return { message: { type: 'reset' }, rejected: 0 };
   if (data.type !== 'events' || !Array.isArray(data.events)) return { message: null, rejected: 0 };

@@ -12,7 +12,7 @@ import {
   type KernelEvent,
   type KernelMessage,
   type ReadyMessage,
-} from './protocol.ts';
+} from '../../protocol/index.ts';
 
 export interface KernelOptions {
   /** Generator output folder. */
@@ -249,10 +249,10 @@ export class KernelClient {
     const how = signal ?? `exit code ${code}`;
     let message: string;
     if (this.stopping) message = 'kernel shut down';
-    else if (running) message = `kernel died (${how}) while running cell ${running.cell + 1}`;
+    else if (running) message = `kernel died (${how}) while running cell ${running.cell}`;
     else message = `kernel died (${how})`;
     for (const [i, p] of this.pending.entries()) {
-      const text = i === 0 ? message : `kernel died (${how}) before cell ${p.cell + 1} ran`;
+      const text = i === 0 ? message : `kernel died (${how}) before cell ${p.cell} ran`;
       if (!this.stopping) p.onOutput({ kind: 'error', name: 'KernelDied', message: text, stack: '' });
       p.resolve({ status: 'error', durationMs: Date.now() - p.started });
     }

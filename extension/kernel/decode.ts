@@ -1,7 +1,7 @@
 // Fast reads of librdkafka's public structs, one field at a time (koffi.decode of a whole
 // rd_kafka_message_t costs 2.5 µs; a single int field about 30 ns). Offsets come from model.json,
 // which the generator checked against the C compiler.
-import type { TopicPartition } from './protocol.ts';
+import type { TopicPartition } from '../../protocol/index.ts';
 
 type Koffi = typeof import('koffi');
 

@@ -2,7 +2,7 @@
 // most `detailPerWindow` events individually; beyond that they are only counted, and the exact counts
 // go out as one `dropped` event. The pending buffer never holds more than `maxPending` events.
 // Pure logic plus a flush callback; runs only on the kernel's JS thread, so librdkafka's threads never wait on it.
-import type { KernelEvent, KernelEventType } from './protocol.ts';
+import type { KernelEvent, KernelEventType } from '../../protocol/index.ts';
 
 export interface EventStreamOptions {
   enabled: boolean;

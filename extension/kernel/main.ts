@@ -14,7 +14,7 @@ import {
   type ExecuteRequest,
   type InitRequest,
   type KernelMessage,
-} from './protocol.ts';
+} from '../../protocol/index.ts';
 import { EventStream } from './events.ts';
 import { FatalError, Runtime } from './runtime.ts';
 import { CellSyntaxError, transpileCell, warmUp } from './transpile.ts';
@@ -226,7 +226,7 @@ async function execute(req: ExecuteRequest): Promise<void> {
   try {
     if (!runtime) throw new Error('the kernel is not initialised');
     const t = await transpileCell(req.source, req.cell);
-    const filename = `cell-${req.cell + 1}.${++scriptSeq}.js`;
+    const filename = `cell-${req.cell}.${++scriptSeq}.js`;
     scripts.set(filename, { cell: req.cell, map: t.map, prefixLength: t.prefixLength });
     const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{
       hasValue: boolean;
@@ -244,7 +244,7 @@ async function execute(req: ExecuteRequest): Promise<void> {
       output({
         kind: 'error',
         name: 'Interrupted',
-        message: `cell ${req.cell + 1} was interrupted`,
+        message: `cell ${req.cell} was interrupted`,
         stack: '',
       });
     } else {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StructReader, type StructModel } from './decode.ts';
 import type { EventStream } from './events.ts';
-import type { KernelEventType } from './protocol.ts';
+import type { KernelEventType } from '../../protocol/index.ts';
 import { startLogRelay, type LogLine, type LogRelay } from './workers.ts';
 import { makeHelpers } from './helpers.ts';
 

@@ -81,7 +81,7 @@ export function rewriteStack(stack: string, scripts: Map<string, CellScript>, ke
     if (script) {
       const col = Number(l) === 1 ? Math.max(1, Number(c) - script.prefixLength) : Number(c);
       const orig = originalLine(script.map, Number(l), col);
-      const where = `cell ${script.cell + 1}, line ${orig ?? '?'}`;
+      const where = `cell ${script.cell}, line ${orig ?? '?'}`;
       const text = fn && fn !== 'eval' ? `${at}${fn} (${where})` : `${at}${where}`;
       // The wrapper adds an anonymous frame at the same place: show it once.
       if (out[out.length - 1] !== text) out.push(text);

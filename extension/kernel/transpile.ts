@@ -30,7 +30,7 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
     const { transform } = await loadEsbuild();
     const r = await transform(source, {
       loader: 'ts',
-      sourcefile: `cell-${cell + 1}.ts`,
+      sourcefile: `cell-${cell}.ts`,
       sourcemap: 'external',
       target: 'es2022',
       // Keep `import {x} from "y"` even when this cell does not use x: a later cell may.
@@ -44,8 +44,8 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
       .errors?.[0];
     if (!err) throw e;
     const where = err.location
-      ? `cell ${cell + 1}, line ${err.location.line}, column ${err.location.column + 1}`
-      : `cell ${cell + 1}`;
+      ? `cell ${cell}, line ${err.location.line}, column ${err.location.column + 1}`
+      : `cell ${cell}`;
     throw new CellSyntaxError(`${err.text} (${where})`);
   }
   const map = decodeMappings((JSON.parse(mapText) as { mappings: string }).mappings);
@@ -57,7 +57,7 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
     const loc = (e as { loc?: { line: number; column: number } }).loc;
     const line = loc ? (map[loc.line - 1]?.[0]?.[1] ?? loc.line - 1) + 1 : null;
     throw new CellSyntaxError(
-      `${(e as Error).message.replace(/ \(\d+:\d+\)$/, '')} (cell ${cell + 1}${line ? `, line ${line}` : ''})`,
+      `${(e as Error).message.replace(/ \(\d+:\d+\)$/, '')} (cell ${cell}${line ? `, line ${line}` : ''})`,
     );
   }
 }

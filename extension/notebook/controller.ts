@@ -2,7 +2,7 @@
 // outputs into the cell as they come, maps interrupt to the kernel, and refuses to run anything in an
 // untrusted workspace (notebooks still open and render there).
 import * as vscode from 'vscode';
-import type { CellOutput } from '../kernel/protocol.ts';
+import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { outputItems } from './outputs.ts';
@@ -128,7 +128,7 @@ export class RdkafkaController implements vscode.Disposable {
     };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     try {
-      ({ status } = await client.execute(exec.cell.index, exec.cell.document.getText(), onOutput));
+      ({ status } = await client.execute(exec.cell.index + 1, exec.cell.document.getText(), onOutput));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }

@@ -2,7 +2,7 @@
 // One pure module used by the VS Code serializer, the CLI runner and the tests (no vscode, no fs).
 // Reading is strict about what it needs and lenient about what it does not know: unknown fields are
 // kept and written back; anything malformed throws one NotebookFormatError naming what and where.
-import type { CellOutput } from '../kernel/protocol.ts';
+import type { CellOutput } from '../../protocol/index.ts';
 
 export const NOTEBOOK_FORMAT_VERSION = 1;
 

@@ -1,6 +1,6 @@
 // Kernel outputs (protocol.ts CellOutput) ↔ VS Code notebook output items, as plain data (mime + bytes) so
 // the mapping is tested without VS Code. The serializer and the controller wrap these in vscode classes.
-import type { CellOutput } from '../kernel/protocol.ts';
+import type { CellOutput } from '../../protocol/index.ts';
 
 export const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 export const STDERR_MIME = 'application/vnd.code.notebook.stderr';

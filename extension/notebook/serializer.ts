@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { parseNotebook, serializeNotebook, type CellData, type NotebookData } from './format.ts';
 import { cellOutputFrom, outputItems, type OutputMeta } from './outputs.ts';
-import type { CellOutput } from '../kernel/protocol.ts';
+import type { CellOutput } from '../../protocol/index.ts';
 
 export const NOTEBOOK_TYPE = 'rdkafka-notebook';
 

@@ -5,13 +5,10 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { panelHtml } from './html.ts';
-import type { KernelEvent } from '../kernel/protocol.ts';
+import type { HostToPanel } from '../../protocol/index.ts';
 import type { NotebookKernel } from '../kernels.ts';
 
 export const PANEL_VIEW_TYPE = 'rdkafka.eventsPanel';
-
-/** Messages the webview gets from the host. */
-export type PanelMessage = { type: 'events'; events: KernelEvent[] } | { type: 'reset' };
 
 /** What a panel received, for the status bar and the tests. */
 export interface PanelStats {
@@ -62,7 +59,7 @@ export class EventsPanels implements vscode.Disposable {
     const entry: Open = { panel, stats: { delivered: 0, byType: {}, resets: 0 } };
     this.open.set(key, entry);
 
-    const post = async (message: PanelMessage) => {
+    const post = async (message: HostToPanel) => {
       const delivered = await w.postMessage(message);
       if (!delivered) return;
       if (message.type === 'reset')
@@ -75,7 +72,7 @@ export class EventsPanels implements vscode.Disposable {
     };
     // Messages posted in order; each waits for the previous so counts and order stay exact.
     let chain: Promise<void> = Promise.resolve();
-    const send = (m: PanelMessage) => (chain = chain.then(() => post(m)));
+    const send = (m: HostToPanel) => (chain = chain.then(() => post(m)));
     const replay = () => {
       send({ type: 'reset' });
       if (kernel.events.length) send({ type: 'events', events: kernel.events.slice() });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 import {
   collectProblems,
   counter,
@@ -56,7 +56,7 @@ async function serve(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserCo
 
 let seq = 0;
 const ev = (type: string, data: Record<string, unknown>, handle: string | null = PRODUCER): KernelEvent =>
-  ({ seq: ++seq, time: Date.now(), handle, cell: 0, type, data }) as KernelEvent;
+  ({ seq: ++seq, time: Date.now(), handle, cell: 1, type, data }) as KernelEvent;
 const dr = (partition: number, err = 0): KernelEvent =>
   ev('dr', {
     topic: 'live',

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Store, emptyFilter } from '../../webview/store.ts';
-import { parseHostMessage } from '../../webview/validate.ts';
+import { parseHostToPanel } from '../../webview/validate.ts';
 import { changedLeaves } from '../../webview/stats.ts';
 import { summary } from '../../webview/format.ts';
 import { panelHtml } from '../../extension/panel/html.ts';
@@ -143,11 +143,11 @@ describe('panel model', () => {
   });
 
   test('host messages: only the agreed shapes, bad events skipped one by one', () => {
-    assert.equal(parseHostMessage({ type: 'reset' }).message?.type, 'reset');
-    assert.equal(parseHostMessage({ type: 'events', events: {} }).message, null);
-    assert.equal(parseHostMessage({ type: 'other' }).message, null);
-    assert.equal(parseHostMessage(null).message, null);
-    const p = parseHostMessage({
+    assert.equal(parseHostToPanel({ type: 'reset' }).message?.type, 'reset');
+    assert.equal(parseHostToPanel({ type: 'events', events: {} }).message, null);
+    assert.equal(parseHostToPanel({ type: 'other' }).message, null);
+    assert.equal(parseHostToPanel(null).message, null);
+    const p = parseHostToPanel({
       type: 'events',
       events: [events[0], { type: 'dr' }, 42, { ...events[1], extra: { future: true } }],
     });

@@ -2,7 +2,7 @@
 // consumer, delivery reports spread over partitions (a few failed), real librdkafka stats (fixtures recorded
 // from librdkafka 2.0.2 against the mock cluster, advanced in time), logs at several levels and one error.
 import { readFileSync } from 'node:fs';
-import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 import { ROOT } from './browser.ts';
 
 const fixture = (name: string): Record<string, unknown> =>

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 import { useBroker } from './broker.ts';
 import { kcatConsume, kcatProduce } from './kcat.ts';
 import { notebooksDir } from './paths.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KernelClient } from '../../extension/kernel/client.ts';
-import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { privateBroker, requireBroker, stopBroker, useBroker } from './broker.ts';
 import { kernelScript, notebooksDir, repoRoot } from './paths.ts';

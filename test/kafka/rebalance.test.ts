@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { KernelEvent, TopicPartition } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent, TopicPartition } from '../../protocol/index.ts';
 import { useBroker } from './broker.ts';
 import { kcatPartitions } from './kcat.ts';
 import { notebooksDir } from './paths.ts';
@@ -50,7 +50,7 @@ test('two consumers in one group both get partitions; rebalance events show the 
 
   // The rebalance events up to the cell that closes the consumers (closing revokes everything again):
   // replaying assign/revoke per handle must end in exactly the assignments the consumers reported.
-  const closeCell = r.notebook!.cells.findIndex((c) => c.source.includes('rd_kafka_consumer_close'));
+  const closeCell = r.notebook!.cells.findIndex((c) => c.source.includes('rd_kafka_consumer_close')) + 1;
   const rebalances = r.events.filter(
     (e): e is Rebalance => e.type === 'rebalance' && e.cell !== null && e.cell < closeCell,
   );

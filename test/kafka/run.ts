@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 import { parseNotebook, serializeNotebook, type NotebookData } from '../../extension/notebook/format.ts';
 import { cliPath, repoRoot } from './paths.ts';
 

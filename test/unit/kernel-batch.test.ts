@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import { cacheDir, compileBulkHelper } from '../../extension/kernel/bulk.ts';
 import { makeProduceBatch } from '../../extension/kernel/batch.ts';
-import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
 import { repoRoot as root } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
@@ -42,7 +42,7 @@ let cellNo = 0;
 
 async function run(source: string): Promise<{ result: string; error: string }> {
   const outputs: CellOutput[] = [];
-  const r = await k.execute(cellNo++, source, (o) => outputs.push(o));
+  const r = await k.execute(++cellNo, source, (o) => outputs.push(o));
   const err = outputs.find((o) => o.kind === 'error');
   // Results come back on stdout: a shown value is cut at 10,000 characters.
   const result = outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');

@@ -6,7 +6,7 @@ import { rewriteCell } from '../../extension/kernel/rewrite.ts';
 import { transpileCell, CellSyntaxError } from '../../extension/kernel/transpile.ts';
 import { rewriteStack, type CellScript } from '../../extension/kernel/sourcemap.ts';
 import { EventStream } from '../../extension/kernel/events.ts';
-import type { KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 
 /** Runs rewritten cells in a fresh context, as the kernel does in its own global scope. */
 async function runCells(sources: string[]) {
@@ -74,15 +74,15 @@ test('rewriting keeps line numbers: line N of the cell is line N of the script',
 
 test('syntax errors name the cell and the line', async () => {
   await assert.rejects(
-    transpileCell('const a = 1;\nconst = ;', 4),
+    transpileCell('const a = 1;\nconst = ;', 5),
     (e: unknown) => e instanceof CellSyntaxError && /cell 5, line 2/.test(e.message),
   );
 });
 
 test('stack frames in cell scripts become "cell N, line L"; kernel frames disappear', async () => {
-  const t = await transpileCell('// a comment\n\nfunction boom() {\n  throw new Error("x");\n}\nboom();', 2);
+  const t = await transpileCell('// a comment\n\nfunction boom() {\n  throw new Error("x");\n}\nboom();', 3);
   const scripts = new Map<string, CellScript>([
-    ['cell-3.1.js', { cell: 2, map: t.map, prefixLength: t.prefixLength }],
+    ['cell-3.1.js', { cell: 3, map: t.map, prefixLength: t.prefixLength }],
   ]);
   const ctx = vm.createContext({ __wbTick: () => {} });
   let stack = '';

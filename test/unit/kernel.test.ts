@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelClient } from '../../extension/kernel/client.ts';
-import type { CellOutput, KernelEvent } from '../../extension/kernel/protocol.ts';
+import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
 import { repoRoot as root } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 
@@ -75,8 +75,8 @@ test('an error names the cell and line in its stack', async () => {
   const r = await run(4, '// comment\n\nfunction inner() {\n  throw new Error("bad thing");\n}\ninner();');
   assert.equal(r.status, 'error');
   assert.equal(r.error?.message, 'bad thing');
-  assert.match(r.error!.stack, /at inner \(cell 5, line 4\)/);
-  assert.match(r.error!.stack, /cell 5, line 6/);
+  assert.match(r.error!.stack, /at inner \(cell 4, line 4\)/);
+  assert.match(r.error!.stack, /cell 4, line 6/);
 });
 
 test('import of node built-ins; require works too', async () => {
@@ -303,8 +303,8 @@ test('a bogus pointer kills only the kernel: SIGSEGV named with the cell; restar
   off();
   assert.equal(r.status, 'error');
   assert.equal(r.error?.name, 'KernelDied');
-  assert.equal(r.error?.message, 'kernel died (SIGSEGV) while running cell 16');
-  assert.deepEqual(exits, ['kernel died (SIGSEGV) while running cell 16']);
+  assert.equal(r.error?.message, 'kernel died (SIGSEGV) while running cell 15');
+  assert.deepEqual(exits, ['kernel died (SIGSEGV) while running cell 15']);
   assert.equal(k.alive, false);
   await k.restart();
   assert.equal(k.alive, true);

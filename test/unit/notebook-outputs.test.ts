@@ -10,7 +10,7 @@ import {
   STDOUT_MIME,
 } from '../../extension/notebook/outputs.ts';
 import { redactConfig, redactText } from '../../extension/redact.ts';
-import type { CellOutput } from '../../extension/kernel/protocol.ts';
+import type { CellOutput } from '../../protocol/index.ts';
 
 const roundTrip = (o: CellOutput) => cellOutputFrom(outputItems(o), { rdkafkaKind: o.kind });
 

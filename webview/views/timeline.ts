@@ -302,7 +302,7 @@ export class TimelineView {
       h(
         'p',
         { class: 'muted' },
-        `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}${ev.cell !== null ? ` · cell ${ev.cell + 1}` : ''}`,
+        `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}${ev.cell !== null ? ` · cell ${ev.cell}` : ''}`,
       ),
       jsonTree(ev, { open: new Set(['data']) }),
     ]);

@@ -1,5 +1,8 @@
-// The one vocabulary between a kernel process and its clients (VS Code controller, CLI runner, tests),
-// and the shape of the events the events panel and the `--events` JSON lines carry.
+// The one vocabulary of the workbench: kernel ⇄ clients (VS Code controller, CLI runner, tests), the
+// events the panel, the report and the `--events` JSON lines carry, and host ⇄ panel messages.
+// Imports nothing (no Node, no vscode, no DOM): the kernel, the extension, the CLI and the webview all
+// take their types from here with `import type`, so a new event type is one edit and the compiler checks
+// every room's handling of it.
 // Plain data only: every message survives JSON and structured clone. Bump PROTOCOL_VERSION on any
 // incompatible change; the kernel refuses a client that speaks another version.
 
@@ -29,7 +32,10 @@ export interface ExecuteRequest {
   type: 'execute';
   /** Client-chosen id that every reply about this execution carries. */
   id: string;
-  /** Index of the cell in its notebook (0-based), used in stack traces ("cell 3, line 4") and events. */
+  /**
+   * The cell's position in its notebook, counted from 1 as people count (markdown cells included): what
+   * stack traces ("cell 3, line 4"), messages and events name. One numbering everywhere.
+   */
   cell: number;
   source: string;
 }
@@ -105,7 +111,7 @@ export interface EventBase {
   time: number;
   /** rd_kafka_name() of the handle ("rdkafka#producer-1"), or null when there is none. */
   handle: string | null;
-  /** Cell index running when the event was observed, or null between cells. */
+  /** Position (from 1) of the cell running when the event was observed, or null between cells. */
   cell: number | null;
 }
 
@@ -166,6 +172,46 @@ export type KernelEvent = EventBase &
   );
 
 export type KernelEventType = KernelEvent['type'];
+
+/** The `data` of an event of type T. */
+export type EventData<T extends KernelEventType> = Extract<KernelEvent, { type: T }>['data'];
+
+/**
+ * Every event type, in the order the panel's filter lists them. A Record over KernelEventType, so adding
+ * a type without listing it here does not compile.
+ */
+const EVENT_TYPE_ORDER: Record<KernelEventType, number> = {
+  dr: 0,
+  stats: 1,
+  log: 2,
+  error: 3,
+  rebalance: 4,
+  offset_commit: 5,
+  throttle: 6,
+  consume: 7,
+  handle_created: 8,
+  handle_destroyed: 9,
+  oauthbearer_token_refresh: 10,
+  background_event: 11,
+  event: 12,
+  callback: 13,
+  dropped: 14,
+};
+export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).sort(
+  (a, b) => EVENT_TYPE_ORDER[a] - EVENT_TYPE_ORDER[b],
+);
+
+/** syslog levels librdkafka uses for log lines (0 emerg … 7 debug). */
+export const LOG_LEVELS = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'] as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Host (the extension's panel, or the report page) ⇄ events panel (webview/)
+
+/** What the host posts to the panel. */
+export type HostToPanel = { type: 'events'; events: KernelEvent[] } | { type: 'reset' };
+
+/** What the panel posts back to its host. */
+export type PanelToHost = { type: 'ready' };
 
 export function isKernelMessage(value: unknown): value is KernelMessage {
   return (
