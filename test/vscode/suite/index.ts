@@ -10,6 +10,7 @@ import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
+import { registerVersions } from './versions.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -23,6 +24,7 @@ export async function run(): Promise<void> {
     registerCommands();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
+  else if (session === 'versions') registerVersions();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }

@@ -75,6 +75,7 @@ export interface WorkbenchApi {
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   shownClusterConfig(): Promise<Record<string, string>>;
+  kernelChoices(): { id: string; label: string; spec: string }[];
 }
 
 export async function api(): Promise<WorkbenchApi> {
