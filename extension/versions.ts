@@ -73,7 +73,8 @@ export class LibrdkafkaVersions implements vscode.Disposable {
         version: v.version,
         label: `librdkafka ${v.version}`,
         system: false,
-        dtsPath: `${v.paths.bindings}/rdkafka.d.ts`,
+        // Until this workbench has made its own bindings of it, the installer's declarations stand in.
+        dtsPath: `${v.bindingsCurrent ? v.bindingsDir : v.paths.bindings}/rdkafka.d.ts`,
         where: v.paths.dir,
       });
     return out;
