@@ -111,6 +111,8 @@ async function init(req: InitRequest): Promise<void> {
       bootstrap: req.bootstrap,
       ...(req.clusterConfig ? { clusterConfig: req.clusterConfig } : {}),
       events,
+      // What the cell printed, and its events, are with the client before a call that can block starts.
+      beforeBlockingCall: flushAll,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
         outputs.emit({
