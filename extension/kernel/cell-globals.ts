@@ -77,6 +77,8 @@ declare global {
       n?: number,
       options?: { destroy?: boolean; into?: RkmsgBatch },
     ) => RkmsgBatch) & { readonly native: boolean; readonly why: string };
+    /** Whether the per-message C paths (consumer_poll, dr_msg_cb, produce) use the compiled helper, and why not. */
+    readonly hotPath: { native: boolean; why: string };
   };
   /**
    * The fast produce path: one rd_kafka_produce_batch call for many messages (payloads: bytes, strings or

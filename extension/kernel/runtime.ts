@@ -10,6 +10,7 @@ import type { EventStream } from './events.ts';
 import type { KernelEventType } from '../../protocol/index.ts';
 import { startLogRelay, type LogLine, type LogRelay } from './workers.ts';
 import { makeHelpers } from './helpers.ts';
+import { loadHotPath, newMessageCopy, type HotPath } from './hotpath.ts';
 
 type Koffi = typeof import('koffi');
 type Fn = (...args: any[]) => any;
@@ -59,6 +60,8 @@ export class FatalError extends Error {}
 
 interface ConfState {
   regs: bigint[];
+  /** Helper slots (hotpath.ts) to give back with the registrations. */
+  releases: Array<() => void>;
   shared: boolean;
   statsInterval: number;
   hasStatsCb: boolean;
@@ -68,6 +71,7 @@ interface HandleState {
   name: string;
   kind: 'producer' | 'consumer';
   regs: bigint[];
+  releases: Array<() => void>;
   shared: boolean;
 }
 
@@ -112,6 +116,11 @@ export class Runtime {
   private mock: { rk: bigint; mc: bigint; bootstraps: string } | null = null;
   private wrapped = new Map<string, Fn>();
   private c: Record<string, number>;
+  private hotPath: HotPath | null | undefined; // undefined: not loaded yet; null: plain koffi paths
+  /** The fields of the last message a hot path saw, read by rkmsg (helpers.ts). */
+  readonly messageCopy = newMessageCopy();
+  /** Why the per-message hot paths are not in use ('' when they are). */
+  hotWhy = '';
 
   private constructor(
     private opts: RuntimeOptions,
@@ -183,6 +192,29 @@ export class Runtime {
 
   get library(): string {
     return this.bindings.library;
+  }
+
+  /** The per-message C paths (hotpath.ts), loaded on first use; null where they cannot run. */
+  get hot(): HotPath | null {
+    if (this.hotPath === undefined) {
+      const o = this.reader.m;
+      const h = loadHotPath(
+        this.koffi,
+        this.library,
+        {
+          err: o.err!,
+          rkt: o.rkt!,
+          partition: o.partition!,
+          offset: o.offset!,
+          len: o.len!,
+          key_len: o.key_len!,
+        },
+        this.messageCopy,
+      );
+      this.hotPath = 'why' in h ? null : h;
+      this.hotWhy = 'why' in h ? h.why : '';
+    }
+    return this.hotPath;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -298,6 +330,7 @@ export class Runtime {
           if (typeof conf === 'bigint') {
             this.confs.set(conf, {
               regs: [],
+              releases: [],
               shared: false,
               statsInterval: 0,
               hasStatsCb: false,
@@ -315,7 +348,7 @@ export class Runtime {
           const s = this.confState(conf);
           if (typeof dup === 'bigint' && s) {
             s.shared = true; // callbacks now referenced by two confs: keep them alive
-            this.confs.set(dup, { ...s, regs: [...s.regs], shared: true });
+            this.confs.set(dup, { ...s, regs: [...s.regs], releases: [...s.releases], shared: true });
           }
           return dup;
         };
@@ -331,7 +364,7 @@ export class Runtime {
           raw()(conf);
           const s = this.confState(conf);
           if (s) {
-            if (!s.shared) this.unregister(s.regs);
+            if (!s.shared) this.unregister(s);
             this.confs.delete(conf as bigint);
           }
         };
@@ -362,7 +395,13 @@ export class Runtime {
           if (typeof rk === 'bigint' && rk) {
             const hname = this.rawFn('rd_kafka_name')(rk) as string;
             const kind = type === 1 ? 'consumer' : 'producer';
-            this.handles.set(rk, { name: hname, kind, regs: s?.regs ?? [], shared: s?.shared ?? false });
+            this.handles.set(rk, {
+              name: hname,
+              kind,
+              regs: s?.regs ?? [],
+              releases: s?.releases ?? [],
+              shared: s?.shared ?? false,
+            });
             this.names.set(rk, hname);
             // An address can be reused after a destroy: never keep another handle's log_cb.
             if (s?.logFn) this.logFns.set(rk, s.logFn);
@@ -381,15 +420,53 @@ export class Runtime {
         };
       case 'rd_kafka_producev':
         return (rk: unknown, ...tags: unknown[]) => raw()(rk, ...tags.flat());
-      case 'rd_kafka_consumer_poll':
+      case 'rd_kafka_consumer_poll': {
+        // One crossing that polls and copies the fields cells and the observation read (hotpath.ts).
+        const hot = this.hot;
+        const poll = hot ? hot.consumerPoll : raw();
+        const ev = this.events;
         return (rk: unknown, timeout: unknown) => {
-          const m = raw()(rk, timeout);
-          if (m && this.events.enabled) {
-            if (this.events.want('consume')) this.consumed(this.handleName(rk), m as bigint, true);
-            else this.events.count('consume');
+          const m = poll(rk, timeout);
+          if (m && ev.enabled) {
+            if (ev.want('consume')) this.consumed(this.handleName(rk), m as bigint, true);
+            else ev.count('consume');
           }
           return m;
         };
+      }
+      case 'rd_kafka_message_destroy': {
+        const hot = this.hot;
+        if (!hot) return null;
+        const destroy = raw();
+        return (m: unknown) => {
+          if (m === hot.copy.cur) hot.copy.cur = null; // stale once freed: the address may come back
+          return destroy(m);
+        };
+      }
+      case 'rd_kafka_produce': {
+        // The same C call; with a NULL key and msg_opaque through the helper's 5 arguments, which koffi
+        // converts in one pass (it reads more than six in two, and each null pointer in three tries).
+        const hot = this.hot;
+        if (!hot) return null;
+        const full = raw();
+        const five = hot.produce;
+        // A plain function: arguments.length keeps koffi's own check of the argument count exact.
+        return function rd_kafka_produce(
+          rkt: unknown,
+          partition: unknown,
+          flags: unknown,
+          payload: unknown,
+          len: unknown,
+          key: unknown,
+          keylen: unknown,
+          opaque: unknown,
+        ): unknown {
+          if (arguments.length === 8 && key === null && keylen === 0 && opaque === null)
+            return five(rkt, partition, flags, payload, len);
+          // eslint-disable-next-line prefer-rest-params
+          return full(...arguments);
+        };
+      }
       case 'rd_kafka_consume':
         return (rkt: unknown, partition: unknown, timeout: unknown) => {
           const m = raw()(rkt, partition, timeout);
@@ -452,13 +529,15 @@ export class Runtime {
     const h = this.handles.get(rk);
     if (!h) return;
     this.handles.delete(rk);
-    if (!h.shared) this.unregister(h.regs);
+    if (!h.shared) this.unregister(h);
     this.events.publish('handle_destroyed', h.name, { name: h.name });
   }
 
-  private unregister(regs: bigint[]): void {
-    for (const p of regs) this.koffi.unregister(p);
-    regs.length = 0;
+  private unregister(owner: { regs: bigint[]; releases: Array<() => void> }): void {
+    for (const release of owner.releases) release();
+    owner.releases.length = 0;
+    for (const p of owner.regs) this.koffi.unregister(p);
+    owner.regs.length = 0;
   }
 
   handleName(rk: unknown): string | null {
@@ -542,9 +621,15 @@ export class Runtime {
     const ptr = this.koffi.register(fast ? drTramp : tramp, this.koffi.pointer(proto as never));
     const conf = owner !== null ? this.confs.get(owner) : undefined;
     const handle = owner !== null ? this.handles.get(owner) : undefined;
-    if (conf) conf.regs.push(ptr);
-    else if (handle) handle.regs.push(ptr);
+    const owned = conf ?? handle;
     // Otherwise (topic confs, queues, interceptors…) it stays registered for the kernel's lifetime.
+    owned?.regs.push(ptr);
+    // dr_msg_cb through the helper: no koffi argument conversion, rkmsg reads of the message from its copy.
+    const served = fast && conf ? this.hot?.drCallback(drTramp, ptr) : null;
+    if (served) {
+      conf!.releases.push(served.release);
+      return served.pointer;
+    }
     return ptr;
   }
 
