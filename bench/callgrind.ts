@@ -86,3 +86,42 @@ export function sum(costs: readonly SelfCost[]): SelfCost {
     total: costs.reduce((s, c) => s + c.total, 0),
   };
 }
+
+/** What a function in node (V8, N-API) is there for, by name: the parts of a koffi crossing. */
+const CATEGORIES: Array<[string, RegExp]> = [
+  [
+    'N-API argument conversion',
+    /^(napi_get_value_|napi_typeof|napi_get_buffer_info|napi_get_arraybuffer_info|napi_is_|node_api_get_buffer_info|v8::Value::Is|v8::BigInt::Uint64Value|v8::internal::BigInt::AsUint64|v8::Int32::Value|v8::Value::(Int|Uint|Number)|v8::Value::ToBigInt)/,
+  ],
+  [
+    'N-API call entry (JS → C)',
+    /^(napi_get_cb_info|v8impl::.*FunctionCallbackWrapper|Builtins_CallApiCallback|v8::internal::.*HandleApiCall|v8::internal::Builtin_HandleApiCall|v8::internal::FunctionCallbackArguments|Builtins_CEntry|Builtins_AdaptorWithBuiltinExitFrame|v8::internal::.*InvokeFunctionCallback)/,
+  ],
+  [
+    'callback entry (C → JS)',
+    /^(napi_call_function|napi_get_reference_value|napi_get_undefined|v8::Function::Call|v8::internal::\(anonymous namespace\)::Invoke|v8::internal::Execution::|v8::CallDepthScope|Builtins_JSEntry|v8::Context::|v8::internal::MicrotaskQueue|node::InternalCallbackScope)/,
+  ],
+  [
+    'results: new BigInts and numbers',
+    /^(napi_create_|v8::internal::Factory|v8::internal::FactoryBase|v8::internal::BigInt::FromUint64|v8::internal::MutableBigInt|v8::Integer::New|v8::Number::New|v8::BigInt::New|v8::internal::Heap::AllocateRaw|detail::sprp)/,
+  ],
+  [
+    'garbage collection',
+    /^(v8::internal::(Heap::|Scavenge|MarkCompact|Sweeper|ConcurrentMarking|MemoryAllocator|PagedSpace|ScavengerCollector|.*Marking))/,
+  ],
+  ['JS builtins (interpreter, inline caches)', /^Builtins_/],
+];
+
+/** Sums node's functions into the categories above (the rest under "other"). */
+export function categories(functions: Map<string, number>, object = 'node'): Array<[string, number]> {
+  const out = new Map<string, number>(CATEGORIES.map(([c]) => [c, 0]));
+  out.set('other', 0);
+  for (const [key, v] of functions) {
+    const [ob, fn] = key.split('\t') as [string, string];
+    if (ob.split('/').pop() !== object) continue;
+    const name = fn.replace(/'\d+$/, '');
+    const c = CATEGORIES.find(([, re]) => re.test(name))?.[0] ?? 'other';
+    out.set(c, out.get(c)! + v);
+  }
+  return [...out];
+}

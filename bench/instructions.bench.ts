@@ -12,7 +12,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { perMessage, selfCost, sum, type SelfCost } from './callgrind.ts';
+import { categories, perMessage, selfCost, sum, type SelfCost } from './callgrind.ts';
 import { startMock } from './cluster.ts';
 import { compileC, systemLibrary } from './compile.ts';
 
@@ -173,6 +173,10 @@ async function main(): Promise<void> {
       ];
       for (const [ob, v] of [...main.objects].sort((x, y) => y[1] - x[1]).filter(([, v]) => Math.abs(v) >= 1))
         lines.push(`  main  ${v.toFixed(0).padStart(6)}  ${short(ob)}`);
+      for (const [c, v] of categories(main.functions))
+        if (Math.abs(v) >= 1) lines.push(`  node  ${v.toFixed(0).padStart(6)}  ${c}`);
+      for (const [ob, v] of [...others.objects].sort((x, y) => y[1] - x[1]).filter(([, v]) => v >= 20))
+        lines.push(`  other ${v.toFixed(0).padStart(6)}  ${short(ob)}`);
       const fns = [...main.functions].filter(([k]) => !k.startsWith('???')).sort((x, y) => y[1] - x[1]);
       for (const [k, v] of fns.slice(0, top)) {
         const [ob, fn] = k.split('\t');

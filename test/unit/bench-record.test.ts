@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { missingPeers, outcome, parseRecord, updateRecord } from '../../bench/record.ts';
-import { perMessage, selfCost } from '../../bench/callgrind.ts';
+import { categories, perMessage, selfCost } from '../../bench/callgrind.ts';
 import type { CaseResult } from '../../bench/stats.ts';
 
 const row = (impl: string, runs: number[], extra: Partial<CaseResult> = {}): CaseResult => ({
@@ -127,4 +127,30 @@ test('callgrind per message: the difference of two runs divided by the extra mes
   assert.equal(d.total, 10);
   assert.equal(d.objects.get('/usr/bin/node'), 10);
   assert.equal(d.objects.get('/lib/libc.so.6'), 0);
+});
+
+test("callgrind categories: node's functions grouped into the parts of a koffi crossing", () => {
+  const f = new Map([
+    ['/usr/bin/node\tnapi_get_cb_info', 300],
+    [
+      "/usr/bin/node\tv8impl::(anonymous namespace)::FunctionCallbackWrapper::Invoke(v8::FunctionCallbackInfo<v8::Value> const&)'2",
+      40,
+    ],
+    ['/usr/bin/node\tnapi_typeof', 170],
+    ['/usr/bin/node\tnapi_call_function', 90],
+    ['/usr/bin/node\tnapi_create_bigint_uint64', 50],
+    ['/usr/bin/node\tBuiltins_LoadIC', 180],
+    ['/usr/bin/node\tv8::internal::Scavenger::ScavengeObject', 7],
+    ['/usr/bin/node\tnode::SomethingElse', 3],
+    ['/lib/libc.so.6\tmalloc', 1000],
+  ]);
+  assert.deepEqual(Object.fromEntries(categories(f)), {
+    'N-API argument conversion': 170,
+    'N-API call entry (JS → C)': 340,
+    'callback entry (C → JS)': 90,
+    'results: new BigInts and numbers': 50,
+    'garbage collection': 7,
+    'JS builtins (interpreter, inline caches)': 180,
+    other: 3,
+  });
 });
