@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Librdkafka } from './librdkafka.ts';
+import type { ResolvedLibrary } from '../versions/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
  * Compiles the C reference programs with the system compiler, against the system librdkafka or (with
  * `version`) one built into the cache, into bench/c/build/ (or bench/c/build/VERSION/). Returns the folder.
  */
-export function compileC(progs: readonly string[], version: Librdkafka | null): string {
+export function compileC(progs: readonly string[], version: ResolvedLibrary | null): string {
   const out = join(root, 'bench/c/build', version ? version.version : '');
   mkdirSync(out, { recursive: true });
   // The programs include <librdkafka/rdkafka.h>: a version's include/ is that folder.

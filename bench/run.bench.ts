@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consumeGroup, produceGroup, targets, type Context, type Group, type PeerKind } from './cases.ts';
-import { resolveLibrdkafka } from './librdkafka.ts';
+import { resolveLibrary } from '../versions/index.ts';
 import { compileC, systemLibrary } from './compile.ts';
 import { missingPeers, outcome, parseRecord, updateRecord, type PeerOutcome } from './record.ts';
 import { cacheDir } from '../extension/kernel/bulk.ts';
@@ -169,7 +169,11 @@ async function main(): Promise<number> {
   // The mock cluster and the Admin API helper always use the system library; the reference programs use
   // the version under test.
   compileC(['mock_cluster', 'produce', 'consume', 'topics'], null);
-  const version = opts.librdkafka ? resolveLibrdkafka(opts.librdkafka) : null;
+  // The library manager's resolver (versions/): an installed version, its bindings current.
+  const resolved = opts.librdkafka
+    ? await resolveLibrary(opts.librdkafka, { cwd: root, onProgress: log })
+    : null;
+  const version = resolved && !resolved.system ? resolved : null;
   const cBuild = version ? compileC(['produce', 'consume'], version) : join(root, 'bench/c/build');
   const library = version ? version.library : systemLibrary();
   const stamp = Date.now().toString(36);
@@ -243,7 +247,7 @@ async function main(): Promise<number> {
     console.log(`\n${table}\n`);
     for (const g of groups) if (g.about) console.log(`- ${g.name}: ${g.about(ctx)}.`);
     console.log(
-      `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${library}; ` +
+      `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${version ? `${version.label} (${library})` : library}; ` +
         `${opts.count.toLocaleString('en-US')} messages of ${ctx.size} B; median of ${opts.runs} alternating runs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
     );
     console.log(
@@ -266,6 +270,7 @@ async function main(): Promise<number> {
           cluster: cluster.kind,
           bootstrap: cluster.bootstrap,
           library,
+          ...(version ? { librdkafka: version.version } : {}),
           count: opts.count,
           runs: opts.runs,
           cases,

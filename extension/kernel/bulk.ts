@@ -4,14 +4,11 @@
 // compiled once per machine by the system `cc` into the cache and loaded with koffi, copies the fields of
 // N messages into typed arrays (and optionally destroys the messages) in one call. Where no compiler works
 // the same function runs in JS (same results, one crossing per field), and `rkmsg.batch.native` says so.
-import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir, compileHelper } from './native.ts';
 
-type Koffi = typeof import('koffi');
-type Fn = (...args: any[]) => any;
+import type { Rkmsg, RkmsgBatch } from './cell-api.ts';
+import type { Fn, Koffi } from './load.ts';
 
 // No librdkafka header needed: the struct offsets come from the generator's model, and
 // rd_kafka_message_destroy is looked up in the very library koffi loaded (RTLD_NOLOAD: never a second copy).
@@ -42,16 +39,6 @@ int wb_bulk_read(void **msgs, int n, const int32_t *offs, int32_t *err, int32_t 
 }
 `;
 
-export interface MessageBatch {
-  /** How many entries are valid. */
-  n: number;
-  err: Int32Array;
-  partition: Int32Array;
-  offset: Float64Array;
-  len: Float64Array;
-  keyLen: Float64Array;
-}
-
 export interface BulkOffsets {
   err: number;
   partition: number;
@@ -60,12 +47,7 @@ export interface BulkOffsets {
   key_len: number;
 }
 
-/** The cache folder of slow, machine-specific things (as scripts/lib.sh's CACHE_DIR). */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
-  );
-}
+export { cacheDir };
 
 /**
  * Compiles the helper once (keyed by its source and the platform) and returns the shared library's path,
@@ -75,37 +57,11 @@ export function compileBulkHelper(
   dir: string,
   cc = process.env.CC || 'cc',
 ): { path: string } | { why: string } {
-  const key = createHash('sha256').update(`${SOURCE}\0${process.platform}\0${process.arch}`).digest('hex');
-  const so = join(dir, `bulk-${key.slice(0, 16)}.so`);
-  if (existsSync(so)) return { path: so };
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    return { why: `cannot create ${dir} (${(e as Error).message})` };
-  }
-  const tmp = `${so}.${process.pid}.tmp`;
-  const src = `${tmp}.c`;
-  try {
-    writeFileSync(src, SOURCE);
-    const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-o', tmp, src, '-ldl'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (r.error)
-      return { why: `no C compiler (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` };
-    if (r.status !== 0) return { why: `${cc} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}` };
-    renameSync(tmp, so); // atomic: kernels compiling at the same time never load a half-written file
-    return { path: so };
-  } catch (e) {
-    return { why: (e as Error).message };
-  } finally {
-    rmSync(src, { force: true });
-    rmSync(tmp, { force: true });
-  }
+  return compileHelper('bulk', SOURCE, dir, cc);
 }
 
 /**
- * Makes rkmsg.batch(msgs, n, options?): fills (and returns) a MessageBatch with the fields of msgs[0..n).
+ * Makes rkmsg.batch(msgs, n, options?): fills (and returns) a RkmsgBatch with the fields of msgs[0..n).
  * `destroy: true` also calls rd_kafka_message_destroy on each, as a consumer must. Binds lazily: the
  * first call compiles or loads the helper (once per machine: ~0.2 s, then ~1 ms to load).
  */
@@ -115,7 +71,7 @@ export function makeBulkReader(
   offsets: BulkOffsets,
   decoders: { destroy: () => Fn },
   dir: () => string = () => join(cacheDir(), 'native'),
-) {
+): Rkmsg['batch'] {
   let native: Fn | null | undefined; // undefined: not tried yet; null: JS fallback
   let why = '';
   const offs = new Int32Array([offsets.err, offsets.partition, offsets.offset, offsets.len, offsets.key_len]);
@@ -158,8 +114,8 @@ export function makeBulkReader(
   function batch(
     msgs: BigUint64Array | BigInt64Array,
     n?: number,
-    options: { destroy?: boolean; into?: MessageBatch } = {},
-  ): MessageBatch {
+    options: { destroy?: boolean; into?: RkmsgBatch } = {},
+  ): RkmsgBatch {
     if (!(msgs instanceof BigUint64Array || msgs instanceof BigInt64Array))
       throw new TypeError(
         'rkmsg.batch: expected the BigUint64Array your rd_kafka_consume_batch_queue call filled',
