@@ -13,18 +13,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { categories, perMessage, selfCost, sum, type SelfCost } from './callgrind.ts';
+import { takeOption } from './args.ts';
 import { startMock } from './cluster.ts';
 import { compileC, systemLibrary } from './compile.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1]!;
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name: string, fallback: string) => takeOption(args, name, fallback);
 const [small, big] = opt('--counts', '50000,150000').split(',').map(Number) as [number, number];
 const bindings = opt('--bindings', join(root, '.rdkafka/bindings'));
 const kernelScript = opt('--kernel-script', '');

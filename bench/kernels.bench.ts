@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeOption } from './args.ts';
 import { startMock } from './cluster.ts';
 import { compileC, systemLibrary } from './compile.ts';
 import { runJson } from './proc.ts';
@@ -14,13 +15,7 @@ import { median } from './stats.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1]!;
-  args.splice(i, 2);
-  return v;
-};
+const opt = (name: string, fallback: string) => takeOption(args, name, fallback);
 const notebooks = opt('--notebooks', 'produce-dr,produce-events,produce-batch,consume').split(',');
 const rounds = Number(opt('--rounds', '3'));
 const count = Number(opt('--count', '1000000'));

@@ -22,19 +22,23 @@ venv() {
   "$dir/bin/python" -c "import $module" >&2
 }
 
+# CPython with its venv module (Debian splits it out).
+need_python3() {
+  command -v python3 >/dev/null || apt_install python3 python3-venv
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+}
+
 case "$KIND" in
   confluent-kafka)
     VERSION="${2:-2.16.1}"
     DIR="$CACHE_DIR/bench/venv-confluent-kafka-$VERSION"
-    command -v python3 >/dev/null || apt_install python3 python3-venv
-    python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+    need_python3
     venv "$DIR" python3 confluent_kafka "confluent-kafka==$VERSION"
     ;;
   cffi-cpython)
     VERSION="${2:-2.0.0}"
     DIR="$CACHE_DIR/bench/venv-cpython-cffi-$VERSION"
-    command -v python3 >/dev/null || apt_install python3 python3-venv
-    python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+    need_python3
     venv "$DIR" python3 cffi "cffi==$VERSION"
     ;;
   cffi-pypy)
