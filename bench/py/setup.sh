@@ -25,7 +25,7 @@ venv() {
 # CPython with its venv module (Debian splits it out).
 need_python3() {
   command -v python3 >/dev/null || apt_install python3 python3-venv
-  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 }
 
 case "$KIND" in
@@ -43,7 +43,7 @@ case "$KIND" in
     ;;
   cffi-pypy)
     # PyPy carries cffi itself (its _cffi_backend is built in): nothing from PyPI.
-    command -v pypy3 >/dev/null && pypy3 -c 'import venv' 2>/dev/null || apt_install pypy3 pypy3-venv
+    command -v pypy3 >/dev/null && pypy3 -c 'import venv, ensurepip' 2>/dev/null || apt_install pypy3 pypy3-venv
     DIR="$CACHE_DIR/bench/venv-pypy3-cffi-$(pypy3 -c 'import sys; print("%d.%d.%d" % sys.pypy_version_info[:3])')"
     venv "$DIR" pypy3 cffi
     ;;

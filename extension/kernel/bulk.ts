@@ -69,7 +69,7 @@ export function makeBulkReader(
   koffi: Koffi,
   library: string,
   offsets: BulkOffsets,
-  decoders: { destroy: () => Fn },
+  decoders: { destroy: () => Fn; destroyed?: () => void },
   dir: () => string = () => join(cacheDir(), 'native'),
 ): Rkmsg['batch'] {
   let native: Fn | null | undefined; // undefined: not tried yet; null: JS fallback
@@ -136,6 +136,8 @@ export function makeBulkReader(
     if (count === 0) return out;
     if (native === undefined) native = bind();
     const destroy = options.destroy ? 1 : 0;
+    // Messages freed here may have their fields copied by a hot path (hotpath.ts): that copy is stale now.
+    if (destroy) decoders.destroyed?.();
     if (native) {
       native(msgs, count, offs, out.err, out.partition, out.offset, out.len, out.keyLen, destroy);
       return out;

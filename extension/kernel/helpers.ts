@@ -196,7 +196,12 @@ export function makeHelpers(d: HelperDeps): CellHelpers {
         koffi,
         d.bindings.library,
         { err: o.err!, partition: o.partition!, offset: o.offset!, len: o.len!, key_len: o.key_len! },
-        { destroy: () => d.fn('rd_kafka_message_destroy') },
+        {
+          destroy: () => d.fn('rd_kafka_message_destroy'),
+          destroyed: () => {
+            copy.cur = null;
+          },
+        },
       ),
       get hotPath() {
         return d.hotPath();
