@@ -26,6 +26,12 @@ interface Counter {
   sent: number;
 }
 
+/**
+ * Always sent in detail, beyond any budget: as few as the handles, and without them a view cannot tell a
+ * destroyed handle from a live one.
+ */
+const LIFECYCLE: ReadonlySet<KernelEventType> = new Set(['handle_created', 'handle_destroyed']);
+
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
 const CLOCK_EVERY = 64;
 
@@ -119,7 +125,7 @@ export class EventStream {
   /** Publishes an event (call want() first for high-volume types). */
   publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
     if (!this.opts.enabled) return;
-    if (!this.want(type)) return this.count(type);
+    if (!LIFECYCLE.has(type) && !this.want(type)) return this.count(type);
     const c = this.counters.get(type) ?? this.counter(type);
     c.total++;
     c.sent++;
