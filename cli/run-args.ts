@@ -15,6 +15,13 @@ export interface RunOptions {
   library?: string;
   quiet?: boolean;
   cwd: string;
+  /** An installed librdkafka version (or "system") to run on, instead of the notebook's "librdkafka". */
+  librdkafka?: string;
+  /** --bindings was given on the command line (it then wins over the notebook's "librdkafka"). */
+  bindingsGiven?: boolean;
+  /** --matrix: the versions to run the notebook on, one after another (cli/matrix.ts). */
+  matrix?: string;
+  parallel?: number;
 }
 
 /** Bad usage or input: nothing ran (exit code 2). */
@@ -45,6 +52,18 @@ export const RUN_OPTIONS: RunOption[] = [
   { flags: ['--report'], value: 'FILE.html', apply: (o, v) => (o.report = v) },
   { flags: ['--library'], value: 'PATH', apply: (o, v) => (o.library = v) },
   { flags: ['--quiet'], apply: (o) => (o.quiet = true) },
+  { flags: ['--librdkafka'], value: 'VERSION', apply: (o, v) => (o.librdkafka = v) },
+  { flags: ['--matrix'], value: 'VERSION,VERSION,…|all', apply: (o, v) => (o.matrix = v) },
+  {
+    flags: ['--parallel'],
+    value: 'N',
+    apply: (o, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError('--parallel needs a whole number of runs, 1 or more');
+      o.parallel = n;
+    },
+  },
 ];
 
 /** Checks between options, after all are read: each throws UsageError. */
@@ -54,6 +73,25 @@ export const RUN_CHECKS: Array<(o: Partial<RunOptions>) => void> = [
   },
   (o) => {
     if (o.inplace && o.out) throw new UsageError('--inplace and --out exclude each other: pick one');
+  },
+  (o) => {
+    if (o.librdkafka !== undefined && (o.library || o.bindings))
+      throw new UsageError(
+        '--librdkafka picks the library and its bindings: leave out --library and --bindings',
+      );
+  },
+  (o) => {
+    if (o.matrix !== undefined && (o.librdkafka !== undefined || o.library || o.inplace || o.out))
+      throw new UsageError(
+        '--matrix runs the notebook once per version: leave out --librdkafka, --library, --inplace and --out',
+      );
+  },
+  (o) => {
+    if (o.parallel !== undefined && o.matrix === undefined)
+      throw new UsageError('--parallel goes with --matrix');
+  },
+  (o) => {
+    if (o.bindings) o.bindingsGiven = true;
   },
 ];
 

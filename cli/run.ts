@@ -16,6 +16,7 @@ import { LimitedOutputs, type OutputLimit } from '../extension/notebook/output-l
 import { writeReport } from './report.ts';
 import { generate, GenError } from '../gen/generate.ts';
 import { parseRunArgs, RUN_USAGE, UsageError, type RunOptions } from './run-args.ts';
+import { pickLibrary } from './pick-library.ts';
 import { StopRequests, Stopper, type StopReason } from './stop.ts';
 import { RunEvents } from './run-events.ts';
 import type { SampleLimit } from './event-sample.ts';
@@ -113,10 +114,20 @@ export async function runNotebook(
   const path = resolve(opts.cwd, opts.notebook);
   const nb = readNotebook(path, opts.notebook);
   summary.notebook = nb;
-  const meta = nb.metadata as { bootstrap?: unknown };
+  const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
-  const bindings = resolve(opts.cwd, opts.bindings);
-  await ensureBindings(bindings, info, opts.library);
+  // An installed version (--librdkafka or the notebook's "librdkafka") brings its library and bindings.
+  const picked = await pickLibrary({
+    librdkafka: opts.librdkafka,
+    explicit: Boolean(opts.library || opts.bindingsGiven),
+    metadata: meta.librdkafka,
+    notebook: opts.notebook,
+    cwd: opts.cwd,
+    log: info,
+  });
+  const bindings = picked?.bindingsDir ?? resolve(opts.cwd, opts.bindings);
+  const library = picked?.library ?? opts.library;
+  if (!picked) await ensureBindings(bindings, info, library);
 
   const events = new RunEvents(opts.events ? resolve(opts.cwd, opts.events) : null, control.reportSample);
   let kernel: KernelClient;
@@ -125,7 +136,7 @@ export async function runNotebook(
       bindingsDir: bindings,
       bootstrap,
       cwd: opts.cwd,
-      ...(opts.library ? { library: opts.library } : {}),
+      ...(library ? { library } : {}),
       events: true,
     });
   } catch (e) {
@@ -246,18 +257,20 @@ const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP
 export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
   // Piped into `head` and the like: a closed stdout must not turn a good run into a crash.
   if (write === defaultWrite) for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
-  // SIGINT/SIGTERM/SIGHUP interrupt the running cell, then the kernel shuts down and what ran is saved.
   const stop = new StopRequests();
-  const handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
-    const handler = () => {
-      write('stderr', `rdkafka-workbench run: ${signal}: stopping the run\n`);
-      stop.request({ why: signal, exitCode });
-    };
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
-  });
+  let handlers: (() => void)[] = [];
   try {
     const opts = parseRunArgs(argv);
+    if (opts.matrix !== undefined) return await (await import('./matrix.ts')).runMatrix(opts, write);
+    // SIGINT/SIGTERM/SIGHUP interrupt the running cell, then the kernel shuts down and what ran is saved.
+    handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
+      const handler = () => {
+        write('stderr', `rdkafka-workbench run: ${signal}: stopping the run\n`);
+        stop.request({ why: signal, exitCode });
+      };
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
     const s = await runNotebook(opts, write, { stop });
     if (!opts.quiet)
       write(

@@ -20,6 +20,7 @@ import { Outputs } from './outputs.ts';
 import { errorOutput as toErrorOutput } from './errors.ts';
 import { Execution } from './execution.ts';
 import { startWatchdog } from './watchdog.ts';
+import { explainAbsent } from './absent.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 
@@ -34,8 +35,14 @@ let cwd = process.cwd();
 const scripts = new Map<string, CellScript>();
 const g = globalThis as unknown as Record<string, unknown>;
 
-const errorOutput = (e: unknown) =>
-  toErrorOutput(e, (stack) => rewriteStack(stack, scripts, [KERNEL_FILE, 'kernel.mjs']));
+const errorOutput = (e: unknown) => {
+  try {
+    explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+  } catch {
+    // the error path never throws: the plain message is still shown
+  }
+  return toErrorOutput(e, (stack) => rewriteStack(stack, scripts, [KERNEL_FILE, 'kernel.mjs']));
+};
 
 // Interrupts and the client's end, seen by a thread of their own even while this one is busy.
 let flags: Int32Array<ArrayBufferLike> = new Int32Array(2);
@@ -88,6 +95,12 @@ function flushAll(): void {
   events?.flush();
 }
 
+/** Before a native call that can block: the text, the events in detail; counts at most every 50 ms. */
+function flushBeforeBlocking(): void {
+  outputs.flush();
+  events?.flushBeforeBlocking();
+}
+
 async function init(req: InitRequest): Promise<void> {
   phase = 'init received';
   if (req.channel !== undefined) openChannel(req.channel, leave);
@@ -112,7 +125,7 @@ async function init(req: InitRequest): Promise<void> {
       ...(req.clusterConfig ? { clusterConfig: req.clusterConfig } : {}),
       events,
       // What the cell printed, and its events, are with the client before a call that can block starts.
-      beforeBlockingCall: flushAll,
+      beforeBlockingCall: flushBeforeBlocking,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
         outputs.emit({
