@@ -2,7 +2,7 @@
 // user has never approved, ask once. A shared notebook with `"bootstrap": "someone-elses-host:9092"` thus
 // never makes the workbench connect there silently. Approvals are kept per user (globalState).
 import * as vscode from 'vscode';
-import { clusterKey, needsApproval, type BootstrapSource } from './clusters.ts';
+import { clusterKey, needsApproval, type BootstrapSource } from './kernel/clusters.ts';
 import type { Credentials } from './credentials.ts';
 
 const APPROVED = 'rdkafka.approvedClusters';

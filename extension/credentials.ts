@@ -2,7 +2,7 @@
 // entry per cluster (the bootstrap address they were stored for, extension/clusters.ts). They reach a kernel
 // as `clusterConfig` only when its bootstrap names that cluster's brokers and nothing else.
 import * as vscode from 'vscode';
-import { clusterKey, credentialsFor, parseStore, type CredentialStore } from './clusters.ts';
+import { clusterKey, credentialsFor, parseStore, type CredentialStore } from './kernel/clusters.ts';
 import { redactConfig } from './redact.ts';
 
 const KEY = 'rdkafka.clusterCredentials';

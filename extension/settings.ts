@@ -1,6 +1,6 @@
 // The extension's settings (package.json `contributes.configuration`) for one resource.
 import * as vscode from 'vscode';
-import type { BootstrapSource } from './clusters.ts';
+import type { BootstrapSource } from './kernel/clusters.ts';
 
 export interface Settings {
   headerPath: string;

@@ -8,7 +8,7 @@ import {
   credentialsFor,
   needsApproval,
   parseStore,
-} from '../../extension/clusters.ts';
+} from '../../extension/kernel/clusters.ts';
 
 test('broker addresses are compared the way librdkafka reads them', () => {
   assert.equal(brokerKey('Broker1.Example.COM'), 'broker1.example.com:9092');
