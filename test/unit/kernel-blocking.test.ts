@@ -71,3 +71,22 @@ rd_kafka_poll(rk, 60000);`,
     assert.equal(events.filter((e) => e.type === 'dr' && e.data.err === 0).length, 10);
   },
 );
+
+test(
+  'the lines a cell printed right before crashing in native code (a bogus pointer) all reach the client',
+  { timeout: 60_000 },
+  async () => {
+    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+    clients.push(k);
+    const outputs: CellOutput[] = [];
+    const r = await k.execute(
+      1,
+      'console.log("a");\nconsole.log("b");\nconsole.error("c");\nrd_kafka_name(8n);',
+      (o) => outputs.push(o),
+    );
+    assert.equal(r.status, 'error');
+    const text = outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+    assert.equal(text, 'a\nb\nc\n');
+    assert.match(JSON.stringify(outputs.at(-1)), /kernel died \(SIGSEGV\) while running cell 1/);
+  },
+);
