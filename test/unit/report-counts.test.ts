@@ -3,7 +3,7 @@
 // the report renders), against what the run observed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSample } from '../../cli/event-sample.ts';
@@ -12,6 +12,7 @@ import { Store } from '../../webview/store.ts';
 import type { PanelEvent } from '../../webview/types.ts';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
+import { writeNotebook } from '../support/notebook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-report-counts-'));
 
@@ -61,15 +62,8 @@ test('a long run (477,000 delivery reports, 300,000 of them sent in detail): the
 
 test('run --report: the report counts what the run counted, says the details were sampled, and shows the producer destroyed', async () => {
   const nb = join(dir, 'many.rdkafka');
-  writeFileSync(
-    nb,
-    JSON.stringify({
-      rdkafkaNotebook: 1,
-      metadata: {},
-      cells: [
-        {
-          kind: 'code',
-          source: `const e = errbuf();
+  writeNotebook(nb, [
+    `const e = errbuf();
 const conf = rd_kafka_conf_new();
 rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
 rd_kafka_conf_set_dr_msg_cb(conf, () => {});
@@ -77,10 +71,7 @@ const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
 for (let i = 0; i < 3000; i++) rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("many"), RD_KAFKA_V_VALUE("m"), RD_KAFKA_V_END);
 rd_kafka_flush(rk, 20000);
 rd_kafka_destroy(rk);`,
-        },
-      ],
-    }),
-  );
+  ]);
   const report = join(dir, 'many.html');
   // A sample of 100 + 100 per type stands in for a run long enough to pass the default sample's size.
   const s = await runNotebook(

@@ -10,6 +10,7 @@ import { parseNotebook } from '../../extension/notebook/format.ts';
 import { OUTPUT_LIMIT } from '../../extension/notebook/output-limit.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
+import { writeNotebook } from '../support/notebook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-big-output-'));
 
@@ -19,22 +20,11 @@ test(
   async (t) => {
     const nb = join(dir, 'big.rdkafka');
     const out = join(dir, 'big.out.rdkafka');
-    writeFileSync(
-      nb,
-      JSON.stringify({
-        rdkafkaNotebook: 1,
-        metadata: {},
-        cells: [
-          {
-            kind: 'code',
-            // 600 writes of 1 MB (10,000 lines of 100 characters each)
-            source:
-              'const chunk = ("x".repeat(99) + "\\n").repeat(10_000);\nconsole.log("first line");\nfor (let i = 0; i < 600; i++) process.stdout.write(chunk);\nconsole.log("last line");',
-          },
-          { kind: 'code', source: '"the next cell ran"' },
-        ],
-      }),
-    );
+    writeNotebook(nb, [
+      // 600 writes of 1 MB (10,000 lines of 100 characters each)
+      'const chunk = ("x".repeat(99) + "\\n").repeat(10_000);\nconsole.log("first line");\nfor (let i = 0; i < 600; i++) process.stdout.write(chunk);\nconsole.log("last line");',
+      '"the next cell ran"',
+    ]);
     // The runner's own peak RSS, reported by itself as it exits.
     const hook = join(dir, 'maxrss.cjs');
     writeFileSync(

@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook } from '../../extension/notebook/format.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
+import { writeNotebook } from '../support/notebook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-signals-'));
 
@@ -57,14 +58,7 @@ async function start(
 ): Promise<{ cli: ChildProcess; kernel: number; out: string; exit: Promise<number | null> }> {
   const nb = join(dir, `${name}.rdkafka`);
   const out = join(dir, `${name}.out.rdkafka`);
-  writeFileSync(
-    nb,
-    JSON.stringify({
-      rdkafkaNotebook: 1,
-      metadata: {},
-      cells: [{ kind: 'code', source: `${setup}\nconsole.log("kernel pid", process.pid);\n${busy}` }],
-    }),
-  );
+  writeNotebook(nb, [`${setup}\nconsole.log("kernel pid", process.pid);\n${busy}`]);
   const cli = spawn(process.execPath, [cliPath, 'run', nb, '--bindings', bindings(), '--out', out], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,13 +2,14 @@
 // the cell is stuck in, and the saved notebook and the events file keep what happened and say why it stopped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/run.ts';
 import { STOP_GRACE_MS } from '../../cli/stop.ts';
 import { parseNotebook } from '../../extension/notebook/format.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
+import { writeNotebook } from '../support/notebook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-timeout-'));
 const PRODUCER = `const e = errbuf();
@@ -22,14 +23,7 @@ rd_kafka_flush(rk, 10000);`;
 /** Runs `cells` with --timeout 2, --out and --events; returns what was saved and how long after the timer. */
 async function timedOut(name: string, cells: string[]) {
   const nb = join(dir, `${name}.rdkafka`);
-  writeFileSync(
-    nb,
-    JSON.stringify({
-      rdkafkaNotebook: 1,
-      metadata: {},
-      cells: cells.map((source) => ({ kind: 'code', source })),
-    }),
-  );
+  writeNotebook(nb, cells);
   const out = join(dir, `${name}.out.rdkafka`);
   const events = join(dir, `${name}.jsonl`);
   let ready = 0;
