@@ -122,7 +122,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   } catch {
     // find where, below
   }
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b < 0x80) {
       i++;

@@ -31,7 +31,8 @@ export class LiveOutputs {
   async done(): Promise<void> {
     if (this.refresh) clearTimeout(this.refresh);
     this.refresh = undefined;
-    if (this.limited.full) this.then(() => this.exec.replaceOutput(this.limited.outputs().map(toVSCodeOutput)));
+    if (this.limited.full)
+      this.then(() => this.exec.replaceOutput(this.limited.outputs().map(toVSCodeOutput)));
     await this.chain;
   }
 
