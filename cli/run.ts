@@ -265,6 +265,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     // SIGINT/SIGTERM/SIGHUP interrupt the running cell, then the kernel shuts down and what ran is saved.
     handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
       const handler = () => {
+        // A second signal before any kernel runs (bindings being generated, the kernel starting): leave now.
+        if (stop.first && !stop.listening) process.exit(exitCode);
         write('stderr', `rdkafka-workbench run: ${signal}: stopping the run\n`);
         stop.request({ why: signal, exitCode });
       };

@@ -20,12 +20,23 @@ export interface StopReason {
 /** Where stop requests come from (signal handlers, a caller of runNotebook). */
 export class StopRequests {
   private listeners = new Set<(r: StopReason) => void>();
+  /** The first request, also when nobody listened yet (a signal while bindings are generated). */
+  first: StopReason | null = null;
+
   request(reason: StopReason): void {
+    this.first ??= reason;
     for (const l of this.listeners) l(reason);
   }
+
+  /** Listens; a request made before is delivered at once. */
   on(listener: (r: StopReason) => void): () => void {
     this.listeners.add(listener);
+    if (this.first) listener(this.first);
     return () => this.listeners.delete(listener);
+  }
+
+  get listening(): boolean {
+    return this.listeners.size > 0;
   }
 }
 

@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNotebook } from '../../extension/notebook/format.ts';
+import { parseRunArgs, runNotebook } from '../../cli/run.ts';
+import { StopRequests } from '../../cli/stop.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
 import { writeNotebook } from '../support/notebook.ts';
@@ -132,3 +134,21 @@ test(
     });
   },
 );
+
+test('a stop requested before the kernel is ready (a signal while bindings are generated) runs no cell', async () => {
+  const stop = new StopRequests();
+  stop.request({ why: 'SIGINT', exitCode: 130 });
+  const nb = writeNotebook(join(dir, 'early.rdkafka'), ['console.log("ran")']);
+  const printed: string[] = [];
+  const s = await runNotebook(
+    { ...parseRunArgs([nb, '--bindings', bindings()]), quiet: true },
+    (_n, t) => printed.push(String(t)),
+    {
+      stop,
+    },
+  );
+  assert.equal(s.code, 130);
+  assert.equal(s.cellsRun, 0);
+  assert.equal(s.stopped, 'SIGINT');
+  assert.doesNotMatch(printed.join(''), /ran/);
+});
