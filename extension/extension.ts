@@ -49,9 +49,15 @@ export function activate(context: vscode.ExtensionContext) {
   const picker = new KernelPicker(controller, versions, kernels, log);
   intellisense.notebookDeclarations = () => picker.declarations();
   status.versionOf = (nb) => picker.statusLabel(nb);
+  let declared = JSON.stringify(picker.declarations());
   picker.onDidChange(() => {
-    void intellisense.configure(true);
     status.refresh();
+    // The TypeScript server is told again only when a notebook's declarations changed: each time costs it
+    // a new program per notebook.
+    const next = JSON.stringify(picker.declarations());
+    if (next === declared) return;
+    declared = next;
+    void intellisense.configure(true);
   });
   context.subscriptions.push(versions, picker);
 

@@ -44,8 +44,14 @@ export class KernelPicker implements vscode.Disposable {
     this.subs.push(
       this.emitter,
       versions.onDidChange((choices) => this.sync(choices)),
-      vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb)),
-      vscode.workspace.onDidCloseNotebookDocument((nb) => this.selected.delete(nb.uri.toString())),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => {
+        this.prefer(nb);
+        this.emitter.fire(nb);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => {
+        this.selected.delete(nb.uri.toString());
+        this.emitter.fire(nb);
+      }),
       vscode.window.onDidChangeVisibleNotebookEditors((editors) => editors.forEach((e) => this.select(e))),
       vscode.workspace.onDidChangeNotebookDocument((e) => {
         if (e.metadata === undefined) return;

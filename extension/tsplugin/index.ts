@@ -139,8 +139,10 @@ function init(modules: { typescript: typeof ts }) {
     },
     onConfigurationChanged(config: PluginConfig) {
       dtsPaths = config.dtsPaths ?? [];
-      notebookBindings = config.notebookBindings ?? {};
-      configVersion++;
+      const next = config.notebookBindings ?? {};
+      // Only a changed mapping makes the per-notebook services recompute their files.
+      if (JSON.stringify(next) !== JSON.stringify(notebookBindings)) configVersion++;
+      notebookBindings = next;
       // The file list changed for projects with cells: make them recompute it.
       // (markAsDirty is public at runtime but missing from the published typings)
       for (const p of projects) (p as unknown as { markAsDirty?: () => void }).markAsDirty?.();

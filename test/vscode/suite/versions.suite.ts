@@ -33,9 +33,17 @@ async function settledDiagnostics(nb: vscode.NotebookDocument): Promise<vscode.D
   await waitFor(
     `TS2322 in the second cell of ${nb.uri.path}`,
     async () => (await a.cellDiagnostics(nb.cellAt(1).document)).some((d) => d.code === 2322),
-    90_000,
+    // A cold TS server parsing a version's ~500 KB rdkafka.d.ts on a loaded machine: minutes, not seconds.
+    150_000,
     1000,
-  );
+  ).catch(async (e: Error) => {
+    const seen = await Promise.all(
+      [0, 1].map(async (i) =>
+        (await a.cellDiagnostics(nb.cellAt(i).document)).map((d) => `TS${d.code} ${d.message}`),
+      ),
+    );
+    throw new Error(`${e.message}; the cells show ${JSON.stringify(seen)}`, { cause: e });
+  });
   return a.cellDiagnostics(nb.cellAt(0).document);
 }
 
@@ -187,6 +195,6 @@ export function registerVersions(): void {
         .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
         .join('\n');
       assert(/Start tracking RPC requests/.test(text), `hover: ${text}`);
-    }, 200_000);
+    }, 330_000);
   });
 }
