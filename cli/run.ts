@@ -20,9 +20,17 @@ import {
 } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
 import { generate, GenError } from '../gen/generate.ts';
+import {
+  injectParameters,
+  injectionNotes,
+  parseParameterArgs,
+  ParameterError,
+} from '../extension/notebook/parameters.ts';
+import { requiredRange, unmetRequirement, RequirementError } from '../extension/notebook/requires.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
-       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]`;
+       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
+       [-p NAME=VALUE ...]`;
 
 export interface RunOptions {
   notebook: string;
@@ -35,6 +43,8 @@ export interface RunOptions {
   report?: string;
   library?: string;
   quiet?: boolean;
+  /** `-p NAME=VALUE`: set in a cell injected after the parameters cell (extension/notebook/parameters.ts). */
+  parameters?: Record<string, unknown>;
   cwd: string;
 }
 
@@ -48,12 +58,17 @@ export interface RunSummary {
   counts: Record<string, number>;
   durationMs: number;
   notebook: NotebookData | null;
+  /** Why the notebook did not run on this librdkafka (its `requires` metadata), or null. */
+  skipped: string | null;
+  /** The librdkafka version the kernel loaded (null when no kernel started). */
+  librdkafka: string | null;
 }
 
 class UsageError extends Error {}
 
 export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
   const o: Partial<RunOptions> & { cwd: string } = { cwd };
+  const params: string[] = [];
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -92,6 +107,10 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
       case '--quiet':
         o.quiet = true;
         break;
+      case '-p':
+      case '--parameter':
+        params.push(value(i++, a));
+        break;
       default:
         if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
         if (o.notebook)
@@ -101,6 +120,13 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
   }
   if (!o.notebook) throw new UsageError('which notebook? give the path of a .rdkafka file');
   if (o.inplace && o.out) throw new UsageError('--inplace and --out exclude each other: pick one');
+  if (params.length) {
+    try {
+      o.parameters = parseParameterArgs(params);
+    } catch (e) {
+      throw new UsageError((e as ParameterError).message);
+    }
+  }
   return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, notebook: o.notebook } as RunOptions;
 }
 
@@ -148,13 +174,25 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     counts: {},
     durationMs: 0,
     notebook: null,
+    skipped: null,
+    librdkafka: null,
   };
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
   const path = resolve(opts.cwd, opts.notebook);
   if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
-  const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  let nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  try {
+    requiredRange(nb.metadata);
+  } catch (e) {
+    throw new UsageError(`${opts.notebook}: ${(e as RequirementError).message}`);
+  }
+  if (opts.parameters) {
+    const p = injectParameters(nb, opts.parameters);
+    nb = p.notebook;
+    for (const note of injectionNotes(p)) info(`parameters: ${note}\n`);
+  }
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
@@ -173,6 +211,15 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   info(
     `kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`,
   );
+  summary.librdkafka = kernel.info.librdkafka.version;
+  summary.skipped = unmetRequirement(nb.metadata, kernel.info.librdkafka.version);
+  if (summary.skipped) {
+    // Not a failure: this version cannot show what the notebook is about. Nothing runs, nothing is written.
+    await kernel.shutdown();
+    eventsFile?.end();
+    summary.durationMs = Date.now() - started;
+    return summary;
+  }
   kernel.onEvents((batch) => {
     for (const e of batch) {
       if (e.type === 'dropped')
@@ -272,7 +319,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
   try {
     const opts = parseRunArgs(argv);
     const s = await runNotebook(opts, write);
-    if (!opts.quiet)
+    if (s.skipped) write('stderr', `skipped: ${s.skipped}\n`);
+    else if (!opts.quiet)
       write(
         'stderr',
         `${s.code === 0 ? 'ok' : 'FAILED'}: ${s.cellsRun} code cell(s) run in ${(s.durationMs / 1000).toFixed(1)} s; events: ${formatCounts(s.counts)}\n`,
