@@ -26,7 +26,7 @@ import {
   parseParameterArgs,
   ParameterError,
 } from '../extension/notebook/parameters.ts';
-import { requiredRange, unmetRequirement, RequirementError } from '../extension/notebook/requires.ts';
+import { requirements, unmetRequirement, RequirementError } from '../extension/notebook/requires.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
        [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
@@ -184,7 +184,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
   let nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
   try {
-    requiredRange(nb.metadata);
+    requirements(nb.metadata);
   } catch (e) {
     throw new UsageError(`${opts.notebook}: ${(e as RequirementError).message}`);
   }
@@ -212,7 +212,11 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     `kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`,
   );
   summary.librdkafka = kernel.info.librdkafka.version;
-  summary.skipped = unmetRequirement(nb.metadata, kernel.info.librdkafka.version);
+  summary.skipped = unmetRequirement(
+    nb.metadata,
+    kernel.info.librdkafka.version,
+    bootstrap === 'mock' ? 'mock' : 'kafka',
+  );
   if (summary.skipped) {
     // Not a failure: this version cannot show what the notebook is about. Nothing runs, nothing is written.
     await kernel.shutdown();

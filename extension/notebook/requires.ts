@@ -1,6 +1,8 @@
 // A notebook's `requires` metadata: `"requires": {"librdkafka": ">=2.8.0"}` says which librdkafka versions
-// can show what it is about (a mock-cluster function, a protocol). A run on another version is skipped with
-// a reason the user can act on ("needs librdkafka >= 2.8.0, this is 2.0.2"), not failed. Pure.
+// can show what it is about (a mock-cluster function, a protocol); `"cluster": "kafka"` that the mock cluster
+// cannot show it at all and a real broker is needed (`"mock"`: the other way round). A run where that does not
+// hold is skipped with a reason the user can act on ("needs librdkafka >= 2.8.0, this is 2.0.2"), not failed.
+// Pure.
 //
 // Ranges: comparators separated by spaces, all of which must hold (`>=2.3.0 <2.15`), alternatives separated
 // by `||`; a bare version (`2.15.1`) is `=`. Missing parts count as 0 (`>=2.8` is `>=2.8.0`).
@@ -76,20 +78,37 @@ export function satisfies(version: string, range: string): boolean {
   return parseRange(range).some((alt) => alt.every((c) => holds(c, v)));
 }
 
-/** The librdkafka range a notebook's metadata requires, or null. Throws RequirementError when malformed. */
-export function requiredRange(metadata: Record<string, unknown>): string | null {
+export type ClusterKind = 'mock' | 'kafka';
+
+export interface Requirements {
+  /** A version range such as ">=2.8.0". */
+  librdkafka: string | null;
+  /** The kind of cluster the notebook needs. */
+  cluster: ClusterKind | null;
+}
+
+/** What a notebook's metadata requires. Throws RequirementError when `requires` is malformed. */
+export function requirements(metadata: Record<string, unknown>): Requirements {
   const req = metadata.requires;
-  if (req === undefined || req === null) return null;
+  if (req === undefined || req === null) return { librdkafka: null, cluster: null };
   if (typeof req !== 'object' || Array.isArray(req))
     throw new RequirementError(
       `"requires" must be an object such as {"librdkafka": ">=2.8.0"}, not ${JSON.stringify(req)}`,
     );
-  const range = (req as Record<string, unknown>).librdkafka;
-  if (range === undefined) return null;
-  if (typeof range !== 'string')
+  const { librdkafka: range, cluster } = req as Record<string, unknown>;
+  if (range !== undefined && typeof range !== 'string')
     throw new RequirementError(`"requires": {"librdkafka": …} must be a string such as ">=2.8.0"`);
-  parseRange(range);
-  return range;
+  if (typeof range === 'string') parseRange(range);
+  if (cluster !== undefined && cluster !== 'mock' && cluster !== 'kafka')
+    throw new RequirementError(
+      `"requires": {"cluster": …} must be "mock" or "kafka" (a real broker), not ${JSON.stringify(cluster)}`,
+    );
+  return { librdkafka: range ?? null, cluster: (cluster as ClusterKind | undefined) ?? null };
+}
+
+/** The librdkafka range a notebook's metadata requires, or null. Throws RequirementError when malformed. */
+export function requiredRange(metadata: Record<string, unknown>): string | null {
+  return requirements(metadata).librdkafka;
 }
 
 /** The range as the skip message and the scenario list show it: ">= 2.8.0", ">= 2.3.0 < 2.15.0 || = 2.0.2". */
@@ -100,11 +119,20 @@ export function describeRange(range: string): string {
 }
 
 /**
- * Why a notebook cannot run on `version`, or null when it can: "needs librdkafka >= 2.8.0, this is 2.0.2".
- * Throws RequirementError for malformed metadata (the notebook must be fixed, not skipped).
+ * Why a notebook cannot run on librdkafka `version` (and, when given, this kind of cluster), or null when it
+ * can: "needs librdkafka >= 2.8.0, this is 2.0.2". Throws RequirementError for malformed metadata (the
+ * notebook must be fixed, not skipped).
  */
-export function unmetRequirement(metadata: Record<string, unknown>, version: string): string | null {
-  const range = requiredRange(metadata);
-  if (range === null || satisfies(version, range)) return null;
-  return `needs librdkafka ${describeRange(range)}, this is ${version}`;
+export function unmetRequirement(
+  metadata: Record<string, unknown>,
+  version: string,
+  cluster?: ClusterKind,
+): string | null {
+  const req = requirements(metadata);
+  if (req.cluster && cluster && req.cluster !== cluster)
+    return req.cluster === 'kafka'
+      ? 'needs a real Kafka cluster (run it with --bootstrap HOST:PORT), this is the mock cluster'
+      : 'needs the mock cluster (it drives rdkafka_mock.h), this is a real cluster';
+  if (req.librdkafka === null || satisfies(version, req.librdkafka)) return null;
+  return `needs librdkafka ${describeRange(req.librdkafka)}, this is ${version}`;
 }

@@ -159,6 +159,24 @@ test('requires metadata: the skip reason names both versions; a bad range is an 
   assert.throws(() => unmetRequirement({ requires: '>=2.8' }, '2.0.2'), /must be an object/);
 });
 
+test('requires a kind of cluster: a notebook the mock cannot show is skipped there, with what to do', () => {
+  const meta = { requires: { librdkafka: '>=2.0.0', cluster: 'kafka' } };
+  assert.equal(
+    unmetRequirement(meta, '2.15.1', 'mock'),
+    'needs a real Kafka cluster (run it with --bootstrap HOST:PORT), this is the mock cluster',
+  );
+  assert.equal(unmetRequirement(meta, '2.15.1', 'kafka'), null);
+  assert.equal(unmetRequirement(meta, '1.9.0', 'kafka'), 'needs librdkafka >= 2.0.0, this is 1.9.0');
+  assert.match(
+    unmetRequirement({ requires: { cluster: 'mock' } }, '2.0.2', 'kafka')!,
+    /needs the mock cluster/,
+  );
+  assert.throws(
+    () => unmetRequirement({ requires: { cluster: 'real' } }, '2.0.2'),
+    /must be "mock" or "kafka"/,
+  );
+});
+
 // End to end, with the kernel the tests generate bindings for (the system librdkafka, 2.0.2 on Debian 12).
 const dir = mkdtempSync(join(tmpdir(), 'wb-params-'));
 async function cli(args: string[]) {
