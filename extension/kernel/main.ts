@@ -23,6 +23,7 @@ import { displayBundle, resultBundle } from './display.ts';
 import { makeImporter } from './imports.ts';
 import { startInterruptWatcher } from './workers.ts';
 import { IMPORT, TICK } from './rewrite.ts';
+import { explainAbsent } from './absent.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 const send = (m: KernelMessage, cb?: () => void) => {
@@ -120,6 +121,7 @@ for (const name of ['stdout', 'stderr'] as const) {
 }
 
 function errorOutput(e: unknown): CellOutput {
+  explainAbsent(e, runtime?.bindings.model.librdkafka.version);
   if (e instanceof CellSyntaxError)
     return { kind: 'error', name: 'SyntaxError', message: e.message, stack: `SyntaxError: ${e.message}` };
   if (e instanceof Error || (e && typeof e === 'object' && 'stack' in e)) {
