@@ -7,6 +7,7 @@ commands:
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--librdkafka VERSION]
          [--matrix VERSIONS] [-p NAME=VALUE ...]                      run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
+  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md]   every scenario notebook on every version
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
@@ -14,6 +15,7 @@ const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   run: () => import('./run.ts'),
   demo: () => import('./demo.ts'),
   lib: () => import('./lib.ts'),
+  scenarios: () => import('./scenarios.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);
