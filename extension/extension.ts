@@ -11,6 +11,11 @@ import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
+import {
+  newNotebookFromScenario,
+  shownScenarioPicks,
+  type NewFromScenarioArgs,
+} from './commands/newFromScenario.ts';
 import { redactConfig } from './redact.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
@@ -86,6 +91,9 @@ export function activate(context: vscode.ExtensionContext) {
     return true;
   });
   command('rdkafka.newNotebook', () => newNotebook());
+  command('rdkafka.newNotebookFromScenario', (arg) =>
+    newNotebookFromScenario(context.extensionUri, (arg ?? {}) as NewFromScenarioArgs),
+  );
   command('rdkafka.setClusterCredentials', (arg) =>
     setClusterCredentials(credentials, arg as SaslInput | undefined),
   );
@@ -112,6 +120,7 @@ export function activate(context: vscode.ExtensionContext) {
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     shownClusterConfig: async () => redactConfig(await credentials.get()),
+    scenarioPicks: () => shownScenarioPicks(),
   };
 }
 

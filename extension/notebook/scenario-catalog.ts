@@ -1,7 +1,7 @@
 // The scenario notebooks (examples/scenarios/*.rdkafka) as a catalogue: name, title, one-line description
 // and the librdkafka they need, from each notebook's metadata. Pure: file names and texts in, entries out;
 // the CLI (`scenarios`) and the VS Code command (New Notebook from Scenario…) read the folder themselves.
-import { parseNotebook } from './format.ts';
+import { parseNotebook, serializeNotebook } from './format.ts';
 import { describeRange, requirements, satisfies, type ClusterKind } from './requires.ts';
 import { compareVersions } from '../../versions/version.ts';
 
@@ -59,11 +59,58 @@ export function scenarioCatalog(files: Array<{ fileName: string; text: string }>
   return { entries, problems };
 }
 
-/**
- * The version to preselect for a scenario among installed ones (newest first wins): the newest that satisfies
- * its range, or null when none does. `versions` are plain version strings ("2.15.1", "2.0.2").
- */
-export function satisfyingVersion(entry: ScenarioEntry, versions: string[]): string | null {
-  const ok = versions.filter((v) => !entry.librdkafka || satisfies(v, entry.librdkafka));
-  return ok.sort((a, b) => compareVersions(b, a))[0] ?? null;
+/** An installed librdkafka: the system's or one built into the cache. */
+export interface InstalledLibrary {
+  version: string;
+  system: boolean;
+}
+
+/** The newest installed librdkafka that satisfies the scenario's range, or null when none does. */
+export function satisfyingVersion(
+  entry: ScenarioEntry,
+  installed: InstalledLibrary[],
+): InstalledLibrary | null {
+  const ok = installed.filter((v) => !entry.librdkafka || satisfies(v.version, entry.librdkafka));
+  return ok.sort((a, b) => compareVersions(b.version, a.version))[0] ?? null;
+}
+
+export interface ScenarioPick {
+  label: string;
+  description: string;
+  detail: string;
+  entry: ScenarioEntry;
+  /** The version its copy will name in its metadata, or null when no installed one satisfies it. */
+  version: InstalledLibrary | null;
+}
+
+const versionLabel = (v: InstalledLibrary) => (v.system ? `${v.version} (system)` : v.version);
+
+/** What the quick pick shows per scenario: its name, what it needs and on which installed version it runs. */
+export function scenarioPicks(entries: ScenarioEntry[], installed: InstalledLibrary[]): ScenarioPick[] {
+  return entries.map((entry) => {
+    const version = satisfyingVersion(entry, installed);
+    const runs = version ? `runs on ${versionLabel(version)}` : 'no installed librdkafka satisfies it';
+    return {
+      label: entry.name,
+      description: `needs ${entry.needs} · ${runs}`,
+      detail: entry.description || entry.title,
+      entry,
+      version,
+    };
+  });
+}
+
+/** A file name for the copy that no file of `taken` has: NAME.rdkafka, NAME-2.rdkafka, … */
+export function copyFileName(name: string, taken: ReadonlySet<string>): string {
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? `${name}.rdkafka` : `${name}-${i}.rdkafka`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** The copy's text: the scenario with the version it should run on recorded in its metadata. */
+export function scenarioCopy(text: string, fileName: string, version: InstalledLibrary | null): string {
+  const nb = parseNotebook(text, fileName);
+  if (version) nb.metadata = { ...nb.metadata, librdkafka: version.system ? 'system' : version.version };
+  return serializeNotebook(nb);
 }

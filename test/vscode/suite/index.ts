@@ -9,6 +9,7 @@ import { registerExamples } from './examples.suite.ts';
 import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
+import { registerScenarios } from './scenarios.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 
 export async function run(): Promise<void> {
@@ -21,6 +22,7 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerScenarios();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);

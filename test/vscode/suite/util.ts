@@ -75,6 +75,8 @@ export interface WorkbenchApi {
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   shownClusterConfig(): Promise<Record<string, string>>;
+  /** The items of the last New Notebook from Scenario quick pick. */
+  scenarioPicks(): { label: string; description: string; detail: string }[];
 }
 
 export async function api(): Promise<WorkbenchApi> {
