@@ -29,7 +29,7 @@ export function renderScenarioTable(
   for (const e of entries) {
     const o = outcomes.get(e.name) ?? {};
     lines.push(
-      `| [${e.name}](${linkBase}${e.fileName}) | ${cell(e.description || e.title)} | ${cell(e.needs)} | ${versions
+      `| ${cell(`[${e.name}](${linkBase}${e.fileName})`)} | ${cell(e.description || e.title)} | ${cell(e.needs)} | ${versions
         .map((v) => cell(o[v] ?? 'not run'))
         .join(' | ')} |`,
     );
