@@ -136,3 +136,26 @@ export function unmetRequirement(
   if (req.librdkafka === null || satisfies(version, req.librdkafka)) return null;
   return `needs librdkafka ${describeRange(req.librdkafka)}, this is ${version}`;
 }
+
+/**
+ * What a notebook editor shows instead of running a cell when the kernel cannot run the notebook (librdkafka
+ * `version`, cluster `bootstrap` — "mock" or HOST:PORT), with what to do; null when it can run.
+ */
+export function editorSkipMessage(
+  metadata: Record<string, unknown>,
+  version: string,
+  bootstrap: string,
+): string | null {
+  try {
+    const onMock = bootstrap === 'mock';
+    if (requirements(metadata).cluster === 'kafka' && onMock)
+      return 'skipped: this notebook needs a real Kafka cluster (the mock cluster cannot show it): set "bootstrap" in its metadata, or the rdkafka.bootstrapServers setting, to HOST:PORT.';
+    const why = unmetRequirement(metadata, version, onMock ? 'mock' : 'kafka');
+    return (
+      why &&
+      `skipped: this notebook ${why}. Pick a kernel for a librdkafka that satisfies it (rdkafka-workbench lib add VERSION adds one).`
+    );
+  } catch (e) {
+    return `this notebook's metadata is malformed: ${(e as Error).message}; fix "requires" to run it.`;
+  }
+}

@@ -13,6 +13,7 @@ import {
   INJECTED_TAG,
 } from '../../extension/notebook/parameters.ts';
 import {
+  editorSkipMessage,
   satisfies,
   unmetRequirement,
   describeRange,
@@ -283,5 +284,23 @@ test('a malformed requires range is a usage error naming the fix (exit 2), not a
   assert.match(
     r.text,
     /bad-range\.rdkafka: "requires": \{"librdkafka": "newest"\}: "newest" is not a version comparator \(write e\.g\. ">=2\.8\.0"\)/,
+  );
+});
+
+test('in the editor: a cell of a notebook the kernel cannot run says why and what to do instead of running', () => {
+  const meta = { requires: { librdkafka: '>=2.8.0' } };
+  assert.equal(
+    editorSkipMessage(meta, '2.0.2', 'mock'),
+    'skipped: this notebook needs librdkafka >= 2.8.0, this is 2.0.2. Pick a kernel for a librdkafka that satisfies it (rdkafka-workbench lib add VERSION adds one).',
+  );
+  assert.equal(editorSkipMessage(meta, '2.15.1', 'mock'), null);
+  assert.match(
+    editorSkipMessage({ requires: { cluster: 'kafka' } }, '2.15.1', 'mock')!,
+    /needs a real Kafka cluster .*rdkafka\.bootstrapServers/,
+  );
+  assert.equal(editorSkipMessage({ requires: { cluster: 'kafka' } }, '2.15.1', 'broker:9092'), null);
+  assert.match(
+    editorSkipMessage({ requires: 'new' }, '2.15.1', 'mock')!,
+    /metadata is malformed: "requires" must be an object/,
   );
 });

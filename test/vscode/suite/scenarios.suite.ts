@@ -10,6 +10,7 @@ import {
   api,
   assert,
   assertEqual,
+  NOTEBOOK_TYPE,
   outputText,
   runCells,
   selectKernel,
@@ -116,6 +117,29 @@ export function registerScenarios(): void {
       assertEqual(metadataOf(a).librdkafka ?? null, want, 'the version recorded in the first copy');
       assertEqual(metadataOf(b).librdkafka ?? null, want, 'the version recorded in the second copy');
       assert(first?.uri && second?.uri, 'the command returns what it created');
+    });
+
+    test('a notebook whose requires the kernel does not satisfy says why in the cell and runs nothing', async () => {
+      const data = new vscode.NotebookData([
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'console.log("ran")', 'typescript'),
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'console.log("ran too")', 'typescript'),
+      ]);
+      data.metadata = { requires: { librdkafka: '>=99.0.0' } };
+      const editor = await vscode.window.showNotebookDocument(
+        await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data),
+      );
+      await selectKernel(editor);
+      const [first] = await runCells(editor);
+      const text = outputText(editor.notebook.cellAt(0));
+      assert(first && first.success === false, 'the cell was reported as run successfully');
+      assert(
+        /skipped: this notebook needs librdkafka >= 99\.0\.0, this is \d+\.\d+\.\d+\. Pick a kernel/.test(
+          text,
+        ),
+        `the cell does not say why: ${text}`,
+      );
+      assert(!text.includes('ran'), 'the cell ran anyway');
+      assertEqual(outputText(editor.notebook.cellAt(1)), '', 'the next cell ran after the skip');
     });
 
     test('a scenario copied by name opens and every cell runs in the kernel', async () => {
