@@ -211,7 +211,10 @@ for (const file of files)
     const code = n.cells.filter((c) => c.kind === 'code');
     const params = code.filter((c) => cellTags(c).includes(PARAMETERS_TAG));
     assert.equal(params.length, 1, 'exactly one code cell tagged "parameters"');
-    assert.ok(/^(const|let) \w+ = /m.test(params[0]!.source), 'the parameters cell declares its knobs');
+    assert.ok(
+      /^(const|let) \w+(: [^=]+)? = /m.test(params[0]!.source),
+      'the parameters cell declares its knobs',
+    );
     assert.ok(
       code.some((c) => /throw new Error\(`[^`]*\bexpected /.test(c.source)),
       'an assertion cell throws "expected …"',
