@@ -1,9 +1,11 @@
 // Type-checking notebook cells the way VS Code's TypeScript server checks them: each code cell a separate
 // global script, next to the generated rdkafka.d.ts and the kernel's other cell globals (CELL_GLOBALS_DTS),
 // lib es2023 + dom, no Node typings. Shared by the typings tests of the examples and of the scenarios.
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { CELL_GLOBALS_DTS } from '../../extension/kernel/cell-globals.ts';
+import { parseNotebook } from '../../extension/notebook/format.ts';
 
 // What extension/intellisense.ts drops before showing a cell's diagnostics (IGNORED_CODES there: that
 // module imports vscode, so the list is repeated here): cells may declare a name again (the kernel allows
@@ -51,4 +53,14 @@ export function check(dts: string, cells: Map<string, string>): string[] {
     }
   }
   return [...declErrors, ...errors];
+}
+
+/** Virtual cell files of one notebook: `<notebook>/cell<N>.ts`, N counted from 1 in notebook order. */
+export function notebookCells(dir: string, name: string): Map<string, string> {
+  const nb = parseNotebook(readFileSync(join(dir, name), 'utf8'), name);
+  const files = new Map<string, string>();
+  nb.cells.forEach((c, i) => {
+    if (c.kind === 'code') files.set(`/cells/${name}/cell${i + 1}.ts`, c.source);
+  });
+  return files;
 }

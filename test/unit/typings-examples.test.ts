@@ -7,25 +7,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseNotebook } from '../../extension/notebook/format.ts';
 import { generate } from '../../gen/generate.ts';
 import { fetchHeaders, ROOT, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
-import { check } from '../support/typecheck.ts';
+import { check, notebookCells } from '../support/typecheck.ts';
 
 const EXAMPLES = join(ROOT, 'examples');
 const notebooks = readdirSync(EXAMPLES)
   .filter((f) => f.endsWith('.rdkafka'))
   .sort();
 
-/** Virtual cell files of one notebook: `<notebook>/cell<N>.ts`, N counted from 1 in notebook order. */
-function cellFiles(name: string): Map<string, string> {
-  const nb = parseNotebook(readFileSync(join(EXAMPLES, name), 'utf8'), name);
-  const files = new Map<string, string>();
-  nb.cells.forEach((c, i) => {
-    if (c.kind === 'code') files.set(`/cells/${name}/cell${i + 1}.ts`, c.source);
-  });
-  return files;
-}
+const cellFiles = (name: string) => notebookCells(EXAMPLES, name);
 
 describe('typings: example notebooks type-check as VS Code checks their cells', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'typings-examples-'));

@@ -6,26 +6,18 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { parseNotebook } from '../../extension/notebook/format.ts';
 import { scenarioEntry } from '../../extension/notebook/scenario-catalog.ts';
 import { satisfies } from '../../extension/notebook/requires.ts';
 import { generate } from '../../gen/generate.ts';
 import { fetchHeaders, ROOT, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
-import { check } from '../support/typecheck.ts';
+import { check, notebookCells } from '../support/typecheck.ts';
 
 const DIR = join(ROOT, 'examples', 'scenarios');
 const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.rdkafka'))
   .sort();
 
-function cellFiles(name: string): Map<string, string> {
-  const nb = parseNotebook(readFileSync(join(DIR, name), 'utf8'), name);
-  const out = new Map<string, string>();
-  nb.cells.forEach((c, i) => {
-    if (c.kind === 'code') out.set(`/cells/${name}/cell${i + 1}.ts`, c.source);
-  });
-  return out;
-}
+const cellFiles = (name: string) => notebookCells(DIR, name);
 
 describe('typings: scenario notebooks type-check against a librdkafka they run on', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'typings-scenarios-'));
