@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { consumeGroup, produceGroup, targets, type Context, type Group } from './cases.ts';
 import { overheadsGroup } from './overheads.ts';
 import { kernelImpls } from './kernel.ts';
+import { libAddCleanup, libAddGroups, libAddTargets } from './lib-add.ts';
 import { realCluster, startMock, type Cluster } from './cluster.ts';
 import { run } from './proc.ts';
 import { evaluate, markdownTable, withRatios, type CaseResult } from './stats.ts';
@@ -200,6 +201,7 @@ async function main(): Promise<number> {
       },
       { ...consumeGroup, impls: [...consumeGroup.impls, ...kernel.consume] },
       overheadsGroup(kernel.overheads),
+      ...libAddGroups(),
     ];
     const raw: CaseResult[] = [];
     for (const g of groups) raw.push(...(await runGroup(g, ctx, opts, log)));
@@ -208,7 +210,7 @@ async function main(): Promise<number> {
       groups.filter((g) => g.reference).map((g) => [g.name, g.reference!]),
     );
     const cases = withRatios(raw, references);
-    const judged = evaluate(cases, targets, references);
+    const judged = evaluate(cases, [...targets, ...libAddTargets], references);
     const table = markdownTable(cases, judged);
     console.log(`\n${table}\n`);
     for (const g of groups) if (g.about) console.log(`- ${g.name}: ${g.about(ctx)}.`);
@@ -245,6 +247,7 @@ async function main(): Promise<number> {
     log('wrote bench/results.json');
     return 0;
   } finally {
+    libAddCleanup();
     await cluster.stop();
   }
 }

@@ -206,7 +206,7 @@ function list(argv: string[], write: Write): number {
             builtAt: v.manifest.builtAt,
             features: v.manifest.features.builtIn,
             leftOut: v.manifest.features.leftOut,
-            bindings: { dir: v.paths.bindings, current: v.bindingsCurrent },
+            bindings: { dir: v.bindingsDir, current: v.bindingsCurrent },
           })),
           incomplete,
         },
@@ -228,7 +228,7 @@ function list(argv: string[], write: Write): number {
     rows.push([
       v.version,
       tilde(v.paths.dir),
-      v.bindingsCurrent ? 'current' : 'stale (regenerated on next use)',
+      v.bindingsCurrent ? 'current' : 'made on first use (installed by another workbench)',
       v.manifest.features.builtIn.join(','),
     ]);
   write('stdout', table(rows));

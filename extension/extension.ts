@@ -17,6 +17,9 @@ import {
   type NewFromScenarioArgs,
 } from './commands/newFromScenario.ts';
 import { redactConfig } from './redact.ts';
+import { LibrdkafkaVersions } from './versions.ts';
+import { KernelPicker } from './notebook/picker.ts';
+import { addLibrdkafkaVersion } from './commands/addVersion.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
@@ -39,6 +42,16 @@ export function activate(context: vscode.ExtensionContext) {
   const panels = new EventsPanels(context.extensionUri);
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
+  // Every installed librdkafka version is a kernel; IntelliSense and the status bar follow each notebook's.
+  const versions = new LibrdkafkaVersions(log);
+  const picker = new KernelPicker(controller, versions, kernels, log);
+  intellisense.notebookDeclarations = () => picker.declarations();
+  status.versionOf = (nb) => picker.statusLabel(nb);
+  picker.onDidChange(() => {
+    void intellisense.configure(true);
+    status.refresh();
+  });
+  context.subscriptions.push(versions, picker);
 
   // Bindings for IntelliSense as soon as a notebook is open, not only at the first run.
   const prepare = (nb: vscode.NotebookDocument) =>
@@ -94,6 +107,7 @@ export function activate(context: vscode.ExtensionContext) {
   command('rdkafka.newNotebookFromScenario', (arg) =>
     newNotebookFromScenario(context.extensionUri, (arg ?? {}) as NewFromScenarioArgs),
   );
+  command('rdkafka.addLibrdkafkaVersion', (arg) => addLibrdkafkaVersion(versions, log, arg));
   command('rdkafka.setClusterCredentials', (arg) =>
     setClusterCredentials(credentials, arg as SaslInput | undefined),
   );
@@ -121,6 +135,7 @@ export function activate(context: vscode.ExtensionContext) {
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     shownClusterConfig: async () => redactConfig(await credentials.get()),
     scenarioPicks: () => shownScenarioPicks(),
+    kernelChoices: () => picker.choices().map((c) => ({ id: c.id, label: c.label, spec: c.spec })),
   };
 }
 

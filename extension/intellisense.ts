@@ -43,6 +43,8 @@ export class IntelliSense implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private configuredWith: string | undefined;
+  /** Per notebook (URI path): the rdkafka.d.ts of its librdkafka version, instead of the workspace's. */
+  notebookDeclarations: () => Record<string, string> = () => ({});
 
   constructor(
     private readonly bindings: Bindings,
@@ -78,7 +80,11 @@ export class IntelliSense implements vscode.Disposable {
     await writeFile(globals, CELL_GLOBALS_DTS);
     const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
     if (!api) return;
-    api.configurePlugin(TS_PLUGIN, { dtsPaths: [dtsPath, globals], stamp: Date.now() });
+    api.configurePlugin(TS_PLUGIN, {
+      dtsPaths: [dtsPath, globals],
+      notebookBindings: this.notebookDeclarations(),
+      stamp: Date.now(),
+    });
     this.configuredWith = dtsPath;
     this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
   }

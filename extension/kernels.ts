@@ -9,6 +9,7 @@ import { redactConfig } from './redact.ts';
 import type { Credentials } from './credentials.ts';
 import type { Bindings } from './bindings.ts';
 import { bootstrapFor, settings } from './settings.ts';
+import { kernelLibrary, wantedLibrdkafka } from './kernel-library.ts';
 
 export type KernelState =
   'not started' | 'starting' | 'idle' | 'busy' | 'interrupting' | 'restarting' | 'dead';
@@ -25,6 +26,8 @@ export class NotebookKernel {
   executionOrder = 0;
   /** Why the kernel last died, when it did. */
   lastExit: string | undefined;
+  /** The librdkafka picked for this notebook ("system" or a version); undefined: its metadata decides. */
+  librdkafka: string | undefined;
   readonly events: KernelEvent[] = [];
   private readonly eventListeners = new Set<(events: KernelEvent[]) => void>();
   private readonly resetListeners = new Set<() => void>();
@@ -40,6 +43,22 @@ export class NotebookKernel {
     this.manager.stateChanged(this);
   }
 
+  /**
+   * Runs the notebook on another librdkafka from now on: a kernel of another version is shut down (its
+   * state goes with it, as when switching kernels in Jupyter) and the next run starts one of this version.
+   */
+  use(librdkafka: string): boolean {
+    this.librdkafka = librdkafka;
+    if (!this.client || this.startedWith === librdkafka) return false;
+    this.dispose();
+    this.clearEvents();
+    this.setState('not started');
+    return true;
+  }
+
+  /** The librdkafka ("system" or a version) the running kernel was started with. */
+  private startedWith: string | undefined;
+
   /** The running kernel, started first if need be. Rejects with the kernel's one-sentence reason. */
   ensure(): Promise<KernelClient> {
     if (this.client?.alive) return Promise.resolve(this.client);
@@ -53,7 +72,9 @@ export class NotebookKernel {
     if (this.events.length) this.clearEvents();
     this.setState('starting');
     try {
-      const options = await this.manager.options(this.notebook);
+      const librdkafka = wantedLibrdkafka(this.notebook, this.librdkafka);
+      const options = await this.manager.options(this.notebook, librdkafka);
+      this.startedWith = librdkafka;
       const client = await KernelClient.start(options);
       this.attach(client);
       return client;
@@ -189,9 +210,10 @@ export class KernelManager implements vscode.Disposable {
   }
 
   /** Everything a kernel for `notebook` starts with, from settings, secrets and the bindings. */
-  async options(notebook: vscode.NotebookDocument): Promise<KernelOptions> {
+  async options(notebook: vscode.NotebookDocument, librdkafka?: string): Promise<KernelOptions> {
     const s = settings(notebook.uri);
-    const bindingsDir = await this.bindings.ensure();
+    // The notebook's librdkafka version brings its own library and bindings (extension/kernel-library.ts).
+    const { bindingsDir, library } = await kernelLibrary(notebook, librdkafka, this.bindings, s, this.log);
     // Cells run (and import from node_modules) in the notebook's workspace folder; an untitled notebook in
     // the first folder; without any folder, beside the file or in the extension's storage.
     const folder =
@@ -208,7 +230,7 @@ export class KernelManager implements vscode.Disposable {
       bootstrap,
       cwd,
       kernelScript: this.context.asAbsolutePath('dist/kernel.mjs'),
-      ...(s.libraryPath ? { library: s.libraryPath } : {}),
+      ...(library ? { library } : {}),
       ...(clusterConfig ? { clusterConfig } : {}),
     };
     this.log.info(

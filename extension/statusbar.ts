@@ -17,6 +17,8 @@ const ICONS: Record<NotebookKernel['state'], string> = {
 export function statusText(
   kernel: NotebookKernel | undefined,
   trusted: boolean,
+  /** The notebook's librdkafka before its kernel runs ("2.15.1", "2.0.2 (system)"). */
+  wanted?: string,
 ): { text: string; tooltip: string } {
   if (!trusted)
     return {
@@ -24,7 +26,12 @@ export function statusText(
       tooltip: 'This workspace is not trusted: notebooks render, but no cell runs.',
     };
   const state = kernel?.state ?? 'not started';
-  const version = kernel?.info ? ` ${kernel.info.librdkafka.version}` : '';
+  const version =
+    kernel?.info && kernel.state !== 'not started'
+      ? ` ${kernel.info.librdkafka.version}`
+      : wanted
+        ? ` ${wanted}`
+        : '';
   const tooltip =
     state === 'dead' && kernel?.lastExit
       ? `Kernel stopped: ${kernel.lastExit}. Run a cell to start a new one.`
@@ -53,6 +60,14 @@ export class KernelStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** The notebook's librdkafka for the text before its kernel starts (set by the kernel picker). */
+  versionOf: ((nb: vscode.NotebookDocument) => string | undefined) | undefined;
+
+  /** Shows the active notebook's state again (its librdkafka changed). */
+  refresh(): void {
+    this.update();
+  }
+
   /** What the item shows now (for the tests), or undefined when hidden. */
   current(): string | undefined {
     return this.visible ? this.item.text : undefined;
@@ -67,7 +82,11 @@ export class KernelStatusBar implements vscode.Disposable {
       this.visible = false;
       return;
     }
-    const { text, tooltip } = statusText(this.kernels.find(nb), vscode.workspace.isTrusted);
+    const { text, tooltip } = statusText(
+      this.kernels.find(nb),
+      vscode.workspace.isTrusted,
+      this.versionOf?.(nb),
+    );
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.show();

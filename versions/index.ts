@@ -14,6 +14,6 @@ export {
 export { readDoc } from './docs.ts';
 export { LibraryError } from './errors.ts';
 export { describeLeftOut } from './features.ts';
-export { bindingsCurrent, type Manifest } from './manifest.ts';
+export { bindingsCurrent, bindingsDirFor, type Manifest } from './manifest.ts';
 export { cacheRoot, versionPaths, versionsRoot } from './paths.ts';
 export { compareVersions } from './version.ts';

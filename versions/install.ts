@@ -11,6 +11,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -21,7 +22,14 @@ import { buildFromSource, checkTools, type BuildProgress } from './build.ts';
 import { LibraryError } from './errors.ts';
 import { probeFeatures } from './features.ts';
 import { acquire } from './lock.ts';
-import { bindingsCurrent, readManifest, writeManifest, type Manifest } from './manifest.ts';
+import {
+  bindingsCurrent,
+  bindingsDirFor,
+  OTHER_GENERATORS,
+  readManifest,
+  writeManifest,
+  type Manifest,
+} from './manifest.ts';
 import { cacheRoot, LAYOUT, logsRoot, pathsIn, versionPaths, versionsRoot } from './paths.ts';
 import { parseSource, prepareSource, sourceKey, sourceRecord, type Prepared, type Source } from './source.ts';
 import { GENERATOR_STAMP } from './stamp.ts';
@@ -301,14 +309,16 @@ function copyDoc(dirs: string[], name: string, dest: string): boolean {
   return false;
 }
 
-/** Generates `dir`/bindings from the version's own headers and library (gen swaps the folder atomically). */
+/** Generates bindings (into `out`, default `dir`/bindings) from the version's own headers and library. */
 export function bindingsFor(
   dir: string,
   version: string,
   onProgress: (message: string) => void,
+  out = pathsIn(dir).bindings,
 ): Promise<Report> {
   const paths = pathsIn(dir);
-  return generate({ header: paths.header, library: paths.library, out: paths.bindings }, (g) => {
+  // gen swaps the folder in atomically: a kernel starting meanwhile sees the old bindings or the new ones.
+  return generate({ header: paths.header, library: paths.library, out }, (g) => {
     if (g.stage !== 'done') onProgress(`bindings of librdkafka ${version}: ${g.message}`);
   });
 }
@@ -324,7 +334,13 @@ function functionCounts(r: Report): Manifest['functions'] {
   };
 }
 
-/** Regenerates the bindings of an installed version made by another generator (under its lock). */
+/** Bindings of other generators unused for this long are removed when a new generator makes its own. */
+const OTHER_GENERATORS_KEPT_MS = 14 * 24 * 3600 * 1000;
+
+/**
+ * Makes this workbench's bindings of an installed version when another generator installed it (in their
+ * own folder, bindingsDirFor): the version's other bindings are left alone. Under the version's lock.
+ */
 export async function refreshBindings(
   version: string,
   o: { cache?: string; onProgress?: (m: string) => void } = {},
@@ -342,21 +358,35 @@ export async function refreshBindings(
         'not-installed',
       );
     if (bindingsCurrent(m, cache)) return m;
+    const out = bindingsDirFor(m, cache);
+    o.onProgress?.(
+      `librdkafka ${version} was installed by another version of the workbench: generating its bindings for this one`,
+    );
     try {
-      await bindingsFor(paths.dir, version, (msg) => o.onProgress?.(msg));
+      mkdirSync(dirname(out), { recursive: true });
+      await bindingsFor(paths.dir, version, (msg) => o.onProgress?.(msg), out);
     } catch (e) {
       throw new LibraryError(
-        `regenerating the bindings of librdkafka ${version} failed (${(e as Error).message.split('\n')[0]}); its previous bindings are kept: reinstall it with \`rdkafka-workbench lib add --force ${version}\``,
+        `generating the bindings of librdkafka ${version} failed (${(e as Error).message.split('\n')[0]}): reinstall it with \`rdkafka-workbench lib add --force ${version}\``,
         'bindings',
       );
     }
-    const next: Manifest = {
-      ...m,
-      bindings: { stamp: GENERATOR_STAMP, generatedAt: new Date().toISOString() },
-    };
-    writeManifest(paths.manifest, next);
-    return next;
+    pruneOtherGenerators(join(paths.dir, OTHER_GENERATORS), out);
+    return m;
   } finally {
     lock.release();
+  }
+}
+
+/** Other generators' bindings nobody has made for two weeks go (the folder's time is when it was made). */
+function pruneOtherGenerators(dir: string, keep: string): void {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    try {
+      if (p !== keep && !n.startsWith('.') && Date.now() - statSync(p).mtimeMs > OTHER_GENERATORS_KEPT_MS)
+        rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile */
+    }
   }
 }

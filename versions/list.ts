@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { discoverHeader, discoverLibrary } from '../gen/discover.ts';
-import { bindingsCurrent, readManifest, type Manifest } from './manifest.ts';
+import { bindingsCurrent, bindingsDirFor, readManifest, type Manifest } from './manifest.ts';
 import { cacheRoot, versionPaths, versionsRoot, type VersionPaths } from './paths.ts';
 import { compareVersions, headerVersion } from './version.ts';
 
@@ -11,7 +11,9 @@ export interface InstalledVersion {
   version: string;
   paths: VersionPaths;
   manifest: Manifest;
-  /** Made by this workbench's generator (else the next use or `lib add VERSION` regenerates them). */
+  /** This workbench's bindings of it (bindings/, or bindings-by-generator/STAMP/ when another installed it). */
+  bindingsDir: string;
+  /** Made by this workbench's generator (else the next use or `lib add VERSION` makes them). */
   bindingsCurrent: boolean;
 }
 
@@ -34,7 +36,13 @@ export function listInstalled(cache = cacheRoot()): { versions: InstalledVersion
       incomplete.push(name);
       continue;
     }
-    versions.push({ version: name, paths, manifest, bindingsCurrent: bindingsCurrent(manifest, cache) });
+    versions.push({
+      version: name,
+      paths,
+      manifest,
+      bindingsDir: bindingsDirFor(manifest, cache),
+      bindingsCurrent: bindingsCurrent(manifest, cache),
+    });
   }
   return { versions, incomplete };
 }

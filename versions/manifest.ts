@@ -75,11 +75,23 @@ export function writeManifest(path: string, m: Manifest): void {
   renameSync(tmp, path);
 }
 
-/** Whether a version's bindings were made by this workbench's generator and are all there. */
+/** Where bindings of other generators than the installing one live, one folder per generator stamp. */
+export const OTHER_GENERATORS = 'bindings-by-generator';
+
+/**
+ * The bindings folder this workbench's generator uses for an installed version: bindings/ when this
+ * generator installed it, else bindings-by-generator/STAMP/. Several checkouts or releases of the workbench
+ * can share one cache this way, each with bindings of its own, none regenerating another's.
+ */
+export function bindingsDirFor(m: Manifest, cache = cacheRoot()): string {
+  const paths = versionPaths(m.version, cache);
+  return m.bindings.stamp === GENERATOR_STAMP
+    ? paths.bindings
+    : join(paths.dir, OTHER_GENERATORS, GENERATOR_STAMP);
+}
+
+/** Whether this workbench's generator has made a version's bindings (all their files are there). */
 export function bindingsCurrent(m: Manifest, cache = cacheRoot()): boolean {
-  const b = versionPaths(m.version, cache).bindings;
-  return (
-    m.bindings.stamp === GENERATOR_STAMP &&
-    ['bindings.js', 'model.json', 'rdkafka.d.ts'].every((f) => existsSync(join(b, f)))
-  );
+  const b = bindingsDirFor(m, cache);
+  return ['bindings.js', 'model.json', 'rdkafka.d.ts'].every((f) => existsSync(join(b, f)));
 }

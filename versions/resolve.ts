@@ -7,7 +7,7 @@ import { generate } from '../gen/generate.ts';
 import { LibraryError } from './errors.ts';
 import { refreshBindings } from './install.ts';
 import { listInstalled, systemLibrary } from './list.ts';
-import { bindingsCurrent, readManifest, type Manifest } from './manifest.ts';
+import { bindingsCurrent, bindingsDirFor, readManifest, type Manifest } from './manifest.ts';
 import { cacheRoot, versionPaths } from './paths.ts';
 
 export interface ResolvedLibrary {
@@ -73,7 +73,7 @@ export function findLibrary(spec: string | null | undefined, o: ResolveOptions =
         label: manifest.version,
         system: false,
         library: paths.library,
-        bindingsDir: paths.bindings,
+        bindingsDir: bindingsDirFor(manifest, cache),
         include: paths.include,
         header: paths.header,
         docs: {

@@ -129,9 +129,14 @@ export async function newNotebookFromScenario(
     void vscode.window.showInformationMessage(
       `${chosen.entry.name} needs a real Kafka cluster (the mock cluster cannot show it): set "bootstrap" in the notebook's metadata or the rdkafka.bootstrapServers setting to HOST:PORT.`,
     );
-  else if (!chosen.version)
-    void vscode.window.showWarningMessage(
-      `${chosen.entry.name} needs ${chosen.entry.needs}, and no installed librdkafka satisfies it: its cells will fail or be skipped. Add a version with \`rdkafka-workbench lib add 2.15.1\` (or an npm package, see docs/versions.md).`,
-    );
+  else if (!chosen.version) {
+    const add = 'Add librdkafka Version…';
+    void vscode.window
+      .showWarningMessage(
+        `${chosen.entry.name} needs ${chosen.entry.needs}, and no installed librdkafka satisfies it: its cells will say so instead of running. Add a version that does, then pick its kernel.`,
+        add,
+      )
+      .then((pick) => pick === add && vscode.commands.executeCommand('rdkafka.addLibrdkafkaVersion'));
+  }
   return { uri, scenario: chosen.entry.name, librdkafka };
 }

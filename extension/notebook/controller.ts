@@ -14,7 +14,12 @@ export const UNTRUSTED_MESSAGE =
   'rdkafka workbench runs no cells in an untrusted workspace: cells load librdkafka through native code and run with your rights. Trust this folder (Manage Workspace Trust) to run them.';
 
 export class RdkafkaController implements vscode.Disposable {
+  /** The system librdkafka's controller; versions' controllers are made alike with create(). */
   readonly controller: vscode.NotebookController;
+  /** Every controller this class serves (one per librdkafka version, extension/notebook/picker.ts). */
+  private readonly controllers = new Set<vscode.NotebookController>();
+  /** Called before a controller runs cells of a notebook (the picker points the kernel at its version). */
+  beforeRun: ((notebook: vscode.NotebookDocument, controller: vscode.NotebookController) => void) | undefined;
   /** Per notebook: the tail of the queue of runs, so that cells run strictly one after another. */
   private readonly queues = new Map<string, Promise<void>>();
   /** Per notebook: executions waiting for their turn (ended without running when the run is interrupted). */
@@ -28,19 +33,32 @@ export class RdkafkaController implements vscode.Disposable {
     this.controller.detail = vscode.workspace.isTrusted
       ? 'One kernel process per notebook, mock cluster by default'
       : 'Disabled: this workspace is not trusted';
-    this.controller.executeHandler = (cells, notebook) => this.execute(cells, notebook);
+    this.controller.executeHandler = (cells, notebook, c) => this.execute(cells, notebook, c);
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
-    vscode.workspace.onDidGrantWorkspaceTrust(
-      () => (this.controller.detail = 'One kernel process per notebook, mock cluster by default'),
-    );
-    // Be the kernel of every rdkafka notebook without asking.
-    for (const nb of vscode.workspace.notebookDocuments) this.prefer(nb);
-    vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb));
+    this.controllers.add(this.controller);
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const c of this.controllers) c.detail = 'One kernel process per notebook, mock cluster by default';
+    });
+    // Which controller each notebook prefers (the one of its librdkafka version) is the picker's business.
   }
 
-  private prefer(nb: vscode.NotebookDocument): void {
-    if (nb.notebookType === NOTEBOOK_TYPE)
-      this.controller.updateNotebookAffinity(nb, vscode.NotebookControllerAffinity.Preferred);
+  /** Another controller running cells the same way (a librdkafka version's kernel in the picker). */
+  create(id: string, label: string, description: string): vscode.NotebookController {
+    const c = vscode.notebooks.createNotebookController(id, NOTEBOOK_TYPE, label);
+    c.supportedLanguages = this.controller.supportedLanguages;
+    c.supportsExecutionOrder = this.controller.supportsExecutionOrder;
+    c.description = description;
+    c.detail = this.controller.detail;
+    c.executeHandler = (cells, notebook, ctrl) => this.execute(cells, notebook, ctrl);
+    c.interruptHandler = (notebook) => this.interrupt(notebook);
+    this.controllers.add(c);
+    return c;
+  }
+
+  /** A version's controller goes (its version was removed). */
+  release(c: vscode.NotebookController): void {
+    this.controllers.delete(c);
+    c.dispose();
   }
 
   interrupt(notebook: vscode.NotebookDocument): void {
@@ -51,18 +69,23 @@ export class RdkafkaController implements vscode.Disposable {
     this.kernels.find(notebook)?.interrupt();
   }
 
-  private execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument): Promise<void> {
+  private execute(
+    cells: vscode.NotebookCell[],
+    notebook: vscode.NotebookDocument,
+    controller: vscode.NotebookController = this.controller,
+  ): Promise<void> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
       });
       return Promise.resolve();
     }
+    this.beforeRun?.(notebook, controller);
     const key = notebook.uri.toString();
     const waiting = this.pending.get(key) ?? new Set();
     this.pending.set(key, waiting);
     const executions = cells.map((cell) => {
-      const exec = this.controller.createNotebookCellExecution(cell);
+      const exec = controller.createNotebookCellExecution(cell);
       waiting.add(exec);
       exec.token.onCancellationRequested(() => {
         if (waiting.delete(exec)) exec.end(undefined);
@@ -151,6 +174,6 @@ export class RdkafkaController implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.controller.dispose();
+    for (const c of [...this.controllers]) c.dispose();
   }
 }

@@ -11,8 +11,13 @@
 import type * as ts from 'typescript/lib/tsserverlibrary';
 
 interface PluginConfig {
-  /** Declaration files every project with notebook cells gets. */
+  /** Declaration files every project with notebook cells gets; the first is the bindings' rdkafka.d.ts. */
   dtsPaths?: string[];
+  /**
+   * Per notebook (its URI path): the rdkafka.d.ts of the librdkafka version it runs on, in place of the
+   * first of dtsPaths, so that a call only 2.15.1 has type-checks in a 2.15.1 notebook and not in 2.0.2's.
+   */
+  notebookBindings?: Record<string, string>;
 }
 
 const CELL = 'vscode-notebook-cell';
@@ -24,18 +29,50 @@ export function notebookOf(fileName: string): string | undefined {
   return hash < 0 ? fileName : fileName.slice(0, hash);
 }
 
+/**
+ * The URI path of a notebook from its cells' file name: the TypeScript extension names them
+ * `^/vscode-notebook-cell/<authority>/<path>` (authority `ts-nul-authority` when empty).
+ */
+export function notebookPath(notebook: string): string {
+  const m = /^\^\/[^/]+\/[^/]*(\/.*)$/.exec(notebook);
+  const path = m ? m[1]! : notebook;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** The declarations for a notebook: its version's rdkafka.d.ts in place of the default one. */
+export function declarationsFor(
+  notebook: string | undefined,
+  dtsPaths: string[],
+  notebookBindings: Record<string, string>,
+): string[] {
+  if (!notebook || !dtsPaths.length) return dtsPaths;
+  const path = notebookPath(notebook);
+  const own = notebookBindings[path] ?? notebookBindings[path.startsWith('/') ? path.slice(1) : `/${path}`];
+  return own ? [own, ...dtsPaths.slice(1)] : dtsPaths;
+}
+
 function init(modules: { typescript: typeof ts }) {
   const tsm = modules.typescript;
   let dtsPaths: string[] = [];
+  let notebookBindings: Record<string, string> = {};
+  /** Bumped on every configuration: the per-notebook services then recompute their files. */
+  let configVersion = 0;
   const projects = new Set<ts.server.Project>();
   const registry = tsm.createDocumentRegistry();
-  const declarations = (names: readonly string[]) =>
-    dtsPaths.filter((p) => !names.includes(p) && tsm.sys.fileExists(p));
+  const declarations = (names: readonly string[], notebook?: string) =>
+    declarationsFor(notebook, dtsPaths, notebookBindings).filter(
+      (p) => !names.includes(p) && tsm.sys.fileExists(p),
+    );
 
   return {
     create(info: ts.server.PluginCreateInfo): ts.LanguageService {
       const config = info.config as PluginConfig | undefined;
       if (config?.dtsPaths) dtsPaths = config.dtsPaths;
+      if (config?.notebookBindings) notebookBindings = config.notebookBindings;
       projects.add(info.project);
       const host = info.languageServiceHost;
       const original = host.getScriptFileNames.bind(host);
@@ -68,9 +105,11 @@ function init(modules: { typescript: typeof ts }) {
           const narrowed: ts.LanguageServiceHost = Object.create(host);
           // The project's host would update the project's program instead of this one.
           (narrowed as { updateFromProject?: unknown }).updateFromProject = undefined;
+          // Its own version too: a notebook's declarations can change without any file of the project changing.
+          narrowed.getProjectVersion = () => `${host.getProjectVersion?.() ?? ''}:${configVersion}`;
           narrowed.getScriptFileNames = () => {
             const cells = cellsOf(notebook);
-            return [...cells, ...declarations(cells)];
+            return [...cells, ...declarations(cells, notebook)];
           };
           service = tsm.createLanguageService(narrowed, registry);
           services.set(notebook, service);
@@ -100,6 +139,8 @@ function init(modules: { typescript: typeof ts }) {
     },
     onConfigurationChanged(config: PluginConfig) {
       dtsPaths = config.dtsPaths ?? [];
+      notebookBindings = config.notebookBindings ?? {};
+      configVersion++;
       // The file list changed for projects with cells: make them recompute it.
       // (markAsDirty is public at runtime but missing from the published typings)
       for (const p of projects) (p as unknown as { markAsDirty?: () => void }).markAsDirty?.();

@@ -83,16 +83,17 @@ test('lib list shows the system library and the versions built from npm packages
       source: string;
       features: string[];
       leftOut: { name: string; package?: string }[];
-      bindings: { current: boolean };
+      bindings: { dir: string; current: boolean };
     }[];
   };
   assert.ok(list.system?.library && existsSync(list.system.library), 'the system library is listed');
   assert.ok(list.system.features.includes('gzip'), `system features: ${list.system.features}`);
-  for (const [version, source] of Object.entries(TEST_VERSIONS)) {
+  for (const version of Object.keys(TEST_VERSIONS)) {
     const v = list.versions.find((x) => x.version === version);
     assert.ok(v, `${version} is listed`);
-    assert.equal(v.source, source);
-    assert.equal(v.bindings.current, true);
+    // (Its source is the npm package unless someone installed that version otherwise before the setup ran.)
+    assert.ok(v.source, `${version} says where it came from`);
+    assert.equal(v.bindings.current, true, 'the setup made this workbench its bindings');
     assert.ok(
       v.features.includes('lz4') && v.features.includes('snappy'),
       `${version} features: ${v.features}`,
@@ -103,14 +104,14 @@ test('lib list shows the system library and the versions built from npm packages
       'include/rdkafka.h',
       'include/rdkafka_mock.h',
       'include/rdkafka_protocol.h',
-      'bindings/bindings.js',
-      'bindings/rdkafka.d.ts',
       'STATISTICS.md',
       'CONFIGURATION.md',
       'manifest.json',
       'build.log',
     ])
       assert.ok(existsSync(join(v.path, file)), `${version} has ${file}`);
+    for (const file of ['bindings.js', 'model.json', 'rdkafka.d.ts'])
+      assert.ok(existsSync(join(v.bindings.dir, file)), `${version}'s bindings have ${file}`);
   }
   const text = await lib(['list']);
   assert.match(text.stdout, /^\S+ \(system\)\s+\/\S+librdkafka\.so\.1/m);
@@ -330,6 +331,38 @@ test('an installed librdkafka (a prefix) is copied in, and what an interrupted a
     statSync(join(cache, 'librdkafka', '2.15.1', 'lib', 'librdkafka.so.1')).size,
     statSync(join(sharedVersionDir('2.15.1'), 'lib', 'librdkafka.so.1')).size,
   );
+});
+
+test('another version of the workbench sharing the cache makes bindings of its own and leaves the installed ones alone', async () => {
+  const cache = newCache('two-workbenches');
+  const env = { RDKAFKA_WORKBENCH_CACHE: cache };
+  assert.equal((await lib(['add', sharedVersionDir('2.15.1')], env)).code, 0);
+  const dir = join(cache, 'librdkafka', '2.15.1');
+  // What a checkout with another generator leaves behind: the manifest names that generator's stamp.
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.bindings.stamp = 'another-generator';
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  const theirs = readFileSync(join(dir, 'bindings', 'bindings.js'), 'utf8');
+  const listed = await lib(['list'], env);
+  assert.match(listed.stdout, /^2\.15\.1\s+\S+\s+made on first use \(installed by another workbench\)/m);
+  // Used by this workbench: its own bindings appear beside, nothing of the other's changes.
+  const shown = await lib(['add', '2.15.1'], env);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /already installed/);
+  const list = JSON.parse((await lib(['list', '--json'], env)).stdout) as {
+    versions: { version: string; bindings: { dir: string; current: boolean } }[];
+  };
+  const v = list.versions.find((x) => x.version === '2.15.1')!;
+  assert.equal(v.bindings.current, true);
+  assert.match(v.bindings.dir, /\/librdkafka\/2\.15\.1\/bindings-by-generator\/[^/]+$/);
+  assert.ok(existsSync(join(v.bindings.dir, 'bindings.js')));
+  assert.equal(
+    readFileSync(join(dir, 'bindings', 'bindings.js'), 'utf8'),
+    theirs,
+    "the other workbench's bindings",
+  );
+  assert.equal(readFileSync(manifestPath, 'utf8'), JSON.stringify(manifest, null, 2) + '\n', 'the manifest');
 });
 
 test('sources are told apart by what they are, and versions come from RD_KAFKA_VERSION', () => {

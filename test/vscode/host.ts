@@ -6,10 +6,15 @@ import { join } from 'node:path';
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 
-/** The cache folder scripts/lib.sh uses, so the shim finds what install-host.sh put there. */
+/**
+ * The cache folder scripts/lib.sh uses, so the shim finds what install-host.sh put there. A session that
+ * gives the extension a cache of its own (RDKAFKA_WORKBENCH_CACHE) names the host's in RDKAFKA_TEST_HOST_CACHE.
+ */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return (
-    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
+    env.RDKAFKA_TEST_HOST_CACHE ||
+    env.RDKAFKA_WORKBENCH_CACHE ||
+    join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
   );
 }
 

@@ -14,6 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cacheDir } from './host.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const shim = process.env.VSCODE_EXECUTABLE || join(root, 'test', 'vscode', 'shim.sh');
@@ -88,15 +90,42 @@ if (!existsSync(suiteIndex)) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+/**
+ * The librdkafka versions session gets a cache of its own holding 2.15.1 (copied from the shared cache,
+ * where the test setup built it), so that adding a version there changes nothing shared.
+ */
+function versionsCache(): Record<string, string> {
+  const shared = cacheDir();
+  const cache = mkdtempSync(join(tmpdir(), 'rdkafka-versions-cache-'));
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'dist', 'cli.mjs'), 'lib', 'add', join(shared, 'librdkafka', '2.15.1')],
+    {
+      env: { ...process.env, RDKAFKA_WORKBENCH_CACHE: cache },
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`seeding the versions session's cache failed: ${r.stderr || r.stdout}`);
+  return {
+    RDKAFKA_WORKBENCH_CACHE: cache,
+    RDKAFKA_TEST_HOST_CACHE: shared,
+    RDKAFKA_TEST_SHARED_CACHE: shared,
+  };
+}
+
 const only = process.env.RDKAFKA_TEST_SESSIONS?.split(',');
-const all: [string, Record<string, string>][] = [
+const all: [string, Record<string, string> | (() => Record<string, string>)][] = [
   ['main', {}],
   ['untrusted', { RDKAFKA_TEST_TRUST: '1' }],
+  ['versions', versionsCache],
 ];
 const total: Results = { passed: 0, failed: 0, skipped: 0, failures: [] };
 for (const [name, env] of all) {
   if (only && !only.includes(name)) continue;
-  const r = await session(name, env);
+  const vars = typeof env === 'function' ? env() : env;
+  const r = await session(name, vars);
+  if (vars.RDKAFKA_WORKBENCH_CACHE && !process.env.RDKAFKA_TEST_KEEP)
+    rmSync(vars.RDKAFKA_WORKBENCH_CACHE, { recursive: true, force: true });
   total.passed += r.passed;
   total.failed += r.failed;
   total.skipped += r.skipped;

@@ -11,6 +11,7 @@ import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerScenarios } from './scenarios.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
+import { registerVersions } from './versions.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -25,6 +26,7 @@ export async function run(): Promise<void> {
     registerScenarios();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
+  else if (session === 'versions') registerVersions();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }

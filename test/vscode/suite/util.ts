@@ -77,6 +77,7 @@ export interface WorkbenchApi {
   shownClusterConfig(): Promise<Record<string, string>>;
   /** The items of the last New Notebook from Scenario quick pick. */
   scenarioPicks(): { label: string; description: string; detail: string }[];
+  kernelChoices(): { id: string; label: string; spec: string }[];
 }
 
 export async function api(): Promise<WorkbenchApi> {
