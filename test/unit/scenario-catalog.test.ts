@@ -195,6 +195,8 @@ for (const file of files)
     const n = parseNotebook(text, file);
     const e = scenarioEntry(file, text);
     assert.ok(e.title.length > 10 && e.description.length > 20, 'metadata title and one-line description');
+    assert.ok(e.cluster, 'says which cluster it needs ("requires": {"cluster": "mock"} or "kafka")');
+    if (e.cluster === 'mock') assert.match(text, /MOCK_CLUSTER/, 'a mock scenario drives the mock cluster');
     const [first] = n.cells;
     assert.equal(first?.kind, 'markdown', 'the first cell is the markdown that explains the problem');
     for (const [what, re] of [
