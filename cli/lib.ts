@@ -70,7 +70,7 @@ function progressPrinter(write: Write, tty: boolean): { onProgress: (p: AddProgr
   };
 }
 
-function addSummary(r: AddResult): string {
+function addSummary(r: AddResult, configureArgs: string[] = []): string {
   const m = r.manifest;
   const d = m.durations;
   const steps = ['fetch', 'configure', 'compile', 'bindings']
@@ -88,6 +88,11 @@ function addSummary(r: AddResult): string {
     `  left out  ${describeLeftOut(m.features.leftOut)}`,
     `  functions ${m.functions.exported} exported (${m.functions.mock} of them the mock cluster's)${m.functions.exported < m.functions.declared ? `, ${m.functions.declared - m.functions.exported} declared but not exported` : ''}`,
   ];
+  const built = m.configureArgs ?? [];
+  if (r.already && configureArgs.length && built.join(' ') !== configureArgs.join(' '))
+    lines.push(
+      `  note      it was built with ${built.length ? `./configure ${built.join(' ')}` : "librdkafka's default configure options"}: add --force to rebuild it with ${configureArgs.join(' ')}`,
+    );
   if (!r.already)
     lines.push(
       `  use it    rdkafka-workbench run NOTEBOOK --librdkafka ${m.version}, or "librdkafka": "${m.version}" in a notebook's metadata`,
@@ -130,7 +135,7 @@ async function add(argv: string[], write: Write): Promise<number> {
           onProgress: printer.onProgress,
         });
         printer.end();
-        write('stdout', addSummary(r));
+        write('stdout', addSummary(r, configureArgs));
       } catch (e) {
         printer.end();
         throw e;

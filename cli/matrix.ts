@@ -3,7 +3,10 @@
 // once), then one table with a row per code cell and a column per version, the run time, event counts and
 // delivery errors side by side, and where the versions' event sequences part (extension/kernel/compare.ts).
 // Exit 0 only when every version ran every cell; 2 when nothing could run (a version not installed).
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { compareRuns } from '../extension/kernel/compare.ts';
+import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
 import { runNotebook, type RunOptions } from './run.ts';
 import { writeMatrixReport } from './matrix-report.ts';
@@ -106,6 +109,10 @@ async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
 
 export async function runMatrix(opts: RunOptions, write: Write): Promise<number> {
   const versions = matrixVersions(opts.matrix!, opts.cwd);
+  // A notebook that cannot be read is said once, before any version runs (exit 2, as `run` does).
+  const path = resolve(opts.cwd, opts.notebook);
+  if (!existsSync(path)) throw new LibraryError(`${opts.notebook} does not exist: check the path`, 'usage');
+  parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };

@@ -127,7 +127,14 @@ export async function addVersion(input: string, o: AddOptions = {}): Promise<Add
     }
     // Missing tools are said before anything is locked or written.
     if (prepared.source.kind !== 'prefix') checkTools(prepared.root, o.env);
-    mkdirSync(versionsRoot(cache), { recursive: true });
+    try {
+      mkdirSync(versionsRoot(cache), { recursive: true });
+    } catch (e) {
+      throw new LibraryError(
+        `the cache folder ${versionsRoot(cache)} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): set RDKAFKA_WORKBENCH_CACHE to a folder you can write`,
+        'install',
+      );
+    }
     const lock = await acquire(
       join(versionsRoot(cache), `.${prepared.version}.lock`),
       (holder) =>

@@ -168,6 +168,12 @@ test('the matrix refuses versions that are not installed before running any', as
     /librdkafka 7\.7\.7 is not installed: add it with `rdkafka-workbench lib add 7\.7\.7`/,
   );
   assert.doesNotMatch(r.text, /ran|running/);
+  const corrupt = join(dir, 'corrupt.rdkafka');
+  writeFileSync(corrupt, '{"rdkafkaNotebook": 1, "cells": [');
+  const bad = await run([corrupt, '--matrix', 'system,2.15.1']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /corrupt\.rdkafka/);
+  assert.doesNotMatch(bad.text, /running/);
   const mixed = await run([notebook('y.rdkafka', ['1']), '--matrix', '2.15.1', '--inplace']);
   assert.equal(mixed.code, 2);
   assert.match(mixed.stderr, /--matrix runs the notebook once per version/);
