@@ -5,7 +5,14 @@ import { NOTEBOOK_TYPE, RdkafkaSerializer } from './notebook/serializer.ts';
 import { RdkafkaController } from './notebook/controller.ts';
 import { KernelManager } from './kernels.ts';
 import { Bindings } from './bindings.ts';
-import { Credentials, setClusterCredentials, type SaslInput } from './credentials.ts';
+import {
+  Credentials,
+  clearClusterCredentials,
+  setClusterCredentials,
+  type SaslInput,
+} from './credentials.ts';
+import { ClusterApproval } from './cluster-approval.ts';
+import { bootstrapFor } from './settings.ts';
 import { EventsPanels } from './panel/host.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
@@ -16,7 +23,6 @@ import {
   shownScenarioPicks,
   type NewFromScenarioArgs,
 } from './commands/newFromScenario.ts';
-import { redactConfig } from './redact.ts';
 import { LibrdkafkaVersions } from './versions.ts';
 import { KernelPicker } from './notebook/picker.ts';
 import { addLibrdkafkaVersion } from './commands/addVersion.ts';
@@ -36,8 +42,9 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
 export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('librdkafka', { log: true });
   const credentials = new Credentials(context.secrets);
+  const approval = new ClusterApproval(context.globalState, credentials);
   const bindings = new Bindings(context, log);
-  const kernels = new KernelManager(context, log, bindings, credentials);
+  const kernels = new KernelManager(context, log, bindings, credentials, approval);
   const controller = new RdkafkaController(kernels);
   const panels = new EventsPanels(context.extensionUri);
   const status = new KernelStatusBar(kernels);
@@ -108,12 +115,20 @@ export function activate(context: vscode.ExtensionContext) {
     newNotebookFromScenario(context.extensionUri, (arg ?? {}) as NewFromScenarioArgs),
   );
   command('rdkafka.addLibrdkafkaVersion', (arg) => addLibrdkafkaVersion(versions, log, arg));
-  command('rdkafka.setClusterCredentials', (arg) =>
-    setClusterCredentials(credentials, arg as SaslInput | undefined),
+  command('rdkafka.setClusterCredentials', (arg) => {
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    const suggested = nb?.notebookType === NOTEBOOK_TYPE ? bootstrapFor(nb.uri, nb.metadata) : undefined;
+    return setClusterCredentials(credentials, arg as SaslInput | undefined, suggested);
+  });
+  command('rdkafka.clearClusterCredentials', (arg) =>
+    clearClusterCredentials(credentials, arg as { bootstrap?: string; all?: boolean } | undefined),
   );
-  command('rdkafka.clearClusterCredentials', async () => {
-    await credentials.clear();
-    void vscode.window.showInformationMessage('Cluster credentials removed from the secret storage.');
+  // Credentials an earlier version stored for any cluster are not used: say so once.
+  void credentials.hasLegacy().then((legacy) => {
+    if (legacy)
+      void vscode.window.showWarningMessage(
+        'SASL credentials stored by an earlier rdkafka workbench were not bound to a cluster and are no longer used: store them again for their cluster with "librdkafka: Set SASL Credentials for the Cluster…".',
+      );
   });
 
   return {
@@ -133,7 +148,8 @@ export function activate(context: vscode.ExtensionContext) {
     panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
-    shownClusterConfig: async () => redactConfig(await credentials.get()),
+    shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),
+    pendingClusterApproval: () => approval.pending,
     scenarioPicks: () => shownScenarioPicks(),
     kernelChoices: () => picker.choices().map((c) => ({ id: c.id, label: c.label, spec: c.spec })),
   };
