@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { formatCounts, main as runMain, parseRunArgs, runNotebook } from './run.ts';
 import type { KernelEvent } from '../protocol/index.ts';
 
-function findExample(name: string): string | null {
+export function findExample(name: string): string | null {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const p = join(dir, 'examples', name);
     if (existsSync(p)) return p;

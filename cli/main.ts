@@ -4,8 +4,10 @@ const USAGE = `usage: rdkafka-workbench <command> [options]
 commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
-         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
+         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--librdkafka VERSION]
+         [--matrix VERSIONS] [-p NAME=VALUE ...]                      run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
+  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md]   every scenario notebook on every version
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
@@ -13,6 +15,7 @@ const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   run: () => import('./run.ts'),
   demo: () => import('./demo.ts'),
   lib: () => import('./lib.ts'),
+  scenarios: () => import('./scenarios.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);

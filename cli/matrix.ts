@@ -48,7 +48,7 @@ export function matrixVersions(value: string, cwd: string): MatrixVersion[] {
   return out;
 }
 
-async function runOne(opts: RunOptions, v: MatrixVersion): Promise<VersionRun> {
+export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<VersionRun> {
   const started = Date.now();
   let stderr = '';
   const capture: Write = (name, s) => {

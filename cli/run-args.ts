@@ -1,6 +1,7 @@
 // The command line of `rdkafka-workbench run`: one table of options (a new option is one row: its flags,
 // its value, what it sets), the checks between options, and the usage text made from the table.
 import { join } from 'node:path';
+import { parseParameterArgs, ParameterError } from '../extension/notebook/parameters.ts';
 
 export interface RunOptions {
   notebook: string;
@@ -22,6 +23,8 @@ export interface RunOptions {
   /** --matrix: the versions to run the notebook on, one after another (cli/matrix.ts). */
   matrix?: string;
   parallel?: number;
+  /** `-p NAME=VALUE`: set in a cell injected after the parameters cell (extension/notebook/parameters.ts). */
+  parameters?: Record<string, unknown>;
 }
 
 /** Bad usage or input: nothing ran (exit code 2). */
@@ -54,6 +57,17 @@ export const RUN_OPTIONS: RunOption[] = [
   { flags: ['--quiet'], apply: (o) => (o.quiet = true) },
   { flags: ['--librdkafka'], value: 'VERSION', apply: (o, v) => (o.librdkafka = v) },
   { flags: ['--matrix'], value: 'VERSION,VERSION,…|all', apply: (o, v) => (o.matrix = v) },
+  {
+    flags: ['-p', '--parameter'],
+    value: 'NAME=VALUE',
+    apply: (o, v) => {
+      try {
+        o.parameters = { ...o.parameters, ...parseParameterArgs([v]) };
+      } catch (e) {
+        throw new UsageError((e as ParameterError).message);
+      }
+    },
+  },
   {
     flags: ['--parallel'],
     value: 'N',

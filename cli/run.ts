@@ -20,6 +20,8 @@ import { pickLibrary } from './pick-library.ts';
 import { StopRequests, Stopper, type StopReason } from './stop.ts';
 import { RunEvents } from './run-events.ts';
 import type { SampleLimit } from './event-sample.ts';
+import { injectParameters, injectionNotes } from '../extension/notebook/parameters.ts';
+import { requirements, unmetRequirement, RequirementError } from '../extension/notebook/requires.ts';
 
 export { parseRunArgs, RUN_USAGE, type RunOptions } from './run-args.ts';
 
@@ -36,6 +38,10 @@ export interface RunSummary {
   notebook: NotebookData | null;
   /** What stopped the run early ("--timeout 3 s", "SIGTERM"), or null. */
   stopped: string | null;
+  /** Why the notebook did not run on this librdkafka or cluster (its `requires` metadata), or null. */
+  skipped: string | null;
+  /** The librdkafka version the kernel loaded (null when no kernel started). */
+  librdkafka: string | null;
 }
 
 /** What a caller of runNotebook may pass besides the options: a source of stop requests, limits. */
@@ -107,12 +113,24 @@ export async function runNotebook(
     durationMs: 0,
     notebook: null,
     stopped: null,
+    skipped: null,
+    librdkafka: null,
   };
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
   const path = resolve(opts.cwd, opts.notebook);
-  const nb = readNotebook(path, opts.notebook);
+  let nb = readNotebook(path, opts.notebook);
+  try {
+    requirements(nb.metadata);
+  } catch (e) {
+    throw new UsageError(`${opts.notebook}: ${(e as RequirementError).message}`);
+  }
+  if (opts.parameters) {
+    const p = injectParameters(nb, opts.parameters);
+    nb = p.notebook;
+    for (const note of injectionNotes(p)) info(`parameters: ${note}\n`);
+  }
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
@@ -146,6 +164,19 @@ export async function runNotebook(
   info(
     `kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`,
   );
+  summary.librdkafka = kernel.info.librdkafka.version;
+  summary.skipped = unmetRequirement(
+    nb.metadata,
+    kernel.info.librdkafka.version,
+    bootstrap === 'mock' ? 'mock' : 'kafka',
+  );
+  if (summary.skipped) {
+    // Not a failure: this version cannot show what the notebook is about. Nothing runs, nothing is written.
+    await kernel.shutdown();
+    events.close();
+    summary.durationMs = Date.now() - started;
+    return summary;
+  }
   kernel.onEvents((batch) => events.add(batch));
 
   // Each cell's outputs, bounded (output-limit.ts); late output of a finished cell joins its own.
@@ -274,7 +305,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
       return () => process.off(signal, handler);
     });
     const s = await runNotebook(opts, write, { stop });
-    if (!opts.quiet)
+    if (s.skipped) write('stderr', `skipped: ${s.skipped}\n`);
+    else if (!opts.quiet)
       write(
         'stderr',
         `${s.code === 0 ? 'ok' : 'FAILED'}: ${s.cellsRun} code cell(s) run in ${(s.durationMs / 1000).toFixed(1)} s; events: ${formatCounts(s.counts)}\n`,

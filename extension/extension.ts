@@ -18,6 +18,11 @@ import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
+import {
+  newNotebookFromScenario,
+  shownScenarioPicks,
+  type NewFromScenarioArgs,
+} from './commands/newFromScenario.ts';
 import { LibrdkafkaVersions } from './versions.ts';
 import { KernelPicker } from './notebook/picker.ts';
 import { addLibrdkafkaVersion } from './commands/addVersion.ts';
@@ -112,6 +117,9 @@ export function activate(context: vscode.ExtensionContext) {
     return true;
   });
   command('rdkafka.newNotebook', () => newNotebook());
+  command('rdkafka.newNotebookFromScenario', (arg) =>
+    newNotebookFromScenario(context.extensionUri, (arg ?? {}) as NewFromScenarioArgs),
+  );
   command('rdkafka.addLibrdkafkaVersion', (arg) => addLibrdkafkaVersion(versions, log, arg));
   command('rdkafka.setClusterCredentials', (arg) => {
     const nb = vscode.window.activeNotebookEditor?.notebook;
@@ -148,6 +156,7 @@ export function activate(context: vscode.ExtensionContext) {
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),
     pendingClusterApproval: () => approval.pending,
+    scenarioPicks: () => shownScenarioPicks(),
     kernelChoices: () => picker.choices().map((c) => ({ id: c.id, label: c.label, spec: c.spec })),
   };
 }

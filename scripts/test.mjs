@@ -26,6 +26,8 @@ const librdkafkaVersions = ['node', ['dist/test/support/librdkafka.main.mjs']];
 const suites = [
   { name: 'static', run: () => ['node', ['scripts/static-checks.mjs']] },
   { name: 'unit', setup: librdkafkaVersions, run: () => nodeTest('dist/test/unit') },
+  // Every scenario notebook on the system librdkafka and the newest built one (test/scenarios).
+  { name: 'scenarios', setup: librdkafkaVersions, run: () => nodeTest('dist/test/scenarios') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
   {

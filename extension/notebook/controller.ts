@@ -6,6 +6,7 @@ import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { LiveOutputs } from './live-outputs.ts';
+import { editorSkipMessage } from './requires.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -129,6 +130,17 @@ export class RdkafkaController implements vscode.Disposable {
           else if (pick === openSettings)
             void vscode.commands.executeCommand('workbench.action.openSettings', 'rdkafka.');
         });
+      exec.end(false, Date.now());
+      return false;
+    }
+    // A notebook that needs another librdkafka (its "requires" metadata) does not run on this kernel.
+    const unmet = editorSkipMessage(
+      exec.cell.notebook.metadata,
+      client.info.librdkafka.version,
+      client.info.bootstrap,
+    );
+    if (unmet) {
+      await exec.replaceOutput(toVSCodeOutput({ kind: 'error', name: 'Skipped', message: unmet, stack: '' }));
       exec.end(false, Date.now());
       return false;
     }

@@ -11,6 +11,7 @@ import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerCredentials } from './credentials.suite.ts';
 import { registerOutputLimit } from './output-limit.suite.ts';
+import { registerScenarios } from './scenarios.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerVersions } from './versions.suite.ts';
 
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
     registerCommands();
     registerCredentials();
     registerOutputLimit();
+    registerScenarios();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
   else if (session === 'versions') registerVersions();

@@ -78,6 +78,8 @@ export interface WorkbenchApi {
   shownClusterConfig(bootstrap: string): Promise<Record<string, string>>;
   /** The cluster the user is being asked about (cluster-approval.ts), if any. */
   pendingClusterApproval(): string | undefined;
+  /** The items of the last New Notebook from Scenario quick pick. */
+  scenarioPicks(): { label: string; description: string; detail: string }[];
   kernelChoices(): { id: string; label: string; spec: string }[];
 }
 
