@@ -14,7 +14,7 @@ import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
 import { loadBindings, type Bindings, type Fn, type Koffi, type Loaded } from './load.ts';
-import { LogRelayHub } from './log-relay.ts';
+import { LogRelayHub, relayPrototypes } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';
 import { cFunctions, type CFunctions } from './c-functions.ts';
 import { Observer } from './observe.ts';
@@ -87,6 +87,7 @@ export class Runtime {
     this.logs = new LogRelayHub({
       koffiPath: loaded.koffiPath,
       library: bindings.library,
+      prototypes: relayPrototypes(bindings.model.callbacks ?? [], this.c.decls),
       events: this.events,
       registry: this.registry,
       onCallbackError: opts.onCallbackError,
