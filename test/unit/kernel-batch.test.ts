@@ -51,8 +51,11 @@ async function run(source: string): Promise<{ result: string; error: string }> {
   return { result, error };
 }
 
-/** Waits until the kernel has flushed its event stream (it sends at most every 50 ms). */
-const settle = () => new Promise((r) => setTimeout(r, 200));
+/**
+ * Waits until every event the kernel published so far has arrived: a cell's round trip, since the kernel
+ * flushes its events before a cell's `done` and sends both on one ordered channel.
+ */
+const settle = () => run('0');
 
 before(async () => {
   k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
@@ -69,7 +72,7 @@ test('produceBatch: 2500 messages in one call, all delivered with consecutive of
 const got: Array<[number, number, string | null, string | null]> = [];
 const payloads = Array.from({ length: 2500 }, (_, i) => i % 2 ? "odd-" + i : new TextEncoder().encode("even-" + i));
 const r = produceBatch(rkt, 0, payloads, { keys: payloads.map((_, i) => (i % 3 ? "key-" + i : null)) });
-for (let t = 0; t < 100 && got.length < 2500; t++) serve(100, got);
+for (const until = Date.now() + 30000; got.length < 2500 && Date.now() < until; ) serve(100, got);
 console.log(JSON.stringify({ accepted: r.accepted, failed: r.failed.length, got }))`);
   assert.equal(error, '');
   const { accepted, failed, got } = JSON.parse(result) as {
