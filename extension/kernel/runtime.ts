@@ -13,7 +13,7 @@ import { factsOf, type Facts } from './facts.ts';
 import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
-import { loadBindings, type Bindings, type Fn, type Koffi, type Loaded } from './load.ts';
+import { loadBindings, type Bindings, type Fn, type Loaded } from './load.ts';
 import { LogRelayHub, relayPrototypes } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';
 import { cFunctions, type CFunctions } from './c-functions.ts';
@@ -41,16 +41,9 @@ export interface RuntimeOptions {
 }
 
 export class Runtime {
-  readonly koffi: Koffi;
-  readonly bindings: Bindings;
-  readonly facts: Facts;
-  readonly events: EventStream;
-  readonly registry: HandleRegistry;
-  readonly decoder: EventDecoder;
-  readonly mock: MockCluster;
-  readonly reader: StructReader;
+  /** The kernel's parts, as the interceptors see them (interceptors/types.ts). */
+  readonly ctx: KernelContext;
   private readonly c: CFunctions;
-  private readonly ctx: KernelContext;
   private readonly logs: LogRelayHub;
   private readonly interceptors: readonly Interceptor[];
   private readonly beforeBlockingCall: (() => void) | undefined;
@@ -58,63 +51,67 @@ export class Runtime {
 
   private constructor(opts: RuntimeOptions, loaded: Loaded) {
     const { koffi, bindings } = loaded;
-    this.koffi = koffi;
-    this.bindings = bindings;
-    this.events = opts.events;
+    const events = opts.events;
     this.interceptors = opts.interceptors ?? INTERCEPTORS;
-    this.c = cFunctions(koffi, bindings);
-    const native = (name: string) => this.c.get(name);
-    this.facts = factsOf(bindings.constants, bindings.model.structs ?? []);
-    this.registry = new HandleRegistry((p) => koffi.unregister(p as never));
-    this.reader = new StructReader(koffi, this.facts.layout);
     this.beforeBlockingCall = opts.beforeBlockingCall;
-    this.decoder = new EventDecoder({
-      events: this.events,
-      reader: this.reader,
-      facts: this.facts,
-      registry: this.registry,
-      native,
-      has: (name) => this.c.decls.has(name),
-    });
+    const c = (this.c = cFunctions(koffi, bindings));
+    const native = (name: string) => c.get(name);
+    const facts = factsOf(bindings.constants, bindings.model.structs ?? []);
+    const registry = new HandleRegistry((p) => koffi.unregister(p as never));
+    const reader = new StructReader(koffi, facts.layout);
+    const decoder = new EventDecoder({ events, reader, facts, registry, native, has: (n) => c.decls.has(n) });
     const observer = new Observer({
       koffi,
       bindings,
-      events: this.events,
-      decoder: this.decoder,
-      registry: this.registry,
+      events,
+      decoder,
+      registry,
       onCallbackError: opts.onCallbackError,
     });
     this.logs = new LogRelayHub({
       koffiPath: loaded.koffiPath,
       library: bindings.library,
-      prototypes: relayPrototypes(bindings.model.callbacks ?? [], this.c.decls),
-      events: this.events,
-      registry: this.registry,
+      prototypes: relayPrototypes(bindings.model.callbacks ?? [], c.decls),
+      events,
+      registry,
       onCallbackError: opts.onCallbackError,
     });
-    this.mock = new MockCluster({
+    const mock = new MockCluster({
       bootstrap: opts.bootstrap,
       native,
-      producerType: this.facts.c.RD_KAFKA_PRODUCER,
+      producerType: facts.c.RD_KAFKA_PRODUCER,
     });
     this.ctx = {
       koffi,
       bindings,
-      facts: this.facts,
-      events: this.events,
-      registry: this.registry,
-      decoder: this.decoder,
+      facts,
+      reader,
+      events,
+      registry,
+      decoder,
       observer,
       logs: this.logs,
-      mock: this.mock,
+      mock,
       options: {
         ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
       native,
       fn: (name) => this.fn(name),
-      decl: (name) => this.c.decls.get(name),
+      decl: (name) => c.decls.get(name),
     };
+  }
+
+  get bindings(): Bindings {
+    return this.ctx.bindings;
+  }
+
+  get facts(): Facts {
+    return this.ctx.facts;
+  }
+
+  get mock(): MockCluster {
+    return this.ctx.mock;
   }
 
   /** Loads koffi, the bindings and librdkafka; throws FatalError with a sentence saying what to do. */
@@ -134,14 +131,7 @@ export class Runtime {
       fn: (name) => this.fn(name),
       bootstrap: () => this.mock.bootstrap(),
       mockCluster: () => this.mock.cluster(),
-      helpers: makeHelpers({
-        koffi: this.koffi,
-        bindings: this.bindings,
-        facts: this.facts,
-        reader: this.reader,
-        fn: (name) => this.fn(name),
-        topicName: (rkt) => this.decoder.topicName(rkt),
-      }),
+      helpers: makeHelpers({ ...this.ctx, topicName: (rkt) => this.ctx.decoder.topicName(rkt) }),
     });
   }
 
@@ -176,7 +166,7 @@ export class Runtime {
 
   /** Destroys every handle the cells created (newest first), then the mock cluster. */
   shutdown(): void {
-    const handles = [...this.registry.handles.keys()].reverse();
+    const handles = [...this.ctx.registry.handles.keys()].reverse();
     if (handles.length || this.mock.started) this.beforeBlockingCall?.();
     for (const rk of handles) {
       try {
@@ -184,8 +174,8 @@ export class Runtime {
       } catch {
         // keep going: the process is about to exit anyway
       }
-      const h = this.registry.forget(rk);
-      if (h) this.events.publish('handle_destroyed', h.name, { name: h.name });
+      const h = this.ctx.registry.forget(rk);
+      if (h) this.ctx.events.publish('handle_destroyed', h.name, { name: h.name });
     }
     this.mock.destroy();
   }
