@@ -245,17 +245,6 @@ export class EventDecoder {
     ev.countN(type, n - i);
   }
 
-  /** Where message `m` is: its topic, partition and offset. */
-  private position(m: bigint, topics: Map<bigint, string> | undefined) {
-    const r = this.r;
-    const o = r.m;
-    return {
-      topic: this.topicOf(r.ptr(m, o.rkt!), topics),
-      partition: r.int(m, o.partition!),
-      offset: r.i64(m, o.offset!),
-    };
-  }
-
   /** Publishes a delivery report for message `m` (a dr_msg_cb argument or from a DR event). */
   delivered(handle: string | null, m: bigint, checked = false, topics?: Map<bigint, string>): void {
     const ev = this.events;
@@ -272,7 +261,9 @@ export class EventDecoder {
       latencyUs = undefined;
     }
     ev.publish('dr', handle, {
-      ...this.position(m, topics),
+      topic: this.topicOf(r.ptr(m, o.rkt!), topics),
+      partition: r.int(m, o.partition!),
+      offset: r.i64(m, o.offset!),
       err,
       ...(err ? { errName: this.errName(err) } : {}),
       ...(latencyUs !== undefined ? { latencyUs } : {}),
@@ -288,10 +279,14 @@ export class EventDecoder {
     if (!ev.enabled) return;
     if (!checked && !ev.want('consume')) return ev.count('consume');
     const r = this.r;
+    const o = r.m;
+    // The same fields as a delivery report's, written out: the object is built with one shape, at once.
     ev.publish('consume', handle, {
-      ...this.position(m, topics),
-      err: r.int(m, r.m.err!),
-      len: r.size(m, r.m.len!),
+      topic: this.topicOf(r.ptr(m, o.rkt!), topics),
+      partition: r.int(m, o.partition!),
+      offset: r.i64(m, o.offset!),
+      err: r.int(m, o.err!),
+      len: r.size(m, o.len!),
       ...this.headers(m),
     });
   }
