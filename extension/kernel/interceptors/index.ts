@@ -6,6 +6,7 @@ import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
 import { handles } from './handles.ts';
+import { hotpaths } from './hotpath.ts';
 import { messages } from './messages.ts';
 import { queues } from './queues.ts';
 import type { Interceptor } from './types.ts';
@@ -20,6 +21,8 @@ export const INTERCEPTORS: readonly Interceptor[] = [
   // Argument conversion and the blocking hook come last: nearest the C call.
   ...varargs,
   ...blocking,
+  // In place of the C function itself: the same call through the compiled helper.
+  ...hotpaths,
 ];
 
 export type { Interceptor, KernelContext } from './types.ts';
