@@ -99,7 +99,7 @@ export class Runtime {
       logs: this.logs,
       mock,
       options: {
-        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig } : {}),
+        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig, clusterBrokers: opts.bootstrap } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
       native,

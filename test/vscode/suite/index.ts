@@ -9,6 +9,8 @@ import { registerExamples } from './examples.suite.ts';
 import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
+import { registerCredentials } from './credentials.suite.ts';
+import { registerOutputLimit } from './output-limit.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 
 export async function run(): Promise<void> {
@@ -21,6 +23,8 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerCredentials();
+    registerOutputLimit();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);
