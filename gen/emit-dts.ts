@@ -67,7 +67,13 @@ class DtsTypes {
         .replace(/^const /, '');
       if (!base.endsWith('*') && this.protos.has(base))
         return dir === 'param' ? `${base} | bigint | null` : 'bigint | null';
-      if (base === 'char') return dir === 'param' ? 'string | ArrayBufferView | null' : 'string | null';
+      // A `char *` parameter is written by the callee (errstr, rd_kafka_conf_get's dest): a string would be
+      // a copy whose result is lost, so only a buffer is typed. `const char *` takes a string too.
+      if (base === 'char' && dir === 'param')
+        return /^const\s/.test(spelling.trim())
+          ? 'string | ArrayBufferView | null'
+          : 'ArrayBufferView | null';
+      if (base === 'char') return 'string | null';
       // librdkafka hands callbacks its own objects (rd_kafka_t *, the message, the partition list), never
       // NULL (the deprecated rd_kafka_set_logger aside); a `void *` opaque is whatever the cell set, often
       // NULL, and libc structs (resolve_cb's hints) or T ** may be NULL too.

@@ -128,6 +128,27 @@ export interface TopicPartition {
   err?: number;
 }
 
+// C fidelity (issue 10, kernel-split): message headers in `dr`/`consume`, the cause of a fatal `error`.
+
+/** A header of a delivered or consumed message (at most 32 per event, values cut at 256 bytes). */
+export interface MessageHeader {
+  name: string;
+  /** The value as UTF-8 text, or base64 when `encoding` says so; null for a NULL value. */
+  value: string | null;
+  encoding?: 'base64';
+  /** The value's whole length in bytes. */
+  size: number;
+  /** The value was longer than the limit and is cut. */
+  truncated?: boolean;
+}
+
+/** The error behind a fatal error, as rd_kafka_fatal_error() reports it. */
+export interface FatalCause {
+  err: number;
+  errName: string;
+  reason: string;
+}
+
 export type KernelEvent = EventBase &
   (
     | { type: 'handle_created'; data: { kind: 'producer' | 'consumer'; name: string } }
@@ -144,11 +165,17 @@ export type KernelEvent = EventBase &
           latencyUs?: number;
           keyLen?: number;
           len: number;
+          /** The message's headers, when it has any; `headerCount` when there were more than listed. */
+          headers?: MessageHeader[];
+          headerCount?: number;
         };
       }
     | { type: 'stats'; data: Record<string, unknown> }
     | { type: 'log'; data: { level: number; facility: string; message: string } }
-    | { type: 'error'; data: { err: number; errName: string; reason: string; fatal?: boolean } }
+    | {
+        type: 'error';
+        data: { err: number; errName: string; reason: string; fatal?: boolean; underlying?: FatalCause };
+      }
     | {
         type: 'rebalance';
         data: {
@@ -162,7 +189,15 @@ export type KernelEvent = EventBase &
     | { type: 'throttle'; data: { broker: string; brokerId: number; throttleMs: number } }
     | {
         type: 'consume';
-        data: { topic: string; partition: number; offset: number; err: number; len: number };
+        data: {
+          topic: string;
+          partition: number;
+          offset: number;
+          err: number;
+          len: number;
+          headers?: MessageHeader[];
+          headerCount?: number;
+        };
       }
     | { type: 'oauthbearer_token_refresh'; data: { config: string | null } }
     | { type: 'background_event'; data: { eventType: number; eventName: string } }

@@ -108,6 +108,19 @@ export interface CellGlobals {
   /** Full decode of a public struct by C name (pointer members stay bigint); n consecutive ones as an array. */
   cstruct(p: bigint, name: string): any;
   cstruct(p: bigint, name: string, n: number): any[];
+  /**
+   * The `n` bytes at a pointer, copied, NUL bytes included (a binary header value, a payload); null for
+   * NULL. Unlike `cstr`, nothing stops at a NUL.
+   */
+  cbytes(p: bigint | null, n: number | bigint): Uint8Array | null;
+  /**
+   * C's `p->field`: a live view of the struct at `p` whose properties read and write its fields in place, at
+   * the offsets of the generator's model: `cref(rd_kafka_topic_partition_list_add(list, "t", 0),
+   * "rd_kafka_topic_partition_t").offset = 10`. Pointer fields take a bigint or null (a `char *` field is
+   * never given a JS string: librdkafka would free it); an unknown field name throws. Pass the struct's
+   * interface to type the fields: `cref<rd_kafka_topic_partition_t>(tp, "rd_kafka_topic_partition_t")`.
+   */
+  cref<T extends object = Record<string, any>>(p: bigint, struct: string): T;
   /** Out-parameters: pass where C wants T *, read [0] after the call. */
   readonly out: {
     int(): Int32Array;

@@ -1,9 +1,10 @@
 // Event decoding: what librdkafka handed the cells (a callback's arguments, a delivered or consumed message,
 // an event taken from the event API) read into the typed KernelEvents of protocol/index.ts and published.
 // Decoding is skipped for events the stream will only count.
+import type { FatalCause, MessageHeader } from '../../protocol/index.ts';
 import type { EventStream } from './events.ts';
 import type { CallbackKind } from './callback-kinds.ts';
-import type { StructReader } from './decode.ts';
+import { HEADER_LIMITS, headerOf, type StructReader } from './decode.ts';
 import type { Facts } from './facts.ts';
 import type { Fn } from './load.ts';
 import type { HandleRegistry } from './registry.ts';
@@ -21,6 +22,13 @@ export interface DecoderDeps {
 
 export class EventDecoder {
   private errNames = new Map<number, string>();
+  /** Out-parameters of rd_kafka_message_headers / rd_kafka_header_get_all, reused. */
+  private readonly hdrOut = {
+    hdrs: new BigUint64Array(1),
+    name: new BigUint64Array(1),
+    value: new BigUint64Array(1),
+    size: new BigUint64Array(1),
+  };
   private readonly events: EventStream;
   private readonly r: StructReader;
 
@@ -34,7 +42,8 @@ export class EventDecoder {
     const known = this.d.registry.names.get(rk);
     if (known) return known;
     try {
-      return this.d.native('rd_kafka_name')(rk) as string;
+      // Empty while rd_kafka_new is still building the handle (an on_new interceptor).
+      return (this.d.native('rd_kafka_name')(rk) as string) || null;
     } catch {
       return null;
     }
@@ -92,14 +101,18 @@ export class EventDecoder {
         const json = typeof a[1] === 'string' ? a[1] : r.str(a[1] as bigint);
         return ev.publish('stats', this.handleName(a[0]), JSON.parse(json ?? '{}'));
       }
-      case 'error':
+      case 'error': {
         if (!ev.want('error')) return ev.count('error');
+        const fatal = a[1] === c.RD_KAFKA_RESP_ERR__FATAL;
+        const underlying = fatal ? this.fatalCause(a[0]) : undefined;
         return ev.publish('error', this.handleName(a[0]), {
           err: a[1] as number,
           errName: this.errName(a[1] as number),
           reason: String(a[2] ?? ''),
-          fatal: a[1] === c.RD_KAFKA_RESP_ERR__FATAL,
+          fatal,
+          ...(underlying ? { underlying } : {}),
         });
+      }
       case 'log':
         if (!ev.want('log')) return ev.count('log');
         return ev.publish('log', this.handleName(a[0]), {
@@ -146,6 +159,42 @@ export class EventDecoder {
           eventName: String(this.d.native('rd_kafka_event_name')(evp)),
         });
       }
+    }
+  }
+
+  /** The error behind a fatal error of handle `rk` (rd_kafka_fatal_error), when there is one. */
+  private fatalCause(rk: unknown): FatalCause | undefined {
+    if (typeof rk !== 'bigint' || !rk || !this.d.has('rd_kafka_fatal_error')) return undefined;
+    try {
+      const buf = Buffer.alloc(512);
+      const err = this.d.native('rd_kafka_fatal_error')(rk, buf, buf.length) as number;
+      if (!err) return undefined;
+      const nul = buf.indexOf(0);
+      return { err, errName: this.errName(err), reason: buf.toString('utf8', 0, nul < 0 ? buf.length : nul) };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A message's headers for its event (bounded by HEADER_LIMITS), or nothing when it has none. */
+  private headers(m: bigint): { headers?: MessageHeader[]; headerCount?: number } {
+    if (!this.d.has('rd_kafka_message_headers')) return {};
+    const o = this.hdrOut;
+    const f = this.d.native;
+    try {
+      if (f('rd_kafka_message_headers')(m, o.hdrs) !== 0 || !o.hdrs[0]) return {};
+      const hdrs = o.hdrs[0];
+      const count = Number(f('rd_kafka_header_cnt')(hdrs));
+      const headers: MessageHeader[] = [];
+      for (let i = 0; i < Math.min(count, HEADER_LIMITS.count); i++) {
+        if (f('rd_kafka_header_get_all')(hdrs, i, o.name, o.value, o.size) !== 0) break;
+        const size = Number(o.size[0]);
+        const value = o.value[0] ? this.r.bytes(o.value[0], Math.min(size, HEADER_LIMITS.valueBytes)) : null;
+        headers.push(headerOf(this.r.str(o.name[0] || null) ?? '', value, size));
+      }
+      return count > headers.length ? { headers, headerCount: count } : { headers };
+    } catch {
+      return {};
     }
   }
 
@@ -220,6 +269,7 @@ export class EventDecoder {
       ...(latencyUs !== undefined ? { latencyUs } : {}),
       keyLen: r.size(m, o.key_len!),
       len: r.size(m, o.len!),
+      ...this.headers(m),
     });
   }
 
@@ -230,12 +280,14 @@ export class EventDecoder {
     if (!checked && !ev.want('consume')) return ev.count('consume');
     const r = this.r;
     const o = r.m;
+    // The same fields as a delivery report's, written out: the object is built with one shape, at once.
     ev.publish('consume', handle, {
       topic: this.topicOf(r.ptr(m, o.rkt!), topics),
       partition: r.int(m, o.partition!),
       offset: r.i64(m, o.offset!),
       err: r.int(m, o.err!),
       len: r.size(m, o.len!),
+      ...this.headers(m),
     });
   }
 
@@ -256,13 +308,16 @@ export class EventDecoder {
       }
       if (t === c.RD_KAFKA_EVENT_ERROR) {
         const err = f('rd_kafka_event_error')(evp) as number;
+        const fatal =
+          err === c.RD_KAFKA_RESP_ERR__FATAL ||
+          Boolean(this.d.has('rd_kafka_event_error_is_fatal') && f('rd_kafka_event_error_is_fatal')(evp));
+        const underlying = fatal ? this.fatalCause(rk) : undefined;
         return ev.publish('error', handle, {
           err,
           errName: this.errName(err),
           reason: String(f('rd_kafka_event_error_string')(evp) ?? ''),
-          fatal: Boolean(
-            this.d.has('rd_kafka_event_error_is_fatal') ? f('rd_kafka_event_error_is_fatal')(evp) : false,
-          ),
+          fatal,
+          ...(underlying ? { underlying } : {}),
         });
       }
       if (t === c.RD_KAFKA_EVENT_LOG) {
@@ -282,7 +337,13 @@ export class EventDecoder {
         const partitions = this.r.partitions(f('rd_kafka_event_topic_partition_list')(evp) as bigint);
         if (t === c.RD_KAFKA_EVENT_OFFSET_COMMIT)
           return ev.publish('offset_commit', handle, { err, errName: this.errName(err), partitions });
-        return ev.publish('rebalance', handle, { err, kind: this.rebalanceKind(err), partitions });
+        const protocol = this.rebalanceProtocol(rk);
+        return ev.publish('rebalance', handle, {
+          err,
+          kind: this.rebalanceKind(err),
+          ...(protocol !== undefined ? { protocol } : {}),
+          partitions,
+        });
       }
     } catch {
       // fall through to the generic event

@@ -1,9 +1,14 @@
 // Fast reads of librdkafka's public structs, one field at a time (koffi.decode of a whole
 // rd_kafka_message_t costs 2.5 µs; a single int field about 30 ns). Layouts come from facts.ts: the
 // model, which the generator checked against the C compiler.
-import type { TopicPartition } from '../../protocol/index.ts';
+import type { MessageHeader, TopicPartition } from '../../protocol/index.ts';
 import type { Layout } from './facts.ts';
 import type { Koffi } from './load.ts';
+
+/** Bounds on what one message's headers add to an event. */
+export const HEADER_LIMITS = { count: 32, valueBytes: 256 } as const;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class StructReader {
   readonly m: Record<string, number>;
@@ -68,4 +73,26 @@ export class StructReader {
     }
     return out;
   }
+}
+
+/**
+ * One header for an event: `bytes` are the first bytes of the value (at most HEADER_LIMITS.valueBytes),
+ * `size` its whole length. UTF-8 text when the bytes are (a character cut at the limit dropped), else base64.
+ */
+export function headerOf(name: string, bytes: Uint8Array | null, size: number): MessageHeader {
+  if (bytes === null) return { name, value: null, size: 0 };
+  const cut = size > bytes.byteLength;
+  let text: string | null = null;
+  for (let back = 0; back <= (cut ? 3 : 0) && text === null; back++)
+    try {
+      text = utf8.decode(bytes.subarray(0, bytes.byteLength - back));
+    } catch {
+      text = null;
+    }
+  const h: MessageHeader =
+    text !== null
+      ? { name, value: text, size }
+      : { name, value: Buffer.from(bytes).toString('base64'), encoding: 'base64', size };
+  if (cut) h.truncated = true;
+  return h;
 }

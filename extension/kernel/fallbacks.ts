@@ -133,6 +133,25 @@ export const FUNCTIONS: Record<string, FallbackFunction> = {
   },
 };
 
+/** Callback prototypes the kernel registers itself, by their name in the model, spelled as the generator does. */
+export const CALLBACKS: Record<string, FallbackFunction> = {
+  // The log relay thread's native log_cb.
+  rd_kafka_conf_set_log_cb__log_cb: {
+    returns: 'void',
+    params: [
+      { type: 'const rd_kafka_t *', name: 'rk' },
+      { type: 'int', name: 'level' },
+      { type: 'const char *', name: 'fac' },
+      { type: 'const char *', name: 'buf' },
+    ],
+  },
+};
+
+/** rdkafka.h functions the log relay thread binds on its own (it has no bindings). */
+export const RELAY_FUNCTIONS: Record<string, FallbackFunction> = {
+  rd_kafka_name: { returns: 'const char *', params: [{ type: 'const rd_kafka_t *', name: 'rk' }] },
+};
+
 /**
  * When a call can block although it has no `timeout_ms` parameter (every call with a non-zero
  * `timeout_ms` can: that rule comes from the model): always, or while one of its parameters (by name in the

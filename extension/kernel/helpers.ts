@@ -77,6 +77,52 @@ export function errbuf(size = 512): Buffer & RdKafkaErrBuf {
   return b;
 }
 
+/** The struct of the bindings named `name` (with or without `_t`, or as `struct name`), or undefined. */
+function structName(bindings: Bindings, name: string): string | undefined {
+  const names = [name, `${name}_t`, name.replace(/_t$/, ''), `struct ${name.replace(/_t$/, '')}`];
+  return names.find((n) => bindings.types[n] !== undefined);
+}
+
+/** cref(): a view of the struct at `p` with an accessor per field, at the model's offsets. */
+function structRef(koffi: Koffi, bindings: Bindings, p: bigint, name: string): object {
+  if (typeof p !== 'bigint' || !p)
+    throw new TypeError(`cref: expected a pointer to ${name}, got ${String(p)}`);
+  const found = structName(bindings, name);
+  const decl = bindings.model.structs.find((s) => s.name === found);
+  if (!found || !decl) throw new TypeError(`cref: no struct named ${name} in the bindings`);
+  const members =
+    (
+      koffi.type(bindings.types[found] as never) as {
+        members?: Record<string, { type: { primitive: string } }>;
+      }
+    ).members ?? {};
+  const view: Record<string, unknown> = {};
+  for (const f of decl.fields) {
+    const type = members[f.name]?.type;
+    if (!type) continue;
+    const isString = type.primitive === 'String';
+    Object.defineProperty(view, f.name, {
+      enumerable: true,
+      get: () => koffi.decode(p, f.offset, type as never),
+      set: (v: unknown) => {
+        if (isString && typeof v === 'string')
+          throw new TypeError(
+            `cref: ${decl.name}.${f.name} is a char * librdkafka owns: assign a pointer (bigint) or null, not a JS string`,
+          );
+        koffi.encode(p, f.offset, (isString ? 'void *' : type) as never, v as never);
+      },
+    });
+  }
+  const fields = decl.fields.map((f) => f.name).join(', ');
+  return new Proxy(view, {
+    set(target, prop, value) {
+      if (typeof prop !== 'string' || !(prop in target))
+        throw new TypeError(`cref: ${decl.name} has no field ${String(prop)} (its fields: ${fields})`);
+      return Reflect.set(target, prop, value);
+    },
+  });
+}
+
 export function makeHelpers(d: HelperDeps): CellHelpers {
   const { koffi, reader: r, facts } = d;
   const o = r.m;
@@ -116,15 +162,17 @@ export function makeHelpers(d: HelperDeps): CellHelpers {
       return out;
     },
     cstruct(p: bigint, name: string, n?: number) {
-      const types = d.bindings.types;
-      const type =
-        types[name] ??
-        types[`${name}_t`] ??
-        types[name.replace(/_t$/, '')] ??
-        types[`struct ${name.replace(/_t$/, '')}`];
-      if (!type) throw new TypeError(`cstruct: no struct named ${name} in the bindings`);
+      const found = structName(d.bindings, name);
+      if (!found) throw new TypeError(`cstruct: no struct named ${name} in the bindings`);
+      const type = d.bindings.types[found];
       return n === undefined ? koffi.decode(p, type as never) : koffi.decode(p, type as never, n);
     },
+    cbytes(p, n) {
+      if (p !== null && typeof p !== 'bigint')
+        throw new TypeError(`cbytes: expected a pointer (bigint) or null, got ${typeof p}`);
+      return r.bytes(p || null, Number(n));
+    },
+    cref: <T extends object>(p: bigint, struct: string) => structRef(koffi, d.bindings, p, struct) as T,
     out: {
       int: () => new Int32Array(1),
       int32: () => new Int32Array(1),

@@ -13,8 +13,8 @@ import { factsOf, type Facts } from './facts.ts';
 import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
-import { loadBindings, type Bindings, type Fn, type Koffi, type Loaded } from './load.ts';
-import { LogRelayHub } from './log-relay.ts';
+import { loadBindings, type Bindings, type Fn, type Loaded } from './load.ts';
+import { LogRelayHub, relayPrototypes } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';
 import { cFunctions, type CFunctions } from './c-functions.ts';
 import { Observer } from './observe.ts';
@@ -42,16 +42,9 @@ export interface RuntimeOptions {
 }
 
 export class Runtime {
-  readonly koffi: Koffi;
-  readonly bindings: Bindings;
-  readonly facts: Facts;
-  readonly events: EventStream;
-  readonly registry: HandleRegistry;
-  readonly decoder: EventDecoder;
-  readonly mock: MockCluster;
-  readonly reader: StructReader;
+  /** The kernel's parts, as the interceptors see them (interceptors/types.ts). */
+  readonly ctx: KernelContext;
   private readonly c: CFunctions;
-  private readonly ctx: KernelContext;
   private readonly logs: LogRelayHub;
   private readonly interceptors: readonly Interceptor[];
   private readonly beforeBlockingCall: (() => void) | undefined;
@@ -63,62 +56,55 @@ export class Runtime {
 
   private constructor(opts: RuntimeOptions, loaded: Loaded) {
     const { koffi, bindings } = loaded;
-    this.koffi = koffi;
-    this.bindings = bindings;
-    this.events = opts.events;
+    const events = opts.events;
     this.interceptors = opts.interceptors ?? INTERCEPTORS;
-    this.c = cFunctions(koffi, bindings);
-    const native = (name: string) => this.c.get(name);
-    this.facts = factsOf(bindings.constants, bindings.model.structs ?? []);
-    this.registry = new HandleRegistry((p) => koffi.unregister(p as never));
-    this.reader = new StructReader(koffi, this.facts.layout);
     this.beforeBlockingCall = opts.beforeBlockingCall;
-    this.decoder = new EventDecoder({
-      events: this.events,
-      reader: this.reader,
-      facts: this.facts,
-      registry: this.registry,
-      native,
-      has: (name) => this.c.decls.has(name),
-    });
+    const c = (this.c = cFunctions(koffi, bindings));
+    const native = (name: string) => c.get(name);
+    const facts = factsOf(bindings.constants, bindings.model.structs ?? []);
+    const registry = new HandleRegistry((p) => koffi.unregister(p as never));
+    const reader = new StructReader(koffi, facts.layout);
+    const decoder = new EventDecoder({ events, reader, facts, registry, native, has: (n) => c.decls.has(n) });
     const observer = new Observer({
       koffi,
       bindings,
-      events: this.events,
-      decoder: this.decoder,
-      registry: this.registry,
+      events,
+      decoder,
+      registry,
       onCallbackError: opts.onCallbackError,
       hot: () => this.hot(),
     });
     this.logs = new LogRelayHub({
       koffiPath: loaded.koffiPath,
       library: bindings.library,
-      events: this.events,
-      registry: this.registry,
+      prototypes: relayPrototypes(bindings.model.callbacks ?? [], c.decls),
+      events,
+      registry,
       onCallbackError: opts.onCallbackError,
     });
-    this.mock = new MockCluster({
+    const mock = new MockCluster({
       bootstrap: opts.bootstrap,
       native,
-      producerType: this.facts.c.RD_KAFKA_PRODUCER,
+      producerType: facts.c.RD_KAFKA_PRODUCER,
     });
     this.ctx = {
       koffi,
       bindings,
-      facts: this.facts,
-      events: this.events,
-      registry: this.registry,
-      decoder: this.decoder,
+      facts,
+      reader,
+      events,
+      registry,
+      decoder,
       observer,
       logs: this.logs,
-      mock: this.mock,
+      mock,
       options: {
         ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig, clusterBrokers: opts.bootstrap } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
       native,
       fn: (name) => this.fn(name),
-      decl: (name) => this.c.decls.get(name),
+      decl: (name) => c.decls.get(name),
       hot: () => this.hot(),
     };
   }
@@ -126,9 +112,9 @@ export class Runtime {
   /** The per-message C paths (hotpath.ts), loaded (compiled once per machine) on first use. */
   private hot(): HotPath | null {
     if (this.hotPath === undefined) {
-      const o = this.reader.m;
+      const o = this.ctx.reader.m;
       const h = loadHotPath(
-        this.koffi,
+        this.ctx.koffi,
         this.library,
         {
           err: o.err!,
@@ -144,6 +130,18 @@ export class Runtime {
       this.hotWhy = 'why' in h ? h.why : '';
     }
     return this.hotPath;
+  }
+
+  get bindings(): Bindings {
+    return this.ctx.bindings;
+  }
+
+  get facts(): Facts {
+    return this.ctx.facts;
+  }
+
+  get mock(): MockCluster {
+    return this.ctx.mock;
   }
 
   /** Loads koffi, the bindings and librdkafka; throws FatalError with a sentence saying what to do. */
@@ -164,12 +162,8 @@ export class Runtime {
       bootstrap: () => this.mock.bootstrap(),
       mockCluster: () => this.mock.cluster(),
       helpers: makeHelpers({
-        koffi: this.koffi,
-        bindings: this.bindings,
-        facts: this.facts,
-        reader: this.reader,
-        fn: (name) => this.fn(name),
-        topicName: (rkt) => this.decoder.topicName(rkt),
+        ...this.ctx,
+        topicName: (rkt) => this.ctx.decoder.topicName(rkt),
         copy: this.messageCopy,
         hotPath: () => ({ native: this.hot() !== null, why: this.hotWhy }),
       }),
@@ -207,7 +201,7 @@ export class Runtime {
 
   /** Destroys every handle the cells created (newest first), then the mock cluster. */
   shutdown(): void {
-    const handles = [...this.registry.handles.keys()].reverse();
+    const handles = [...this.ctx.registry.handles.keys()].reverse();
     if (handles.length || this.mock.started) this.beforeBlockingCall?.();
     for (const rk of handles) {
       try {
@@ -215,8 +209,8 @@ export class Runtime {
       } catch {
         // keep going: the process is about to exit anyway
       }
-      const h = this.registry.forget(rk);
-      if (h) this.events.publish('handle_destroyed', h.name, { name: h.name });
+      const h = this.ctx.registry.forget(rk);
+      if (h) this.ctx.events.publish('handle_destroyed', h.name, { name: h.name });
     }
     this.mock.destroy();
   }

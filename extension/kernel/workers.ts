@@ -11,8 +11,9 @@ const LOG_RELAY = `
 const { workerData, parentPort } = require('node:worker_threads');
 const koffi = require(workerData.koffiPath);
 const lib = koffi.load(workerData.library);
-const rd_kafka_name = lib.func('const char *rd_kafka_name(const void *rk)');
-const proto = koffi.proto('void wb_log_cb(const void *rk, int level, const char *fac, const char *buf)');
+// Prototypes from the model (log-relay.ts): rd_kafka_name, and the log_cb as void wb_log_cb(rk, level, fac, buf).
+const rd_kafka_name = lib.func(workerData.prototypes.name);
+const proto = koffi.proto(workerData.prototypes.logCb);
 const ptr = koffi.register((rk, level, fac, buf) => {
   parentPort.postMessage([rk, rk ? rd_kafka_name(rk) : null, level, fac, buf]);
 }, koffi.pointer(proto));
@@ -33,9 +34,14 @@ export interface LogRelay {
 }
 
 /** Starts the relay and waits (synchronously, about 25 ms) for its callback address. */
-export function startLogRelay(koffiPath: string, library: string, onLine: (line: LogLine) => void): LogRelay {
+export function startLogRelay(
+  koffiPath: string,
+  library: string,
+  prototypes: { logCb: string; name: string },
+  onLine: (line: LogLine) => void,
+): LogRelay {
   const sab = new SharedArrayBuffer(16);
-  const worker = new Worker(LOG_RELAY, { eval: true, workerData: { koffiPath, library, sab } });
+  const worker = new Worker(LOG_RELAY, { eval: true, workerData: { koffiPath, library, prototypes, sab } });
   worker.unref();
   const i32 = new Int32Array(sab);
   if (Atomics.wait(i32, 0, 0, 10000) === 'timed-out')

@@ -13,11 +13,14 @@ import { classify, plainType } from '../../extension/kernel/callback-kinds.ts';
 import { factsOf } from '../../extension/kernel/facts.ts';
 import {
   BLOCKING_CALLS,
+  CALLBACKS,
   CONSTANTS,
   FUNCTIONS,
   NOT_BLOCKING,
+  RELAY_FUNCTIONS,
   STRUCTS,
 } from '../../extension/kernel/fallbacks.ts';
+import { relayPrototypes } from '../../extension/kernel/log-relay.ts';
 import { fetchHeaders, SYSTEM_HEADER } from './fixtures/gen/oracle.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kernel-fallbacks-'));
@@ -82,6 +85,37 @@ for (const [version, headerOf] of cases) {
           `${name} parameters`,
         );
       }
+    });
+
+    test('the log relay thread binds the same prototypes from this model as from the fallbacks', () => {
+      const same = (
+        what: string,
+        f: { returns: string; params: { type: string; name: string }[] } | undefined,
+        fb: unknown,
+      ) =>
+        assert.deepEqual(
+          f && { returns: f.returns, params: f.params.map((p) => ({ type: p.type, name: p.name })) },
+          fb,
+          what,
+        );
+      for (const [name, f] of Object.entries(CALLBACKS))
+        same(
+          name,
+          model.callbacks.find((c) => c.name === name),
+          f,
+        );
+      for (const [name, f] of Object.entries(RELAY_FUNCTIONS))
+        same(
+          name,
+          model.functions.find((c) => c.name === name),
+          f,
+        );
+      const fromModel = relayPrototypes(model.callbacks, new Map(model.functions.map((f) => [f.name, f])));
+      assert.deepEqual(fromModel, relayPrototypes([], new Map()));
+      assert.equal(
+        fromModel.logCb,
+        'void wb_log_cb(const void * rk, int level, const char * fac, const char * buf)',
+      );
     });
 
     test('every blocking call the fallbacks name has the parameter they test', () => {

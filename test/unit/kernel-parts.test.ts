@@ -3,6 +3,8 @@
 // real bindings and librdkafka (no kernel process), with its interceptor table.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import ts from 'typescript';
+import { CELL_GLOBALS_DTS } from '../../extension/kernel/cell-globals.ts';
 import type { FunctionDecl } from '../../gen/model.ts';
 import { EventStream } from '../../extension/kernel/events.ts';
 import { factsOf } from '../../extension/kernel/facts.ts';
@@ -223,6 +225,30 @@ describe('the runtime, assembled in this process', () => {
         ['handle_created', 'consumer'],
         ['handle_destroyed', ''],
       ],
+    );
+  });
+
+  test("the globals install() adds beyond the C API are exactly the declared cell API (minus main.ts's display and require)", () => {
+    const declared = new Set<string>();
+    const sf = ts.createSourceFile('g.d.ts', CELL_GLOBALS_DTS, ts.ScriptTarget.Latest, true);
+    sf.forEachChild(function visit(n: ts.Node): void {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)) declared.add(n.name.text);
+      else if (ts.isFunctionDeclaration(n) && n.name) declared.add(n.name.text);
+      n.forEachChild(visit);
+    });
+    const target: Record<string, unknown> = {};
+    rt.install(target);
+    const model = new Set([
+      ...rt.bindings.model.functions.map((f) => f.name),
+      ...Object.keys(rt.bindings.constants),
+    ]);
+    const installed = Object.getOwnPropertyNames(target).filter(
+      (n) =>
+        declared.has(n) || !(model.has(n) || n in (rt.bindings.macros ?? {}) || /^rd_kafka_mock_/.test(n)),
+    );
+    assert.deepEqual(
+      installed.sort(),
+      [...declared].filter((n) => n !== 'display' && n !== 'require').sort(),
     );
   });
 });

@@ -43,6 +43,27 @@ describe('typings: example notebooks type-check as VS Code checks their cells', 
     assert.match(errors[2]!, /b\.rdkafka\/cell1\.ts, line 2: TS2345/);
   });
 
+  test('a writable char * parameter takes a buffer only; a const char * takes a string too', () => {
+    const errors = check(
+      dts,
+      new Map([
+        [
+          '/cells/w.rdkafka/cell1.ts',
+          'const wc = rd_kafka_conf_new(); const ws = out.size();\nrd_kafka_conf_get(wc, "client.id", "dest", ws);',
+        ],
+        [
+          '/cells/w.rdkafka/cell2.ts',
+          'const wc2 = rd_kafka_conf_new(); const ws2 = out.size(); const wd = errbuf(64);\nrd_kafka_conf_get(wc2, "client.id", wd, ws2);\nrd_kafka_conf_set(wc2, "client.id", "x", wd, wd.length);',
+        ],
+      ]),
+    );
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(
+      errors[0]!,
+      /w\.rdkafka\/cell1\.ts, line 2: TS2345 Argument of type 'string' is not assignable to parameter of type 'ArrayBufferView/,
+    );
+  });
+
   test('there are example notebooks with code cells', () => {
     assert.ok(notebooks.length >= 1, 'examples/ holds no .rdkafka notebooks');
     for (const n of notebooks) assert.ok(cellFiles(n).size > 0, `${n} has no code cells`);

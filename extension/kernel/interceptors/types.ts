@@ -1,6 +1,7 @@
 // What an interceptor is, and what it may use. See docs/kernel.md, "Adding an interceptor".
 import type { FunctionDecl } from '../../../gen/model.ts';
 import type { EventDecoder } from '../decode-events.ts';
+import type { StructReader } from '../decode.ts';
 import type { EventStream } from '../events.ts';
 import type { Facts } from '../facts.ts';
 import type { Bindings, Fn, Koffi } from '../load.ts';
@@ -16,6 +17,8 @@ export interface KernelContext {
   readonly bindings: Bindings;
   /** Constants and struct layouts of the header in use (facts.ts). */
   readonly facts: Facts;
+  /** Single-field reads of librdkafka's structs. */
+  readonly reader: StructReader;
   readonly events: EventStream;
   readonly registry: HandleRegistry;
   readonly decoder: EventDecoder;

@@ -12,6 +12,11 @@
 import type { Koffi } from '../load.ts';
 import type { Interceptor } from './types.ts';
 
+// koffi passes at most 64 JavaScript arguments to a call (measured with koffi 3.3.4: rd_kafka_error_new
+// with 2 fixed and 31 variable arguments works, with 32 it fails with "Unexpected Undefined value as type
+// specifier"), and a variable argument takes two of them (type, value).
+const MAX_JS_ARGS = 64;
+
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 
@@ -85,7 +90,17 @@ export const varargs: Interceptor[] = [
     wrap: (next, f, ctx) => {
       const fixed = f.params.length;
       const isType = typeNames(ctx.koffi);
-      return (...args: unknown[]) => next(...args.slice(0, fixed), ...promote(args.slice(fixed), isType));
+      return (...args: unknown[]) => {
+        const rest = promote(args.slice(fixed), isType);
+        if (fixed + rest.length > MAX_JS_ARGS)
+          throw new TypeError(
+            `${f.name}: ${rest.length / 2} variable arguments, but koffi passes at most ${(MAX_JS_ARGS - fixed) >> 1} to this function` +
+              (f.name === 'rd_kafka_producev'
+                ? ': put many headers in an rd_kafka_headers_t (rd_kafka_headers_new, rd_kafka_header_add) and pass RD_KAFKA_V_HEADERS(hdrs)'
+                : ''),
+          );
+        return next(...args.slice(0, fixed), ...rest);
+      };
     },
   },
 ];
