@@ -5,12 +5,18 @@ commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
-  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
+  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
+  trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH] -- PROGRAM ARGS…
+         run any program that loads librdkafka and collect its librdkafka events
+  mock   [--brokers 3]   run the embedded mock cluster as a process, print BOOTSTRAP=, serve until Ctrl-C
+  compare A.jsonl B.jsonl   compare two runs' events (counts, delivery errors, first difference)`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   gen: () => import('./gen.ts'),
   run: () => import('./run.ts'),
   demo: () => import('./demo.ts'),
+  trace: () => import('./trace.ts'),
+  mock: () => import('./mock.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);

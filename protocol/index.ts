@@ -38,6 +38,9 @@ export interface ExecuteRequest {
    */
   cell: number;
   source: string;
+  /** The cell's language: absent or 'typescript'/'javascript' run in the kernel; 'c' is compiled and run
+   *  as a program under the tracer (C cells, see the trace block below). Optional: compatible. */
+  language?: string;
 }
 
 export interface InterruptRequest {
@@ -73,7 +76,14 @@ export type CellOutput =
   | { kind: 'display'; data: Record<string, unknown> }
   /** Value of the cell's last expression, as a REPL would show it. */
   | { kind: 'result'; data: Record<string, unknown> }
-  | { kind: 'error'; name: string; message: string; stack: string };
+  | {
+      kind: 'error';
+      name: string;
+      message: string;
+      stack: string;
+      /** Compiler diagnostics on the cell's own lines (C cells). Optional: compatible. */
+      diagnostics?: CellDiagnostic[];
+    };
 
 export interface OutputMessage {
   type: 'output';
@@ -203,6 +213,36 @@ export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).
 
 /** syslog levels librdkafka uses for log lines (0 emerg … 7 debug). */
 export const LOG_LEVELS = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'] as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Tracing programs and C cells (issue 14): what the tracer and the kernel's C cells share with the rest.
+
+/** A compiler message on a line of a cell (1-based line and column, as the compiler counts). */
+export interface CellDiagnostic {
+  severity: 'error' | 'warning' | 'note';
+  line: number;
+  column: number;
+  message: string;
+}
+
+/**
+ * The event type of a callback, by the name of the setter's parameter that takes it (`dr_msg_cb` of
+ * rd_kafka_conf_set_dr_msg_cb). Callbacks not listed are reported as generic `callback` events. Read by
+ * the tracer's generator so that a traced program reports what a notebook cell would.
+ */
+export const CALLBACK_EVENT_TYPES: Readonly<Record<string, KernelEventType>> = {
+  dr_msg_cb: 'dr',
+  dr_cb: 'dr',
+  stats_cb: 'stats',
+  error_cb: 'error',
+  log_cb: 'log',
+  rebalance_cb: 'rebalance',
+  offset_commit_cb: 'offset_commit',
+  throttle_cb: 'throttle',
+  consume_cb: 'consume',
+  oauthbearer_token_refresh_cb: 'oauthbearer_token_refresh',
+  background_event_cb: 'background_event',
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Host (the extension's panel, or the report page) ⇄ events panel (webview/)

@@ -30,6 +30,8 @@ const node = {
   sourcemap: 'linked',
   external,
   logLevel: 'warning',
+  // C that gen/ pastes into what it emits (gen/tracer/runtime.c) comes in as text.
+  loader: { '.c': 'text' },
 };
 const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
 
