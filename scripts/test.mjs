@@ -24,6 +24,7 @@ const suites = [
   { name: 'static', run: () => ['node', ['scripts/static-checks.mjs']] },
   { name: 'unit', run: () => nodeTest('dist/test/unit') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
+  { name: 'trace', setup: ['bash', ['test/trace/setup.sh']], run: () => nodeTest('dist/test/trace') },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
   {
     name: 'vscode',

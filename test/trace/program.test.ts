@@ -1,0 +1,161 @@
+// A C program of our own (test/trace/programs/callbacks.c) that prints what each of its callbacks
+// received: the traced events must say the same, before an exit() from a callback and a crash too.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { EventData, KernelEvent } from '../../protocol/index.ts';
+import { ensureBindings } from '../support/bindings.ts';
+import { compileProgram, counts, runCommand, startMock, trace, type Mock } from './support.ts';
+
+let bindings: string;
+let mock: Mock;
+let program: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  bindings = await ensureBindings();
+  mock = await startMock(bindings);
+  program = compileProgram('callbacks');
+  env = { ...process.env, BOOTSTRAP: mock.bootstrap };
+});
+after(async () => {
+  await mock.stop();
+});
+
+/** The program's "kind key=value …" lines. */
+function said(stdout: string, kind: string): Record<string, string>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith(`${kind} `))
+    .map((l) =>
+      Object.fromEntries(
+        l
+          .split(' ')
+          .slice(1)
+          .map((kv) => kv.split('=', 2) as [string, string]),
+      ),
+    );
+}
+const ofType = <T extends KernelEvent['type']>(events: KernelEvent[], type: T) =>
+  events.filter((e) => e.type === type) as Extract<KernelEvent, { type: T }>[];
+
+test('dr, stats, error, log and rebalance callbacks: each observed with the fields the program received', async () => {
+  const r = await trace(bindings, [program, 'all'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const ev = r.events;
+
+  const drs = said(r.stdout, 'dr');
+  assert.equal(drs.length, 5);
+  assert.deepEqual(
+    ofType(ev, 'dr').map((e) => ({
+      handle: e.handle,
+      topic: e.data.topic,
+      partition: String(e.data.partition),
+      offset: String(e.data.offset),
+      err: String(e.data.err),
+      len: String(e.data.len),
+      keylen: String(e.data.keyLen),
+    })),
+    drs.map((d) => ({
+      handle: d.handle,
+      topic: d.topic,
+      partition: d.partition,
+      offset: d.offset,
+      err: d.err,
+      len: d.len,
+      keylen: d.keylen,
+    })),
+  );
+  // The partitioner's return value reached librdkafka unchanged: every message went to the last partition.
+  assert.ok(drs.every((d) => d.partition === drs[0]!.partition && Number(d.partition) > 0));
+  assert.equal(ofType(ev, 'callback').filter((e) => e.data.name === 'partitioner').length, 5);
+
+  const stats = said(r.stdout, 'stats');
+  assert.ok(stats.length >= 2);
+  assert.equal(ofType(ev, 'stats').length, stats.length);
+  for (const [i, e] of ofType(ev, 'stats').entries()) {
+    assert.equal(e.handle, stats[i]!.handle);
+    assert.equal(e.data.name, stats[i]!.handle, 'the statistics JSON itself is the data');
+    assert.equal(e.data.type, 'producer');
+  }
+
+  const errors = said(r.stdout, 'error');
+  assert.ok(errors.length >= 1);
+  assert.deepEqual(
+    ofType(ev, 'error').map((e) => [e.handle, String(e.data.err), e.data.errName, e.data.fatal]),
+    errors.map((e) => [e.handle, e.err, e.name, false]),
+  );
+
+  const logs = said(r.stdout, 'log');
+  assert.ok(logs.length >= 1, 'the failed connection is logged');
+  assert.deepEqual(
+    ofType(ev, 'log').map((e) => [e.handle, String(e.data.level), e.data.facility]),
+    logs.map((l) => [l.handle, l.level, l.fac]),
+  );
+
+  const rebalances = said(r.stdout, 'rebalance');
+  assert.deepEqual(
+    ofType(ev, 'rebalance').map((e) => [
+      e.handle,
+      String(e.data.err),
+      e.data.kind,
+      String(e.data.partitions.length),
+    ]),
+    rebalances.map((b) => [b.handle, b.err, b.err === '-175' ? 'assign' : 'revoke', b.partitions]),
+  );
+  const assign = ofType(ev, 'rebalance').find((e) => e.data.kind === 'assign')!;
+  assert.ok(assign.data.partitions.every((p) => p.topic.startsWith('callbacks-')));
+
+  const consumed = said(r.stdout, 'consume');
+  assert.equal(ofType(ev, 'consume').filter((e) => e.data.err === 0).length, consumed.length);
+
+  const created = ofType(ev, 'handle_created').map((e) => [e.data.kind, e.data.name]);
+  assert.deepEqual(created, [
+    ['producer', 'rdkafka#producer-1'],
+    ['consumer', 'rdkafka#consumer-2'],
+    ['producer', 'rdkafka#producer-3'],
+  ]);
+  assert.equal(ofType(ev, 'handle_destroyed').length, 3);
+  assert.ok(ev.every((e, i) => e.seq === i + 1 && e.cell === null));
+});
+
+test('a callback that calls exit(0): the events before it are kept and the exit code is 0', async () => {
+  const r = await trace(bindings, [program, 'exit-in-dr'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(said(r.stdout, 'dr').length, 3);
+  assert.equal(counts(r.events).dr, 3, 'the delivery report whose callback exited is in');
+  assert.equal(counts(r.events).handle_created, 1);
+});
+
+test('a program that segfaults after producing: the events before the crash are kept, the status is the crash', async () => {
+  const plain = await runCommand(program, ['segv'], env);
+  const r = await trace(bindings, [program, 'segv'], { env });
+  assert.equal(plain.signal, 'SIGSEGV');
+  // The CLI answers as a shell would for the crashed program: 128 + SIGSEGV.
+  assert.equal(r.code, 139, r.stderr);
+  const same = (s: string) => s.replace(/callbacks-\d+/g, 'callbacks-PID');
+  assert.equal(same(r.stdout), same(plain.stdout));
+  assert.match(r.stdout, /crashing now/);
+  assert.equal(counts(r.events).dr, 5);
+  assert.deepEqual(
+    ofType(r.events, 'dr').map((e) => e.data.offset),
+    said(r.stdout, 'dr').map((d) => Number(d.offset)),
+  );
+  assert.match(r.stderr, /killed by SIGSEGV/);
+});
+
+test('a program that never calls librdkafka gets one sentence instead of an empty report, its output intact', async () => {
+  const report = `${program}-echo.html`;
+  const r = await trace(bindings, ['/bin/echo', 'hello from echo'], { extra: ['--report', report] });
+  assert.equal(r.code, 0);
+  assert.equal(existsSync(report), false);
+  assert.equal(r.stdout, 'hello from echo\n');
+  assert.match(r.stderr, /no librdkafka symbols were called by echo: is it linked statically\?/);
+  assert.equal(r.events.length, 0);
+});
+
+test("a program that does not exist: exit 127 and the shell's sentence", async () => {
+  const r = await trace(bindings, ['/nonexistent/program']);
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, /\/nonexistent\/program: command not found/);
+});
