@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import type { EventData, KernelEvent } from '../../protocol/index.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { compileProgram, counts, runCommand, startMock, trace, type Mock } from './support.ts';
 
