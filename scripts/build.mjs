@@ -1,7 +1,8 @@
 // The one esbuild script for every bundle. Entries that do not exist yet are skipped, so each room can
 // grow on its own. `node scripts/build.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +24,22 @@ const external = [
 const esmBanner =
   "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
 
+// Which generator this build carries (versions/stamp.ts): bindings made by another one read as stale.
+const genStamp = createHash('sha256')
+  .update(
+    readdirSync('gen')
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => f + '\0' + readFileSync(join('gen', f), 'utf8'))
+      .join('\0'),
+  )
+  .digest('hex')
+  .slice(0, 16);
+const defines = { __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp) };
+
 const node = {
   bundle: true,
+  define: defines,
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
@@ -56,7 +71,7 @@ const entries = [
     outfile: 'dist/extension.cjs',
     ...node,
     format: 'cjs',
-    define: { 'import.meta.url': '__wbImportMetaUrl' },
+    define: { ...defines, 'import.meta.url': '__wbImportMetaUrl' },
     banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },
