@@ -5,27 +5,21 @@ commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
-<<<<<<< HEAD
-  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
-  trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH] -- PROGRAM ARGS…
-         run any program that loads librdkafka and collect its librdkafka events
-  mock   [--brokers 3]   run the embedded mock cluster as a process, print BOOTSTRAP=, serve until Ctrl-C
-  compare A.jsonl B.jsonl   compare two runs' events (counts, delivery errors, first difference)`;
-=======
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
-  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
->>>>>>> versions
+  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
+  trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH | --librdkafka VERSION] -- PROGRAM ARGS…
+         run any program that loads librdkafka and collect its librdkafka events
+  mock   [--brokers 3] [--librdkafka VERSION]   the mock cluster as a process: prints BOOTSTRAP=, serves until Ctrl-C
+  compare A.jsonl B.jsonl   two runs' events side by side: counts, delivery errors, the first difference`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   gen: () => import('./gen.ts'),
   run: () => import('./run.ts'),
   demo: () => import('./demo.ts'),
-<<<<<<< HEAD
+  lib: () => import('./lib.ts'),
   trace: () => import('./trace.ts'),
   mock: () => import('./mock.ts'),
-=======
-  lib: () => import('./lib.ts'),
->>>>>>> versions
+  compare: () => import('./compare.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);
