@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cellGlobalsDts } from './cell-globals-dts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -35,7 +36,11 @@ const genStamp = createHash('sha256')
   )
   .digest('hex')
   .slice(0, 16);
-const defines = { __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp) };
+// The editor's declarations of the cell API, generated from its one declaration (extension/kernel/cell-api.ts).
+const defines = {
+  __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp),
+  __CELL_GLOBALS_DTS__: JSON.stringify(cellGlobalsDts('extension/kernel/cell-api.ts')),
+};
 
 const node = {
   bundle: true,
