@@ -5,7 +5,8 @@
 // offsets, enum values and the prototypes of the functions the tracer reads with all come from the model.
 // Types are spelled by their ABI (pointers as `void *`, enums as their integer type), so the file needs
 // no header to compile and the tracer matches whichever librdkafka the program loads of that layout.
-import { CALLBACK_EVENT_TYPES, EVENT_TYPES, type KernelEventType } from '../protocol/index.ts';
+import { EVENT_TYPES } from '../protocol/index.ts';
+import { carriesHandle, classify, KIND_EVENT, type CallbackKind } from './callback-kinds.ts';
 import { GenError } from './errors.ts';
 import type { FunctionDecl, Model, Param } from './model.ts';
 import RUNTIME from './tracer/runtime.c';
@@ -149,19 +150,18 @@ function isQueueGetter(f: FunctionDecl): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Callback observers: which runtime function reports a callback, given its arguments' ABI kinds.
+// Callback observers: the runtime function that reports a callback of each kind (gen/callback-kinds.ts,
+// the classification the kernel decodes by), on the arguments c0…cN. The kinds fix the argument order;
+// the ABI check is a guard: a prototype that does not match is reported as a generic callback.
 
 type Observer = (args: string[], kinds: Kind[]) => string | null;
 const has = (kinds: Kind[], want: Kind[]) =>
   want.every((k, i) => kinds[i] === k || (k === 'int' && kinds[i] === 'uint'));
 
-const OBSERVERS: Partial<Record<KernelEventType, Observer>> = {
+const OBSERVERS: Partial<Record<CallbackKind, Observer>> = {
+  dr_msg: (a, k) => (has(k, ['ptr', 'ptr']) ? `wb_ev_dr_msg(${a[0]}, ${a[1]});` : null),
   dr: (a, k) =>
-    has(k, ['ptr', 'ptr']) && k.length === 3
-      ? `wb_ev_dr_msg(${a[0]}, ${a[1]});`
-      : has(k, ['ptr', 'ptr', 'uint', 'int'])
-        ? `wb_ev_dr_legacy(${a[0]}, ${a[2]}, ${a[3]});`
-        : null,
+    has(k, ['ptr', 'ptr', 'uint', 'int']) ? `wb_ev_dr_legacy(${a[0]}, ${a[2]}, ${a[3]});` : null,
   stats: (a, k) => (has(k, ['ptr', 'str', 'uint']) ? `wb_ev_stats(${a[0]}, ${a[1]}, ${a[2]});` : null),
   error: (a, k) =>
     has(k, ['ptr', 'int', 'str']) ? `wb_ev_error(${a[0]}, ${a[1]}, ${a[2]}, ${a[1]} == WB_ERR_FATAL);` : null,
@@ -188,19 +188,12 @@ const KIND_CODE: Record<Kind, string> = {
 };
 const FIELD: Record<Kind, string> = { int: 'i', uint: 'u', dbl: 'd', str: 's', ptr: 'p', void: 'p' };
 
-function genericObserver(name: string, args: string[], kinds: Kind[]): string {
-  if (!args.length) return `wb_ev_callback(${cString(name)}, 0, NULL, NULL);`;
+/** A callback of no kind of its own: its name and plain arguments (the handle, when the first is one). */
+function genericObserver(name: string, args: string[], kinds: Kind[], handle: string): string {
+  if (!args.length) return `wb_ev_callback(${cString(name)}, NULL, 0, NULL, NULL);`;
   const k = kinds.map((x) => KIND_CODE[x]).join(', ');
   const v = args.map((a, i) => `{.${FIELD[kinds[i]!]} = ${a}}`).join(', ');
-  return `static const int k[] = {${k}}; wb_arg v[] = {${v}}; wb_ev_callback(${cString(name)}, ${args.length}, k, v);`;
-}
-
-/** The event type of the callback a setter's parameter takes: by the parameter's name, else by the
- *  setter's (rd_kafka_conf_set_background_event_cb's parameter is `event_cb` in 2.0.2). */
-export function callbackEventType(fn: string, param: string): KernelEventType | undefined {
-  return (
-    CALLBACK_EVENT_TYPES[param] ?? CALLBACK_EVENT_TYPES[/^rd_kafka_conf_set_(\w+_cb)$/.exec(fn)?.[1] ?? '']
-  );
+  return `static const int k[] = {${k}}; wb_arg v[] = {${v}}; wb_ev_callback(${cString(name)}, ${handle}, ${args.length}, k, v);`;
 }
 
 const cString = (s: string) => JSON.stringify(s);
@@ -377,11 +370,14 @@ export function emitTracer(model: Model): TracerSource {
       const n = ++site;
       const args = cs.params.map((_, k) => `c${k}`);
       const kinds = cs.params.map((x) => x.kind);
-      const type = callbackEventType(f.name, p.name);
-      const body = (type && OBSERVERS[type]?.(args, kinds)) ?? genericObserver(p.name, args, kinds);
+      const kind = classify(proto!);
+      const specific = OBSERVERS[kind]?.(args, kinds);
+      const body =
+        specific ??
+        genericObserver(p.name, args, kinds, carriesHandle(proto!) ? `wb_handle(${args[0]})` : 'NULL');
       const call = `((${fnPtr(cs)})wb_u${n}[i])(${args.join(', ')})`;
       siteCode.push(
-        `/* ${f.name}: ${p.name} → ${type && OBSERVERS[type]?.(args, kinds) ? type : 'callback'} */`,
+        `/* ${f.name}: ${p.name} → ${specific ? KIND_EVENT[kind] : 'callback'} */`,
         `static void *wb_u${n}[WB_SLOTS];`,
         `static void wb_o${n}(${paramList(cs, args)}) { ${args.map((a) => `(void)${a}; `).join('')}${body} }`,
         `#define WB_T${n}(i) static ${cs.ret.c} wb_t${n}_##i(${paramList(cs, args)}) { wb_o${n}(${args.join(', ')}); ${cs.ret.kind === 'void' ? '' : 'return '}${call}; }`,

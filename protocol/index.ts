@@ -225,25 +225,6 @@ export interface CellDiagnostic {
   message: string;
 }
 
-/**
- * The event type of a callback, by the name of the setter's parameter that takes it (`dr_msg_cb` of
- * rd_kafka_conf_set_dr_msg_cb). Callbacks not listed are reported as generic `callback` events. Read by
- * the tracer's generator so that a traced program reports what a notebook cell would.
- */
-export const CALLBACK_EVENT_TYPES: Readonly<Record<string, KernelEventType>> = {
-  dr_msg_cb: 'dr',
-  dr_cb: 'dr',
-  stats_cb: 'stats',
-  error_cb: 'error',
-  log_cb: 'log',
-  rebalance_cb: 'rebalance',
-  offset_commit_cb: 'offset_commit',
-  throttle_cb: 'throttle',
-  consume_cb: 'consume',
-  oauthbearer_token_refresh_cb: 'oauthbearer_token_refresh',
-  background_event_cb: 'background_event',
-};
-
 // ---------------------------------------------------------------------------------------------------
 // Host (the extension's panel, or the report page) ⇄ events panel (webview/)
 

@@ -1072,11 +1072,11 @@ typedef union {
   double d;
 } wb_arg;
 
-static void wb_ev_callback(const char *name, int n, const int *kinds, const wb_arg *args) {
+static void wb_ev_callback(const char *name, const char *handle, int n, const int *kinds, const wb_arg *args) {
   if (!wb_want(WB_T_callback)) return;
   wb_buf b;
   wb_init_buf(&b);
-  wb_head(&b, WB_T_callback, NULL);
+  wb_head(&b, WB_T_callback, handle);
   WB_LIT(&b, "{\"name\":");
   wb_str(&b, name);
   WB_LIT(&b, ",\"args\":[");

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generate } from '../../gen/generate.ts';
-import { abiType, callbackEventType, emitTracer } from '../../gen/emit-tracer.ts';
+import { abiType, emitTracer } from '../../gen/emit-tracer.ts';
 import { GenError } from '../../gen/errors.ts';
 import type { Model } from '../../gen/model.ts';
 import { buildTracer } from '../../trace/build.ts';
@@ -108,12 +108,16 @@ for (const [version, headerOf] of cases) {
   });
 }
 
-test('callbacks map to the event types the kernel publishes, by parameter or by setter name', () => {
-  assert.equal(callbackEventType('rd_kafka_conf_set_dr_msg_cb', 'dr_msg_cb'), 'dr');
-  // 2.0.2 names background_event_cb's parameter `event_cb`.
-  assert.equal(callbackEventType('rd_kafka_conf_set_background_event_cb', 'event_cb'), 'background_event');
-  assert.equal(callbackEventType('rd_kafka_queue_cb_event_enable', 'event_cb'), undefined);
-  assert.equal(callbackEventType('rd_kafka_interceptor_add_on_send', 'on_send'), undefined);
+test('each callback is reported as the kernel decodes it: by its prototype, whatever the parameter is called', async () => {
+  const code = emitTracer(JSON.parse(readFileSync(join(tmp, '2.0.2', 'model.json'), 'utf8')) as Model).code;
+  const site = (fn: string, param: string) =>
+    new RegExp(`/\\* ${fn}: ${param} → (\\w+) \\*/`).exec(code)?.[1];
+  assert.equal(site('rd_kafka_conf_set_dr_msg_cb', 'dr_msg_cb'), 'dr');
+  // 2.0.2 names background_event_cb's parameter `event_cb`; rd_kafka_commit_queue's offset-commit callback is `cb`.
+  assert.equal(site('rd_kafka_conf_set_background_event_cb', 'event_cb'), 'background_event');
+  assert.equal(site('rd_kafka_commit_queue', 'cb'), 'offset_commit');
+  assert.equal(site('rd_kafka_conf_set_rebalance_cb', 'rebalance_cb'), 'rebalance');
+  assert.equal(site('rd_kafka_interceptor_add_on_send', 'on_send'), 'callback');
 });
 
 test('types are spelled by their ABI: pointers, strings, enums and aliases', () => {
