@@ -199,13 +199,18 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       if (timedOut) break;
       info(`── cell ${index + 1} ──\n`);
       const outputs: CellOutput[] = [];
-      const r = await kernel.execute(index + 1, cell.source, (o) => {
-        outputs.push(o);
-        write(
-          o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
-          textOf(o),
-        );
-      });
+      const r = await kernel.execute(
+        index + 1,
+        cell.source,
+        (o) => {
+          outputs.push(o);
+          write(
+            o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
+            textOf(o),
+          );
+        },
+        cell.language,
+      );
       cell.outputs = mergeStreams(outputs);
       summary.cellsRun++;
       if (r.status !== 'ok' || timedOut) {

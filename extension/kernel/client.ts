@@ -332,7 +332,13 @@ export class KernelClient {
   }
 
   /** Runs one cell; outputs stream to onOutput as they happen. Cells queue in the kernel in call order. */
-  execute(cell: number, source: string, onOutput: (o: CellOutput) => void): Promise<ExecuteResult> {
+  /** Runs a cell; `language` 'c' compiles and runs it as a program (C cells), otherwise TypeScript. */
+  execute(
+    cell: number,
+    source: string,
+    onOutput: (o: CellOutput) => void,
+    language?: string,
+  ): Promise<ExecuteResult> {
     const child = this.child;
     if (!child || !this.alive) {
       onOutput({
@@ -346,7 +352,7 @@ export class KernelClient {
     const id = String(++this.seq);
     return new Promise<ExecuteResult>((resolve) => {
       this.pending.push({ id, cell, onOutput, resolve, started: Date.now() });
-      child.send({ type: 'execute', id, cell, source });
+      child.send({ type: 'execute', id, cell, source, ...(language ? { language } : {}) });
     });
   }
 

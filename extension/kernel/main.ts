@@ -20,6 +20,9 @@ import { Outputs } from './outputs.ts';
 import { errorOutput as toErrorOutput } from './errors.ts';
 import { Execution } from './execution.ts';
 import { startWatchdog } from './watchdog.ts';
+import { runCCell } from './c-cell.ts';
+import { EventHistory, historyGlobals } from './event-history.ts';
+import type { CellDisplay, CellGlobals } from './cell-api.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 
@@ -31,6 +34,8 @@ if (!process.send) {
 let runtime: Runtime | null = null;
 let events: EventStream | null = null;
 let cwd = process.cwd();
+let bindingsDir = '';
+const history = new EventHistory();
 const scripts = new Map<string, CellScript>();
 const g = globalThis as unknown as Record<string, unknown>;
 
@@ -56,6 +61,23 @@ const execution = new Execution({
   scripts,
   flags,
   errorOutput,
+  languages: {
+    c: (req, interrupted) =>
+      runCCell(
+        req,
+        {
+          bindingsDir,
+          library: runtime!.library,
+          // The cluster as cells see it: the embedded mock one is started on first use.
+          bootstrap: () => String(g.BOOTSTRAP),
+          cwd,
+          events,
+          emit: (o) => outputs.emit(o),
+          stream: (name, text) => outputs.stream(name, text),
+        },
+        interrupted,
+      ),
+  },
 });
 g[TICK] = execution.tick;
 g[IMPORT] = makeImporter(() => cwd);
@@ -67,6 +89,11 @@ g.display = Object.assign((value: unknown) => outputs.emit({ kind: 'display', da
     outputs.emit({ kind: 'display', data: { 'text/html': String(html), 'text/plain': String(html) } }),
   json: (value: unknown) => outputs.emit({ kind: 'display', data: resultBundle(value) }),
 });
+const historyApi: Pick<CellGlobals, 'cellEvents' | 'compareEvents'> = historyGlobals(
+  history,
+  () => g.display as CellDisplay,
+);
+Object.assign(g, historyApi);
 
 process.on('uncaughtException', (e) => outputs.emit(errorOutput(e)));
 process.on('unhandledRejection', (e) => outputs.emit(errorOutput(e)));
@@ -102,7 +129,14 @@ async function init(req: InitRequest): Promise<void> {
   } catch {
     return fatal(`the working folder ${cwd} does not exist: open a folder that exists`);
   }
-  events = new EventStream({ enabled: req.events, send: (batch) => send({ type: 'events', events: batch }) });
+  bindingsDir = req.bindingsDir;
+  events = new EventStream({
+    enabled: req.events,
+    send: (batch) => {
+      history.add(batch);
+      send({ type: 'events', events: batch });
+    },
+  });
   phase = 'loading koffi, the bindings and librdkafka';
   try {
     runtime = await Runtime.load({

@@ -21,7 +21,8 @@ export class RdkafkaController implements vscode.Disposable {
 
   constructor(private readonly kernels: KernelManager) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'librdkafka');
-    this.controller.supportedLanguages = ['typescript', 'javascript'];
+    // C cells are compiled and run as programs under the tracer (extension/kernel/c-cell.ts).
+    this.controller.supportedLanguages = ['typescript', 'javascript', 'c'];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'TypeScript + librdkafka C API';
     this.controller.detail = vscode.workspace.isTrusted
@@ -128,7 +129,12 @@ export class RdkafkaController implements vscode.Disposable {
     };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     try {
-      ({ status } = await client.execute(exec.cell.index + 1, exec.cell.document.getText(), onOutput));
+      ({ status } = await client.execute(
+        exec.cell.index + 1,
+        exec.cell.document.getText(),
+        onOutput,
+        exec.cell.document.languageId,
+      ));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
