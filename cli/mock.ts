@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { ensureBindings } from './run.ts';
 import { startMockCluster } from '../trace/mock.ts';
+import { resolveLibrary } from '../versions/index.ts';
 
 export const MOCK_USAGE =
   'usage: rdkafka-workbench mock [--brokers N] [--librdkafka VERSION | --library PATH] [--bindings DIR]';
@@ -51,19 +52,19 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     say(`${o}\n\n${MOCK_USAGE}`);
     return 2;
   }
-  if (o.librdkafka) {
-    say(
-      `--librdkafka ${o.librdkafka}: the library manager that installs versions is not part of this build yet; pass --library PATH`,
-    );
-    return 2;
-  }
   let cluster;
   try {
-    await ensureBindings(o.bindings, (s) => say(s.trimEnd()), o.library);
+    let bindingsDir = o.bindings;
+    let library = o.library;
+    if (o.librdkafka) {
+      const v = await resolveLibrary(o.librdkafka, { onProgress: (s) => say(s.trimEnd()) });
+      bindingsDir = v.bindingsDir;
+      library = v.library;
+    } else await ensureBindings(bindingsDir, (s) => say(s.trimEnd()), library);
     cluster = await startMockCluster({
-      bindingsDir: o.bindings,
+      bindingsDir,
       brokers: o.brokers,
-      ...(o.library ? { library: o.library } : {}),
+      ...(library ? { library } : {}),
     });
   } catch (e) {
     say((e as Error).message);

@@ -10,6 +10,7 @@ import { ensureBindings, formatCounts } from './run.ts';
 import { writeReport } from './report.ts';
 import { TraceError } from '../trace/build.ts';
 import { traceProgram, programName, type TraceResult } from '../trace/run.ts';
+import { resolveLibrary } from '../versions/index.ts';
 
 export const TRACE_USAGE = `usage: rdkafka-workbench trace [--events FILE.jsonl] [--report FILE.html] [--bundle DIR]
        [--library PATH | --librdkafka VERSION] [--bindings DIR] [--quiet] -- PROGRAM ARGS…`;
@@ -107,19 +108,20 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
   const info = (s: string) => {
     if (!opts.quiet) say(s.trimEnd());
   };
-  if (opts.librdkafka) {
-    say(
-      `--librdkafka ${opts.librdkafka}: the library manager that installs versions is not part of this build yet; pass --library PATH to a librdkafka.so.1`,
-    );
-    return 2;
-  }
   if (opts.bundle) {
     say('--bundle is not available yet: use --events and --report');
     return 2;
   }
-  const bindings = resolve(opts.cwd, opts.bindings);
+  let bindings = resolve(opts.cwd, opts.bindings);
+  let library = opts.library ? resolve(opts.cwd, opts.library) : undefined;
   try {
-    await ensureBindings(bindings, info, opts.library);
+    if (opts.librdkafka) {
+      // An installed version (rdkafka-workbench lib add): the program loads its library, the tracer is
+      // generated from its header.
+      const v = await resolveLibrary(opts.librdkafka, { cwd: opts.cwd, onProgress: info });
+      bindings = v.bindingsDir;
+      library = v.library;
+    } else await ensureBindings(bindings, info, library);
   } catch (e) {
     say((e as Error).message);
     return 2;
@@ -134,7 +136,7 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
       program: opts.program,
       args: opts.args,
       bindingsDir: bindings,
-      ...(opts.library ? { library: resolve(opts.cwd, opts.library) } : {}),
+      ...(library ? { library } : {}),
       cwd: opts.cwd,
       stdio: 'inherit',
       onProgress: info,

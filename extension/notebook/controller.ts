@@ -6,6 +6,7 @@ import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { outputItems } from './outputs.ts';
+import { CellCompileDiagnostics } from './c-diagnostics.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -18,6 +19,8 @@ export class RdkafkaController implements vscode.Disposable {
   private readonly queues = new Map<string, Promise<void>>();
   /** Per notebook: executions waiting for their turn (ended without running when the run is interrupted). */
   private readonly pending = new Map<string, Set<vscode.NotebookCellExecution>>();
+  /** C cells' compile errors on their lines. */
+  private readonly compileDiagnostics = new CellCompileDiagnostics();
 
   constructor(private readonly kernels: KernelManager) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'librdkafka');
@@ -115,7 +118,9 @@ export class RdkafkaController implements vscode.Disposable {
     // Output calls are asynchronous: chain them so they land in the order the kernel sent them.
     let chain: Thenable<void> = Promise.resolve();
     let last: { output: vscode.NotebookCellOutput; stream: string } | undefined;
+    this.compileDiagnostics.clear(exec.cell);
     const onOutput = (o: CellOutput) => {
+      this.compileDiagnostics.fromOutput(exec.cell, o);
       chain = chain.then(async () => {
         if (o.kind === 'stream' && last?.stream === o.name) {
           const items = outputItems(o).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
@@ -145,6 +150,7 @@ export class RdkafkaController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.compileDiagnostics.dispose();
     this.controller.dispose();
   }
 }

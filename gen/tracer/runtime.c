@@ -260,8 +260,12 @@ static int wb_ranges_cb(struct dl_phdr_info *info, size_t size, void *data) {
       if (wb_ranges[k].lo == r.lo) known = 1;
     if (!known) wb_ranges[wb_nranges++] = r;
   }
-  if (!wb_lib_path[0] && info->dlpi_name && info->dlpi_name[0])
-    snprintf(wb_lib_path, sizeof wb_lib_path, "%s", info->dlpi_name);
+  if (!wb_lib_path[0] && info->dlpi_name && info->dlpi_name[0]) {
+    /* The file itself, not the link it was found by (trace --library makes one). */
+    char *real = realpath(info->dlpi_name, NULL);
+    snprintf(wb_lib_path, sizeof wb_lib_path, "%s", real ? real : info->dlpi_name);
+    free(real);
+  }
   return 1;
 }
 
