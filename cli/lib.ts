@@ -19,7 +19,7 @@ import {
 import { probeFeatures } from '../versions/features.ts';
 import { readDoc } from '../versions/docs.ts';
 
-export const LIB_USAGE = `usage: rdkafka-workbench lib add SOURCE... [--url TEMPLATE] [--force]
+export const LIB_USAGE = `usage: rdkafka-workbench lib add SOURCE... [--url TEMPLATE] [--force] [-- CONFIGURE-ARGS...]
        rdkafka-workbench lib list [--json]
        rdkafka-workbench lib remove VERSION...
        rdkafka-workbench lib show VERSION|system [--json]
@@ -28,7 +28,8 @@ SOURCE is a version (2.15.1, downloaded from librdkafka's GitHub releases; --url
 RDKAFKA_WORKBENCH_SOURCE_URL change the URL template, e.g. https://mirror/librdkafka-{version}.tar.gz),
 a source .tar.gz, a source folder (a git checkout), an installed librdkafka (a folder with
 lib/librdkafka.so.1 and include/), or npm:PACKAGE@VERSION of a package that bundles librdkafka's source
-(npm:node-rdkafka@3.6.1 has 2.12.0, npm:@confluentinc/kafka-javascript@1.10.1 has 2.15.1).`;
+(npm:node-rdkafka@3.6.1 has 2.12.0, npm:@confluentinc/kafka-javascript@1.10.1 has 2.15.1).
+Arguments after -- go to librdkafka's ./configure (e.g. -- --enable-zstd --disable-ssl).`;
 
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
 const defaultWrite: Write = (name, s) => process[name].write(s);
@@ -82,7 +83,7 @@ function addSummary(r: AddResult): string {
   const lines = [
     head,
     `  path      ${r.dir}`,
-    `  source    ${m.source.spec}`,
+    `  source    ${m.source.spec}${m.configureArgs?.length ? ` (./configure ${m.configureArgs.join(' ')})` : ''}`,
     `  features  ${m.features.builtIn.join(', ') || 'none'}`,
     `  left out  ${describeLeftOut(m.features.leftOut)}`,
     `  functions ${m.functions.exported} exported (${m.functions.mock} of them the mock cluster's)${m.functions.exported < m.functions.declared ? `, ${m.functions.declared - m.functions.exported} declared but not exported` : ''}`,
@@ -98,6 +99,9 @@ async function add(argv: string[], write: Write): Promise<number> {
   const sources: string[] = [];
   let url: string | undefined;
   let force = false;
+  const dashes = argv.indexOf('--');
+  const configureArgs = dashes >= 0 ? argv.slice(dashes + 1) : [];
+  if (dashes >= 0) argv = argv.slice(0, dashes);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--url') {
@@ -121,6 +125,7 @@ async function add(argv: string[], write: Write): Promise<number> {
         const r = await addVersion(source, {
           ...(url ? { urlTemplate: url } : {}),
           force,
+          ...(configureArgs.length ? { configureArgs } : {}),
           signal: ctrl.signal,
           onProgress: printer.onProgress,
         });

@@ -44,12 +44,12 @@ const defines = {
 
 const node = {
   bundle: true,
-  define: defines,
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   external,
   logLevel: 'warning',
+  define: defines,
   // C that gen/ pastes into what it emits (gen/tracer/runtime.c) comes in as text.
   loader: { '.c': 'text' },
 };

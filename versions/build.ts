@@ -43,6 +43,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   onProgress?: (p: BuildProgress) => void;
   jobs?: number;
+  /** Passed to ./configure as they are (--disable-ssl, --enable-zstd, --disable-optimization, …). */
+  configureArgs?: string[];
 }
 
 /** The programs a build needs, each missing one named with the Debian package that brings it. */
@@ -94,9 +96,18 @@ export async function buildFromSource(p: Prepared, o: BuildOptions): Promise<Bui
     const compiler = firstLine(cc, ['--version'], env);
     const what = `librdkafka ${p.version}`;
 
-    o.onProgress?.({ step: 'configure', message: `configuring ${what} (./configure)` });
+    const args = o.configureArgs ?? [];
+    o.onProgress?.({
+      step: 'configure',
+      message: `configuring ${what} (./configure${args.map((a) => ` ${a}`).join('')})`,
+    });
     let t = performance.now();
-    const conf = await runLogged('bash', ['./configure'], { cwd: root, env, log: o.log, signal: o.signal });
+    const conf = await runLogged('bash', ['./configure', ...args], {
+      cwd: root,
+      env,
+      log: o.log,
+      signal: o.signal,
+    });
     cancelled(o.signal);
     if (conf.code !== 0) throw failure(`configure of ${what} failed (${exitText(conf)})`, o.logPath);
     const configureMs = performance.now() - t;

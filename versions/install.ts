@@ -17,7 +17,7 @@ import {
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { generate, GenError, type Report } from '../gen/generate.ts';
-import { buildFromSource, type BuildProgress } from './build.ts';
+import { buildFromSource, checkTools, type BuildProgress } from './build.ts';
 import { LibraryError } from './errors.ts';
 import { probeFeatures } from './features.ts';
 import { acquire } from './lock.ts';
@@ -49,6 +49,8 @@ export interface AddOptions {
   /** Environment of the build (PATH, CC, CFLAGS). */
   env?: NodeJS.ProcessEnv;
   jobs?: number;
+  /** Extra ./configure arguments for a build from source (recorded in the manifest). */
+  configureArgs?: string[];
 }
 
 export interface AddResult {
@@ -115,6 +117,8 @@ export async function addVersion(input: string, o: AddOptions = {}): Promise<Add
       const m = readManifest(manifestPath);
       if (m) return done(m);
     }
+    // Missing tools are said before anything is locked or written.
+    if (prepared.source.kind !== 'prefix') checkTools(prepared.root, o.env);
     mkdirSync(versionsRoot(cache), { recursive: true });
     const lock = await acquire(
       join(versionsRoot(cache), `.${prepared.version}.lock`),
@@ -196,6 +200,7 @@ async function install(
           ...(o.env ? { env: o.env } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.jobs ? { jobs: o.jobs } : {}),
+          ...(o.configureArgs?.length ? { configureArgs: o.configureArgs } : {}),
           onProgress: (b) =>
             progress(b.step, b.message, b.total !== undefined ? { done: b.done, total: b.total } : {}),
         });
@@ -243,6 +248,7 @@ async function install(
       features,
       functions: functionCounts(report),
       ...(compiler ? { compiler } : {}),
+      ...(o.configureArgs?.length && p.source.kind !== 'prefix' ? { configureArgs: o.configureArgs } : {}),
       files: { headers, docs },
       bindings: { stamp: GENERATOR_STAMP, generatedAt: new Date().toISOString() },
     };

@@ -37,6 +37,8 @@ export interface Manifest {
   functions: { declared: number; exported: number; mock: number };
   /** `cc --version`'s first line, for a build from source. */
   compiler?: string;
+  /** ./configure arguments given to `lib add` (none: librdkafka's defaults). */
+  configureArgs?: string[];
   /** Headers and docs kept from the source (names relative to include/ and the version folder). */
   files: { headers: string[]; docs: string[] };
   bindings: { stamp: string; generatedAt: string };

@@ -368,7 +368,7 @@ function moveOut(file: string): string {
 async function download(s: Extract<Source, { kind: 'url' | 'release' }>, o: SourceOptions): Promise<string> {
   const kept = keptPath(s, o.cache)!;
   if (existsSync(kept)) return kept;
-  const what = s.kind === 'release' ? `librdkafka ${s.version}` : s.url;
+  const what = s.kind === 'release' ? `librdkafka ${s.version} from ${s.url}` : s.url;
   o.onProgress?.(`downloading ${s.url}`);
   const ctrl = new AbortController();
   const abort = () => ctrl.abort();
@@ -380,7 +380,7 @@ async function download(s: Extract<Source, { kind: 'url' | 'release' }>, o: Sour
   const part = `${kept}.${process.pid}.part`;
   const fail = (why: string): never => {
     throw new LibraryError(
-      `cannot download ${what} from ${s.url} (${why}): without access to it, pass a source .tar.gz, a source folder or npm:PACKAGE@VERSION instead (npm:@confluentinc/kafka-javascript@1.10.1 bundles 2.15.1), or a mirror with --url or RDKAFKA_WORKBENCH_SOURCE_URL`,
+      `cannot download ${what} (${why}): without access to it, pass a source .tar.gz, a source folder or npm:PACKAGE@VERSION instead (npm:@confluentinc/kafka-javascript@1.10.1 bundles 2.15.1), or a mirror with --url or RDKAFKA_WORKBENCH_SOURCE_URL`,
       'source',
     );
   };

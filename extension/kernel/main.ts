@@ -23,6 +23,7 @@ import { startWatchdog } from './watchdog.ts';
 import { runCCell } from './c-cell.ts';
 import { EventHistory, historyGlobals } from './event-history.ts';
 import type { CellDisplay, CellGlobals } from './cell-api.ts';
+import { explainAbsent } from './absent.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 
@@ -39,8 +40,11 @@ const history = new EventHistory();
 const scripts = new Map<string, CellScript>();
 const g = globalThis as unknown as Record<string, unknown>;
 
-const errorOutput = (e: unknown) =>
-  toErrorOutput(e, (stack) => rewriteStack(stack, scripts, [KERNEL_FILE, 'kernel.mjs']));
+const errorOutput = (e: unknown) => {
+  // A C name this librdkafka lacks: say so, and which installed versions have it (absent.ts).
+  explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+  return toErrorOutput(e, (stack) => rewriteStack(stack, scripts, [KERNEL_FILE, 'kernel.mjs']));
+};
 
 // Interrupts and the client's end, seen by a thread of their own even while this one is busy.
 let flags: Int32Array<ArrayBufferLike> = new Int32Array(2);
