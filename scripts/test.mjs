@@ -27,7 +27,11 @@ const suites = [
   { name: 'static', run: () => ['node', ['scripts/static-checks.mjs']] },
   { name: 'unit', setup: librdkafkaVersions, run: () => nodeTest('dist/test/unit') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
-  { name: 'trace', setup: ['bash', ['test/trace/setup.sh']], run: () => nodeTest('dist/test/trace') },
+  {
+    name: 'trace',
+    setup: [['bash', ['test/trace/setup.sh']], librdkafkaVersions],
+    run: () => nodeTest('dist/test/trace'),
+  },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
   {
     name: 'vscode',

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventData } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
+import { sharedVersionDir } from '../support/versions.ts';
 import { counts, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
 
 let bindings: string;
@@ -103,4 +104,18 @@ test('a failing kcat fails the same way traced (exit code and message)', async (
   assert.equal(r.code, plain.code);
   assert.equal(r.stdout, plain.stdout);
   assert.equal(programStderr(r.stderr), programStderr(plain.stderr));
+});
+
+test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the tracer is generated from its header', async () => {
+  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-2151', '-l', file], {
+    extra: ['--librdkafka', '2.15.1'],
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(counts(r.events).dr, LINES);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `kcat \\(librdkafka 2\\.15\\.1 from ${sharedVersionDir('2.15.1').replace(/[.]/g, '\\.')}/lib/librdkafka\\.so\\.1\\)`,
+    ),
+  );
 });
