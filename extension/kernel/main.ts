@@ -42,7 +42,11 @@ const g = globalThis as unknown as Record<string, unknown>;
 
 const errorOutput = (e: unknown) => {
   // A C name this librdkafka lacks: say so, and which installed versions have it (absent.ts).
-  explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+  try {
+    explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+  } catch {
+    // the error path never throws: the plain message is still shown
+  }
   return toErrorOutput(e, (stack) => rewriteStack(stack, scripts, [KERNEL_FILE, 'kernel.mjs']));
 };
 
@@ -149,6 +153,8 @@ async function init(req: InitRequest): Promise<void> {
       bootstrap: req.bootstrap,
       ...(req.clusterConfig ? { clusterConfig: req.clusterConfig } : {}),
       events,
+      // What the cell printed, and its events, are with the client before a call that can block starts.
+      beforeBlockingCall: flushAll,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
         outputs.emit({
