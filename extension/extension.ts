@@ -11,6 +11,7 @@ import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
+import { traceProgram, type TraceArgs } from './commands/traceProgram.ts';
 import { redactConfig } from './redact.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
@@ -86,6 +87,9 @@ export function activate(context: vscode.ExtensionContext) {
     return true;
   });
   command('rdkafka.newNotebook', () => newNotebook());
+  command('rdkafka.traceProgram', (arg) =>
+    traceProgram(context, bindings, panels, (arg as TraceArgs | undefined) ?? {}),
+  );
   command('rdkafka.setClusterCredentials', (arg) =>
     setClusterCredentials(credentials, arg as SaslInput | undefined),
   );
@@ -109,6 +113,10 @@ export function activate(context: vscode.ExtensionContext) {
       );
     },
     panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
+    /** The events a notebook's kernel published so far (its panel's history). */
+    events: (nb: vscode.NotebookDocument) => kernels.find(nb)?.events.slice() ?? [],
+    /** What the panel of a traced program (Trace a Program's session key) received. */
+    sourcePanelStats: (key: string) => panels.statsOf(key),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     shownClusterConfig: async () => redactConfig(await credentials.get()),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { panelHtml } from './html.ts';
-import type { HostToPanel } from '../../protocol/index.ts';
+import type { HostToPanel, KernelEvent } from '../../protocol/index.ts';
 import type { NotebookKernel } from '../kernels.ts';
 
 export const PANEL_VIEW_TYPE = 'rdkafka.eventsPanel';
@@ -15,6 +15,20 @@ export interface PanelStats {
   delivered: number;
   byType: Record<string, number>;
   resets: number;
+}
+
+/**
+ * Where a panel's events come from: a notebook's kernel, or a program traced from VS Code
+ * (commands/traceProgram.ts). One panel per key.
+ */
+export interface EventSource {
+  readonly key: string;
+  /** What the panel is named after: the notebook's file name, the traced program. */
+  readonly name: string;
+  /** The events so far (a panel opened late starts with them). */
+  readonly events: readonly KernelEvent[];
+  /** Live events, and a reset when the source starts over (a kernel restart). */
+  subscribe(onEvents: (events: KernelEvent[]) => void, onReset: () => void): vscode.Disposable;
 }
 
 interface Open {
@@ -28,7 +42,18 @@ export class EventsPanels implements vscode.Disposable {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   show(kernel: NotebookKernel): vscode.WebviewPanel {
-    const key = kernel.notebook.uri.toString();
+    return this.showSource({
+      key: kernel.notebook.uri.toString(),
+      name: basename(kernel.notebook.uri.path),
+      get events() {
+        return kernel.events;
+      },
+      subscribe: (onEvents, onReset) => kernel.subscribe(onEvents, onReset),
+    });
+  }
+
+  showSource(source: EventSource): vscode.WebviewPanel {
+    const key = source.key;
     const existing = this.open.get(key);
     if (existing) {
       existing.panel.reveal(undefined, true);
@@ -39,7 +64,7 @@ export class EventsPanels implements vscode.Disposable {
       vscode.Uri.joinPath(this.extensionUri, 'media'),
       vscode.Uri.joinPath(this.extensionUri, 'node_modules', '@vscode', 'codicons', 'dist'),
     ];
-    const name = basename(kernel.notebook.uri.path);
+    const name = source.name;
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
       `Events: ${name}`,
@@ -75,11 +100,11 @@ export class EventsPanels implements vscode.Disposable {
     const send = (m: HostToPanel) => (chain = chain.then(() => post(m)));
     const replay = () => {
       send({ type: 'reset' });
-      if (kernel.events.length) send({ type: 'events', events: kernel.events.slice() });
+      if (source.events.length) send({ type: 'events', events: source.events.slice() });
     };
     replay();
     const subs = [
-      kernel.subscribe(
+      source.subscribe(
         (events) => void send({ type: 'events', events }),
         () => void send({ type: 'reset' }),
       ),
@@ -96,7 +121,12 @@ export class EventsPanels implements vscode.Disposable {
   }
 
   stats(notebook: vscode.NotebookDocument): PanelStats | undefined {
-    return this.open.get(notebook.uri.toString())?.stats;
+    return this.statsOf(notebook.uri.toString());
+  }
+
+  /** What the panel of source `key` received. */
+  statsOf(key: string): PanelStats | undefined {
+    return this.open.get(key)?.stats;
   }
 
   dispose(): void {

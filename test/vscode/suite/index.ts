@@ -10,6 +10,7 @@ import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
+import { registerTrace } from './trace.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -21,6 +22,7 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerTrace();
     registerIntelliSense();
   } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);

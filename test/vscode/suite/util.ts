@@ -73,6 +73,10 @@ export interface WorkbenchApi {
     nb: vscode.NotebookDocument,
   ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   statusBarText(): string | undefined;
+  events(nb: vscode.NotebookDocument): Array<{ type: string; handle: string | null; cell: number | null }>;
+  sourcePanelStats(
+    key: string,
+  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   shownClusterConfig(): Promise<Record<string, string>>;
 }
