@@ -813,16 +813,30 @@ static void wb_owner_forget(const void *obj, const void *rk) {
 /* ---------------------------------------------------------------------------------------------------
  * Events, with the fields of protocol/index.ts */
 
+#define WB_FIELD_INT(b, key, v) (WB_LIT((b), key), wb_i64((b), (long long)(v)))
+#define WB_FIELD_STR(b, key, s) (WB_LIT((b), key), wb_str((b), (s)))
+
+static void wb_begin(wb_buf *b, int type, const char *handle) {
+  wb_init_buf(b);
+  wb_head(b, type, handle);
+}
+
+/* {"topic":…,"partition":…,"offset":…,"err":… of a message (delivered or consumed). */
+static void wb_message_head(wb_buf *b, const void *m) {
+  WB_LIT(b, "{\"topic\":");
+  wb_topic_of(b, m);
+  WB_FIELD_INT(b, ",\"partition\":", WB_I32(m, WB_M_PARTITION));
+  WB_FIELD_INT(b, ",\"offset\":", WB_I64(m, WB_M_OFFSET));
+  WB_FIELD_INT(b, ",\"err\":", WB_I32(m, WB_M_ERR));
+}
+
 static void wb_ev_created(void *rk, int type) {
   if (!rk || !wb_want(WB_T_handle_created)) return;
   const char *name = wb_handle(rk);
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_handle_created, name);
-  WB_LIT(&b, "{\"kind\":");
-  wb_str(&b, type == WB_CONSUMER ? "consumer" : "producer");
-  WB_LIT(&b, ",\"name\":");
-  wb_str(&b, name);
+  wb_begin(&b, WB_T_handle_created, name);
+  WB_FIELD_STR(&b, "{\"kind\":", type == WB_CONSUMER ? "consumer" : "producer");
+  WB_FIELD_STR(&b, ",\"name\":", name);
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_handle_created);
 }
@@ -830,10 +844,8 @@ static void wb_ev_created(void *rk, int type) {
 static void wb_ev_destroyed(const char *name) {
   if (!wb_want(WB_T_handle_destroyed)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_handle_destroyed, name);
-  WB_LIT(&b, "{\"name\":");
-  wb_str(&b, name);
+  wb_begin(&b, WB_T_handle_destroyed, name);
+  WB_FIELD_STR(&b, "{\"name\":", name);
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_handle_destroyed);
 }
@@ -841,33 +853,17 @@ static void wb_ev_destroyed(const char *name) {
 static void wb_ev_dr_msg(const void *rk, const void *m) {
   if (!m || !wb_want(WB_T_dr)) return;
   wb_buf b;
-  wb_init_buf(&b);
   int err = WB_I32(m, WB_M_ERR);
-  wb_head(&b, WB_T_dr, wb_handle(rk));
-  WB_LIT(&b, "{\"topic\":");
-  wb_topic_of(&b, m);
-  WB_LIT(&b, ",\"partition\":");
-  wb_i64(&b, WB_I32(m, WB_M_PARTITION));
-  WB_LIT(&b, ",\"offset\":");
-  wb_i64(&b, WB_I64(m, WB_M_OFFSET));
-  WB_LIT(&b, ",\"err\":");
-  wb_i64(&b, err);
-  if (err) {
-    WB_LIT(&b, ",\"errName\":");
-    wb_str(&b, wb_err_name(err));
-  }
+  wb_begin(&b, WB_T_dr, wb_handle(rk));
+  wb_message_head(&b, m);
+  if (err) WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
 #ifdef WB_HAS_rd_kafka_message_latency
   wb_f_rd_kafka_message_latency lat = WB_CALL(rd_kafka_message_latency);
   long long us = lat ? (long long)lat((void *)m) : -1;
-  if (us >= 0) {
-    WB_LIT(&b, ",\"latencyUs\":");
-    wb_i64(&b, us);
-  }
+  if (us >= 0) WB_FIELD_INT(&b, ",\"latencyUs\":", us);
 #endif
-  WB_LIT(&b, ",\"keyLen\":");
-  wb_i64(&b, (long long)WB_U64(m, WB_M_KEY_LEN));
-  WB_LIT(&b, ",\"len\":");
-  wb_i64(&b, (long long)WB_U64(m, WB_M_LEN));
+  WB_FIELD_INT(&b, ",\"keyLen\":", (long long)WB_U64(m, WB_M_KEY_LEN));
+  WB_FIELD_INT(&b, ",\"len\":", (long long)WB_U64(m, WB_M_LEN));
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_dr);
 }
@@ -876,14 +872,10 @@ static void wb_ev_dr_msg(const void *rk, const void *m) {
 static void wb_ev_dr_legacy(const void *rk, size_t len, int err) {
   if (!wb_want(WB_T_dr)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_dr, wb_handle(rk));
-  WB_LIT(&b, "{\"topic\":\"\",\"partition\":-1,\"offset\":-1,\"err\":");
-  wb_i64(&b, err);
-  WB_LIT(&b, ",\"errName\":");
-  wb_str(&b, wb_err_name(err));
-  WB_LIT(&b, ",\"len\":");
-  wb_i64(&b, (long long)len);
+  wb_begin(&b, WB_T_dr, wb_handle(rk));
+  WB_FIELD_INT(&b, "{\"topic\":\"\",\"partition\":-1,\"offset\":-1,\"err\":", err);
+  WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
+  WB_FIELD_INT(&b, ",\"len\":", (long long)len);
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_dr);
 }
@@ -892,18 +884,9 @@ static void wb_ev_consume(const void *rk, const void *m) {
   if (!m || !wb_want(WB_T_consume)) return;
   if (!rk) rk = wb_owner(WB_PTR(m, WB_M_RKT));
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_consume, wb_handle(rk));
-  WB_LIT(&b, "{\"topic\":");
-  wb_topic_of(&b, m);
-  WB_LIT(&b, ",\"partition\":");
-  wb_i64(&b, WB_I32(m, WB_M_PARTITION));
-  WB_LIT(&b, ",\"offset\":");
-  wb_i64(&b, WB_I64(m, WB_M_OFFSET));
-  WB_LIT(&b, ",\"err\":");
-  wb_i64(&b, WB_I32(m, WB_M_ERR));
-  WB_LIT(&b, ",\"len\":");
-  wb_i64(&b, (long long)WB_U64(m, WB_M_LEN));
+  wb_begin(&b, WB_T_consume, wb_handle(rk));
+  wb_message_head(&b, m);
+  WB_FIELD_INT(&b, ",\"len\":", (long long)WB_U64(m, WB_M_LEN));
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_consume);
 }
@@ -912,8 +895,7 @@ static void wb_ev_consume(const void *rk, const void *m) {
 static void wb_ev_stats(const void *rk, const char *json, size_t len) {
   if (!wb_want(WB_T_stats)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_stats, wb_handle(rk));
+  wb_begin(&b, WB_T_stats, wb_handle(rk));
   if (json && len > 0 && json[0] == '{') wb_raw(&b, json, strnlen(json, len));
   else WB_LIT(&b, "{}");
   wb_commit(&b, WB_T_stats);
@@ -922,14 +904,10 @@ static void wb_ev_stats(const void *rk, const char *json, size_t len) {
 static void wb_ev_error(const void *rk, int err, const char *reason, int fatal) {
   if (!wb_want(WB_T_error)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_error, wb_handle(rk));
-  WB_LIT(&b, "{\"err\":");
-  wb_i64(&b, err);
-  WB_LIT(&b, ",\"errName\":");
-  wb_str(&b, wb_err_name(err));
-  WB_LIT(&b, ",\"reason\":");
-  wb_str(&b, reason ? reason : "");
+  wb_begin(&b, WB_T_error, wb_handle(rk));
+  WB_FIELD_INT(&b, "{\"err\":", err);
+  WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
+  WB_FIELD_STR(&b, ",\"reason\":", reason ? reason : "");
   WB_LIT(&b, ",\"fatal\":");
   if (fatal) WB_LIT(&b, "true");
   else WB_LIT(&b, "false");
@@ -940,14 +918,10 @@ static void wb_ev_error(const void *rk, int err, const char *reason, int fatal) 
 static void wb_ev_log(const void *rk, int level, const char *fac, const char *msg) {
   if (!wb_want(WB_T_log)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_log, wb_handle(rk));
-  WB_LIT(&b, "{\"level\":");
-  wb_i64(&b, level);
-  WB_LIT(&b, ",\"facility\":");
-  wb_str(&b, fac ? fac : "");
-  WB_LIT(&b, ",\"message\":");
-  wb_str(&b, msg ? msg : "");
+  wb_begin(&b, WB_T_log, wb_handle(rk));
+  WB_FIELD_INT(&b, "{\"level\":", level);
+  WB_FIELD_STR(&b, ",\"facility\":", fac ? fac : "");
+  WB_FIELD_STR(&b, ",\"message\":", msg ? msg : "");
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_log);
 }
@@ -955,24 +929,19 @@ static void wb_ev_log(const void *rk, int level, const char *fac, const char *ms
 static void wb_ev_partitions(int type, const void *rk, int err, const void *list) {
   if (!wb_want(type)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, type, wb_handle(rk));
-  WB_LIT(&b, "{\"err\":");
-  wb_i64(&b, err);
+  wb_begin(&b, type, wb_handle(rk));
+  WB_FIELD_INT(&b, "{\"err\":", err);
   if (type == WB_T_rebalance) {
-    WB_LIT(&b, ",\"kind\":");
-    wb_str(&b, err == WB_ERR_ASSIGN ? "assign" : err == WB_ERR_REVOKE ? "revoke" : "error");
+    WB_FIELD_STR(&b, ",\"kind\":", err == WB_ERR_ASSIGN ? "assign" : err == WB_ERR_REVOKE ? "revoke" : "error");
 #ifdef WB_HAS_rd_kafka_rebalance_protocol
     wb_f_rd_kafka_rebalance_protocol proto = rk ? WB_CALL(rd_kafka_rebalance_protocol) : NULL;
     const char *p = proto ? proto((void *)rk) : NULL;
     if (p) {
-      WB_LIT(&b, ",\"protocol\":");
-      wb_str(&b, p);
+      WB_FIELD_STR(&b, ",\"protocol\":", p);
     }
 #endif
   } else {
-    WB_LIT(&b, ",\"errName\":");
-    wb_str(&b, wb_err_name(err));
+    WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
   }
   WB_LIT(&b, ",\"partitions\":");
   wb_partitions(&b, list);
@@ -983,14 +952,10 @@ static void wb_ev_partitions(int type, const void *rk, int err, const void *list
 static void wb_ev_throttle(const void *rk, const char *broker, int32_t id, int ms) {
   if (!wb_want(WB_T_throttle)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_throttle, wb_handle(rk));
-  WB_LIT(&b, "{\"broker\":");
-  wb_str(&b, broker ? broker : "");
-  WB_LIT(&b, ",\"brokerId\":");
-  wb_i64(&b, id);
-  WB_LIT(&b, ",\"throttleMs\":");
-  wb_i64(&b, ms);
+  wb_begin(&b, WB_T_throttle, wb_handle(rk));
+  WB_FIELD_STR(&b, "{\"broker\":", broker ? broker : "");
+  WB_FIELD_INT(&b, ",\"brokerId\":", id);
+  WB_FIELD_INT(&b, ",\"throttleMs\":", ms);
   WB_LIT(&b, "}");
   wb_commit(&b, WB_T_throttle);
 }
@@ -998,8 +963,7 @@ static void wb_ev_throttle(const void *rk, const char *broker, int32_t id, int m
 static void wb_ev_oauth(const void *rk, const char *config) {
   if (!wb_want(WB_T_oauthbearer_token_refresh)) return;
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, WB_T_oauthbearer_token_refresh, wb_handle(rk));
+  wb_begin(&b, WB_T_oauthbearer_token_refresh, wb_handle(rk));
   WB_LIT(&b, "{\"config\":");
   wb_str_redacted_pairs(&b, config);
   WB_LIT(&b, "}");
@@ -1011,12 +975,9 @@ static void wb_ev_typed_event(int type, const void *rk, void *ev) {
   wb_f_rd_kafka_event_type t = WB_CALL(rd_kafka_event_type);
   wb_f_rd_kafka_event_name n = WB_CALL(rd_kafka_event_name);
   wb_buf b;
-  wb_init_buf(&b);
-  wb_head(&b, type, wb_handle(rk));
-  WB_LIT(&b, "{\"eventType\":");
-  wb_i64(&b, t ? t(ev) : -1);
-  WB_LIT(&b, ",\"eventName\":");
-  wb_str(&b, n ? n(ev) : "");
+  wb_begin(&b, type, wb_handle(rk));
+  WB_FIELD_INT(&b, "{\"eventType\":", t ? t(ev) : -1);
+  WB_FIELD_STR(&b, ",\"eventName\":", n ? n(ev) : "");
   WB_LIT(&b, "}");
   wb_commit(&b, type);
 }
