@@ -140,6 +140,15 @@ const OBSERVED: Record<string, { before?: string; after?: string }> = {
   rd_kafka_topic_destroy: { before: 'if (ext) wb_owner_forget(a0, NULL);' },
 };
 OBSERVED.rd_kafka_destroy_flags = OBSERVED.rd_kafka_destroy!;
+// Where a program's use of librdkafka starts: wrapped (nothing observed) so that a program that only asks
+// for the version or builds a configuration still counts as one that called librdkafka.
+for (const name of [
+  'rd_kafka_version',
+  'rd_kafka_version_str',
+  'rd_kafka_conf_new',
+  'rd_kafka_topic_conf_new',
+])
+  OBSERVED[name] = {};
 
 /** A function returning a queue of the handle it is given (rd_kafka_queue_get_main, …): remembered. */
 function isQueueGetter(f: FunctionDecl): boolean {

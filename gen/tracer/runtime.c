@@ -640,8 +640,9 @@ static void wb_atfork_child(void) {
 }
 
 static void wb_start_line(void);
+static __thread int wb_in_init;
 
-static void wb_init(void) {
+static void wb_setup(void) {
   const char *path = getenv("RDKAFKA_WORKBENCH_TRACE");
   if (!path || !path[0]) return;
   const char *detail = getenv("RDKAFKA_WORKBENCH_TRACE_DETAIL");
@@ -659,6 +660,12 @@ static void wb_init(void) {
   pthread_atfork(wb_atfork_prepare, wb_atfork_parent, wb_atfork_child);
   wb_install_signals();
   wb_start_line();
+}
+
+static void wb_init(void) {
+  wb_in_init = 1;
+  wb_setup();
+  wb_in_init = 0;
 }
 
 static void wb_init_once(void) {
@@ -1123,5 +1130,8 @@ static void *wb_hook(wb_site *s, void *user) {
 }
 
 #define WB_SLOT_LIST(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
-#define WB_EXTERNAL() (wb_init_once(), wb_on && !wb_internal(__builtin_return_address(0)))
+/* Whether this call is the program's (observed): not librdkafka calling its own exported functions (the
+ * wrapper resolved the real function first, so the library's code ranges are known), and not made while
+ * this thread sets the tracer up (rd_kafka_version_str calls rd_kafka_version). */
+#define WB_EXTERNAL() (!wb_internal(__builtin_return_address(0)) && !wb_in_init && (wb_init_once(), wb_on))
 /* ---- end of the fixed runtime ---- */

@@ -154,6 +154,15 @@ test('a program that never calls librdkafka gets one sentence instead of an empt
   assert.equal(r.events.length, 0);
 });
 
+test('a program that only asks librdkafka its version is traced (no events), not taken for a static one', async () => {
+  const plain = await runCommand('kcat', ['-V']);
+  const r = await trace(bindings, ['kcat', '-V']);
+  assert.equal(r.code, plain.code);
+  assert.equal(r.stdout, plain.stdout);
+  assert.doesNotMatch(r.stderr, /no librdkafka symbols were called/);
+  assert.match(r.stderr, /kcat \(librdkafka 2\.\d+\.\d+ from .*\): exit 0; events: none/);
+});
+
 test("a program that does not exist: exit 127 and the shell's sentence", async () => {
   const r = await trace(bindings, ['/nonexistent/program']);
   assert.equal(r.code, 127);
