@@ -3,7 +3,7 @@
 // kernel publishes (so --events, --report and the panel read them unchanged). The program keeps the
 // terminal: its output and its exit status are its own; this command's few lines go to stderr, each
 // starting with "rdkafka-workbench trace:".
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { KernelEvent } from '../protocol/index.ts';
 import { ensureBindings, formatCounts } from './run.ts';
@@ -127,7 +127,17 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     return 2;
   }
   let eventsFile: WriteStream | null = null;
-  if (opts.events) eventsFile = createWriteStream(resolve(opts.cwd, opts.events));
+  if (opts.events) {
+    const path = resolve(opts.cwd, opts.events);
+    try {
+      eventsFile = createWriteStream(path, { fd: openSync(path, 'w') });
+    } catch (e) {
+      say(
+        `cannot write --events ${opts.events} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give a writable path`,
+      );
+      return 2;
+    }
+  }
   const events: KernelEvent[] = [];
   const started = Date.now();
   let run;
