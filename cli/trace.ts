@@ -132,9 +132,14 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     try {
       eventsFile = createWriteStream(path, { fd: openSync(path, 'w') });
     } catch (e) {
-      say(
-        `cannot write --events ${opts.events} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): give a writable path`,
-      );
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? (e as Error).message);
+      say(`cannot write --events ${opts.events} (${why}): give a path in a folder you can write to`);
       return 2;
     }
   }
