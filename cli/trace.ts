@@ -182,14 +182,19 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
   if (eventsFile) await new Promise((r) => eventsFile!.end(r));
   if (opts.report && result.processes.length) {
     const p = result.processes[0]!;
-    await writeReport(events, resolve(opts.cwd, opts.report), {
-      title: `${programName(opts.program)} (traced)`,
-      source: p.program ?? opts.program,
-      ...(p.version ? { librdkafka: p.version } : {}),
-      startedAt: started,
-      durationMs: Date.now() - started,
-      status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
-    });
+    try {
+      await writeReport(events, resolve(opts.cwd, opts.report), {
+        title: `${programName(opts.program)} (traced)`,
+        source: p.program ?? opts.program,
+        ...(p.version ? { librdkafka: p.version } : {}),
+        startedAt: started,
+        durationMs: Date.now() - started,
+        status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
+      });
+    } catch (e) {
+      // The program's status stays the command's: only the report is missing, and this says why.
+      say(`the report could not be written to ${opts.report} (${(e as Error).message.split('\n')[0]})`);
+    }
   }
   if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
   if (opts.report && !result.processes.length && !result.spawnError)
