@@ -40,7 +40,10 @@ export class HandleStats {
   readonly rtt: SeriesGroup = new SeriesGroup(this);
   readonly intLatency: SeriesGroup = new SeriesGroup(this);
   readonly outbuf: SeriesGroup = new SeriesGroup(this);
+  /** consumer_lag: behind the committed offset (what the group has committed). */
   readonly lag: SeriesGroup = new SeriesGroup(this);
+  /** consumer_lag_stored: behind the stored offset (what the application has processed, not yet committed). */
+  readonly lagStored: SeriesGroup = new SeriesGroup(this);
   readonly rebalance: SeriesGroup = new SeriesGroup(this);
   latest: Record<string, unknown> | null = null;
   previous: Record<string, unknown> | null = null;
@@ -53,7 +56,16 @@ export class HandleStats {
   constructor(readonly handle: string) {}
 
   groups(): SeriesGroup[] {
-    return [this.rates, this.queue, this.rtt, this.intLatency, this.outbuf, this.lag, this.rebalance];
+    return [
+      this.rates,
+      this.queue,
+      this.rtt,
+      this.intLatency,
+      this.outbuf,
+      this.lag,
+      this.lagStored,
+      this.rebalance,
+    ];
   }
 
   add(time: number, s: Record<string, unknown>): void {
@@ -107,9 +119,12 @@ export class HandleStats {
           const p = obj(pv);
           const id = num(p?.partition);
           if (!p || id === null || id < 0) continue; // -1 is librdkafka's internal UA partition
+          // -1 means "not known" (no committed/stored offset or watermark yet: a sentinel, not a lag);
+          // only partitions that ever had a lag are charted.
           const lag = num(p.consumer_lag);
-          // -1 means "not known"; only chart partitions that ever had a lag.
           if (lag !== null && lag >= 0) this.lag.set(`${tname} [${id}]`, lag);
+          const stored = num(p.consumer_lag_stored);
+          if (stored !== null && stored >= 0) this.lagStored.set(`${tname} [${id}]`, stored);
         }
       }
     }
