@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
+import { ControlChannel } from './control.ts';
 import {
   PROTOCOL_VERSION,
   type CellOutput,
@@ -88,6 +89,8 @@ export class KernelClient {
   private finished = new Map<string, number>();
   private stopping = false;
   private stderrTail = '';
+  /** Panel actions for the kernel's control thread (served even while a cell is busy). */
+  control: ControlChannel = new ControlChannel(null);
 
   private constructor(private opts: KernelOptions) {}
 
@@ -121,7 +124,8 @@ export class KernelClient {
     const child = spawn(this.opts.execPath ?? process.execPath, [script], {
       cwd: existsSync(this.opts.cwd) ? this.opts.cwd : process.cwd(),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+      // fd 6: the control pipe (control.ts), read by the kernel's control thread.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe', 'ignore', 'pipe'],
       serialization: 'advanced',
     });
     this.child = child;
@@ -133,6 +137,7 @@ export class KernelClient {
       if (running) running.onOutput({ kind: 'stream', name, text });
       else this.stray({ kind: 'stream', name, text }, null);
     };
+    this.control = new ControlChannel((child.stdio as unknown as (Duplex | null)[])[6] ?? null);
     child.stdout!.on('data', native('stdout'));
     child.stderr!.on('data', native('stderr'));
     (child.stdio[4] as Writable | null)?.on('error', () => {});

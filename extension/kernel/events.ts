@@ -33,6 +33,7 @@ export class EventStream {
   private seq = 0;
   private pending: KernelEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private scheduledAt = 0;
   private windowStart = 0;
   /** One record per event type: the hot paths do a single Map read, then plain field writes. */
   private counters = new Map<string, Counter>();
@@ -116,8 +117,11 @@ export class EventStream {
     }
   }
 
-  /** Publishes an event (call want() first for high-volume types). */
-  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
+  /**
+   * Publishes an event (call want() first for high-volume types). `time`: when it happened, if not now (a
+   * request the mock cluster received earlier, a fault the control thread made while the cell was busy).
+   */
+  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>, time?: number): void {
     if (!this.opts.enabled) return;
     if (!this.want(type)) return this.count(type);
     const c = this.counters.get(type) ?? this.counter(type);
@@ -125,7 +129,7 @@ export class EventStream {
     c.sent++;
     this.pending.push({
       seq: ++this.seq,
-      time: Date.now(),
+      time: time ?? Date.now(),
       handle,
       cell: this.cell,
       type,
@@ -136,8 +140,17 @@ export class EventStream {
 
   private schedule(): void {
     if (this.timer) return;
+    this.scheduledAt = this.now();
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * Flushes if a flush is overdue: a cell's synchronous loop keeps the timer from firing, so the kernel
+   * calls this from the loop's ticks (now and then) and the panel sees events while the cell runs.
+   */
+  flushIfDue(): void {
+    if (this.timer !== null && this.now() - this.scheduledAt >= this.flushMs) this.flush();
   }
 
   /** Sends everything pending now (end of a cell, shutdown). */

@@ -2,7 +2,7 @@
 // pipe (fd 4). Runs cells one at a time in this process's global scope, streams their outputs and the
 // events of their librdkafka handles back to the client. Never imports vscode.
 import vm from 'node:vm';
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { displayBundle, resultBundle } from './display.ts';
 import { makeImporter } from './imports.ts';
 import { startInterruptWatcher } from './workers.ts';
 import { IMPORT, TICK } from './rewrite.ts';
+import { ControlRoom } from './control-room.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
 const send = (m: KernelMessage, cb?: () => void) => {
@@ -41,6 +42,7 @@ class Interrupted extends Error {
 
 let runtime: Runtime | null = null;
 let events: EventStream | null = null;
+let controlRoom: ControlRoom | null = null;
 const scripts = new Map<string, CellScript>();
 let scriptSeq = 0;
 let current: { id: string; cell: number; interrupt: () => void } | null = null;
@@ -58,6 +60,8 @@ try {
   // no interrupt pipe (started by hand): interrupts of pending awaits still work through IPC
 }
 g[TICK] = () => {
+  // Panel actions' events, and (every 50 ms, flagged by the control thread) the pending events of a busy cell.
+  controlRoom?.drain();
   if (flag[0] && current) {
     flag[0] = 0;
     throw new Interrupted('interrupted');
@@ -193,6 +197,16 @@ async function init(req: InitRequest): Promise<void> {
   }
   phase = 'installing the globals';
   runtime.install(g);
+  controlRoom = new ControlRoom({
+    fd: controlFd(),
+    model: runtime.bindings.model as unknown as ConstructorParameters<typeof ControlRoom>[0]['model'],
+    library: runtime.library,
+    koffi: runtime.koffi,
+    raw: runtime.raw,
+    missing: runtime.bindings.missing(),
+    events,
+  });
+  runtime.observer = controlRoom;
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
   const lib = runtime.bindings.model.librdkafka;
@@ -209,6 +223,15 @@ async function init(req: InitRequest): Promise<void> {
   warmUp().catch(() => {});
 }
 
+/** fd 6, the client's control pipe (panel actions), when the client opened one. */
+function controlFd(): number | null {
+  try {
+    return fstatSync(6).isSocket() ? 6 : null;
+  } catch {
+    return null;
+  }
+}
+
 function fatal(message: string): void {
   phase = null;
   send({ type: 'fatal', message }, () => process.exit(1));
@@ -223,6 +246,7 @@ async function execute(req: ExecuteRequest): Promise<void> {
   lastId = req.id;
   flag[0] = 0;
   if (events) events.cell = req.cell;
+  if (controlRoom) controlRoom.cell = req.cell;
   try {
     if (!runtime) throw new Error('the kernel is not initialised');
     const t = await transpileCell(req.source, req.cell);
@@ -257,6 +281,7 @@ async function execute(req: ExecuteRequest): Promise<void> {
   events?.flush();
   current = null;
   if (events) events.cell = null;
+  if (controlRoom) controlRoom.cell = null;
   send({
     type: 'done',
     id: req.id,
@@ -275,6 +300,7 @@ async function drain(): Promise<void> {
 function shutdown(): void {
   try {
     runtime?.shutdown();
+    controlRoom?.stop();
   } finally {
     flushText();
     events?.flush();

@@ -57,6 +57,17 @@ export interface RuntimeOptions {
 /** A failure to start whose message tells the user what to do. */
 export class FatalError extends Error {}
 
+/** What the control room (control-room.ts) hears from the runtime. */
+export interface RuntimeObserver {
+  mockStarted(mc: bigint, bootstraps: string, brokers: number): void;
+  mockStopping(): void;
+  /** Just before rd_kafka_new(conf): what to hand to handleCreated. */
+  dumpConf(conf: bigint): Record<string, string> | null;
+  handleCreated(name: string, kind: 'producer' | 'consumer', dump: Record<string, string> | null): void;
+  /** A cell called an rd_kafka_mock_* function. */
+  cellCall(fn: string, args: readonly unknown[], result: unknown): void;
+}
+
 interface ConfState {
   regs: bigint[];
   shared: boolean;
@@ -112,6 +123,8 @@ export class Runtime {
   private mock: { rk: bigint; mc: bigint; bootstraps: string } | null = null;
   private wrapped = new Map<string, Fn>();
   private c: Record<string, number>;
+  /** Set by the kernel once the control room exists. */
+  observer: RuntimeObserver | null = null;
 
   private constructor(
     private opts: RuntimeOptions,
@@ -256,6 +269,12 @@ export class Runtime {
     const raw = () => this.rawFn(name);
     const special = this.special(name, raw);
     if (special) return special;
+    if (name.startsWith('rd_kafka_mock_'))
+      return (...args: unknown[]) => {
+        const r = raw()(...args);
+        this.observer?.cellCall(name, args, r);
+        return r;
+      };
     const cbParams = (model?.params ?? []).map((p, i) => ({ p, i })).filter(({ p }) => p.callback);
     if (cbParams.length) {
       return (...args: unknown[]) => {
@@ -358,6 +377,7 @@ export class Runtime {
           const s = this.confState(conf);
           if (s && s.statsInterval > 0 && !s.hasStatsCb)
             this.rawFn('rd_kafka_conf_set_stats_cb')(conf, this.autoStatsPointer());
+          const dump = typeof conf === 'bigint' ? (this.observer?.dumpConf(conf) ?? null) : null;
           const rk = raw()(type, conf, errstr, size);
           if (typeof rk === 'bigint' && rk) {
             const hname = this.rawFn('rd_kafka_name')(rk) as string;
@@ -369,6 +389,7 @@ export class Runtime {
             else this.logFns.delete(rk);
             if (s) this.confs.delete(conf as bigint);
             this.events.publish('handle_created', hname, { kind, name: hname });
+            this.observer?.handleCreated(hname, kind, dump);
           }
           return rk;
         };
@@ -826,6 +847,7 @@ export class Runtime {
         'rd_kafka_mock_cluster_new failed: this librdkafka may be built without the mock cluster',
       );
     this.mock = { rk, mc, bootstraps: String(f('rd_kafka_mock_cluster_bootstraps')(mc)) };
+    this.observer?.mockStarted(mc, this.mock.bootstraps, 3);
     return this.mock.bootstraps;
   }
 
@@ -858,6 +880,7 @@ export class Runtime {
       this.forget(rk);
     }
     if (this.mock) {
+      this.observer?.mockStopping();
       this.mockFn('rd_kafka_mock_cluster_destroy')(this.mock.mc);
       this.rawFn('rd_kafka_destroy')(this.mock.rk);
       this.mock = null;
