@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cellGlobalsDts } from './cell-globals-dts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -23,6 +24,9 @@ const external = [
 const esmBanner =
   "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
 
+// The editor's declarations of the cell API, generated from its one declaration (extension/kernel/cell-api.ts).
+const cellGlobals = { __CELL_GLOBALS_DTS__: JSON.stringify(cellGlobalsDts('extension/kernel/cell-api.ts')) };
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -30,6 +34,7 @@ const node = {
   sourcemap: 'linked',
   external,
   logLevel: 'warning',
+  define: cellGlobals,
 };
 const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
 
@@ -54,7 +59,7 @@ const entries = [
     outfile: 'dist/extension.cjs',
     ...node,
     format: 'cjs',
-    define: { 'import.meta.url': '__wbImportMetaUrl' },
+    define: { ...cellGlobals, 'import.meta.url': '__wbImportMetaUrl' },
     banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },

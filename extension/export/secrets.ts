@@ -2,7 +2,7 @@
 // notebook's own text (a secret property's value written as a literal), from the kernel (values its
 // handles' configurations held, see control-room.ts) and from the cluster credentials; every text the
 // export writes passes through scrub(). Pure.
-import { isSecretKey, REDACTED } from '../redact.ts';
+import { isSensitiveProperty, REDACTED } from '../redact.ts';
 
 const Q = `(['"\`])`;
 const STR = (n: number) => `((?:\\\\.|(?!\\${n}).)*)\\${n}`;
@@ -15,7 +15,7 @@ const PROP_PAIR = new RegExp(`${Q}([\\w.-]+)\\1\\s*:\\s*${Q}${STR(3)}`, 'g');
 export function secretLiterals(source: string): string[] {
   const out: string[] = [];
   for (const re of [ARG_PAIR, PROP_PAIR])
-    for (const m of source.matchAll(re)) if (isSecretKey(m[2]!) && m[4]!.length > 0) out.push(m[4]!);
+    for (const m of source.matchAll(re)) if (isSensitiveProperty(m[2]!) && m[4]!.length > 0) out.push(m[4]!);
   return out;
 }
 

@@ -12,11 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Model } from '../../gen/model.ts';
 import type { FaultArg } from '../../protocol/index.ts';
-import { isSecretKey, REDACTED } from '../redact.ts';
+import { isSensitiveProperty, REDACTED } from '../redact.ts';
 import { apiKeysFor } from './api-keys.ts';
 import type { FromControl, ToControl, ControlThreadData } from './control-thread.ts';
 import { SAB_BYTES, SLOT } from './control-thread.ts';
 import type { EventStream } from './events.ts';
+import type { ControlRoomHooks } from './interceptors/types.ts';
 import { callText, mockActions, type ActionImpl, type CallNames } from './mock-actions.ts';
 
 type Koffi = typeof import('koffi');
@@ -29,8 +30,8 @@ export interface ControlRoomOptions {
   model: Pick<Model, 'functions' | 'enums' | 'headers' | 'librdkafka'>;
   library: string;
   koffi: Koffi;
-  /** The bindings' functions by C name (unwrapped). */
-  raw: Record<string, Fn>;
+  /** A C function by name, unwrapped. */
+  native: (name: string) => Fn;
   /** Functions the header declares that the library lacks. */
   missing: readonly string[];
   events: EventStream;
@@ -50,7 +51,7 @@ function threadScript(): string | null {
   }
 }
 
-export class ControlRoom {
+export class ControlRoom implements ControlRoomHooks {
   private readonly impls: ActionImpl[];
   private readonly byFn: Map<string, ActionImpl>;
   private readonly errorNames: [number, string][];
@@ -209,7 +210,7 @@ export class ControlRoom {
     let reason = '';
     if (this.tracking) {
       try {
-        this.opts.raw.rd_kafka_mock_start_request_tracking!(mc);
+        this.opts.native('rd_kafka_mock_start_request_tracking')(mc);
         trackingOn = true;
       } catch (e) {
         reason = `rd_kafka_mock_start_request_tracking failed: ${(e as Error).message}`;
@@ -291,15 +292,15 @@ export class ControlRoom {
    * this is the last moment they can be read. Returns the dump for `handleCreated`.
    */
   dumpConf(conf: bigint): Record<string, string> | null {
-    const raw = this.opts.raw;
-    if (!conf || !raw.rd_kafka_conf_dump || !raw.rd_kafka_conf_dump_free) return null;
+    if (!conf) return null;
     try {
+      const native = this.opts.native;
       const cnt = new BigUint64Array(1);
-      const arr = raw.rd_kafka_conf_dump(conf, cnt) as bigint | null;
+      const arr = native('rd_kafka_conf_dump')(conf, cnt) as bigint | null;
       const n = Number(cnt[0]);
       if (!arr || n === 0) return {};
       const strs = this.opts.koffi.decode(arr, 'const char *', n) as unknown as (string | null)[];
-      raw.rd_kafka_conf_dump_free(arr, n);
+      native('rd_kafka_conf_dump_free')(arr, n);
       const out: Record<string, string> = {};
       for (let i = 0; i + 1 < n; i += 2) out[strs[i] ?? ''] = strs[i + 1] ?? '';
       return out;
@@ -314,7 +315,7 @@ export class ControlRoom {
     const config: Record<string, string> = {};
     const redacted: string[] = [];
     for (const [k, v] of Object.entries(dump)) {
-      if (isSecretKey(k) && v !== '') {
+      if (isSensitiveProperty(k) && v !== '') {
         redacted.push(k);
         config[k] = REDACTED;
         if (v.length >= 3) this.secrets.add(v);

@@ -202,11 +202,11 @@ async function init(req: InitRequest): Promise<void> {
     model: runtime.bindings.model as unknown as ConstructorParameters<typeof ControlRoom>[0]['model'],
     library: runtime.library,
     koffi: runtime.koffi,
-    raw: runtime.raw,
+    native: (name) => runtime!.native(name),
     missing: runtime.bindings.missing(),
     events,
   });
-  runtime.observer = controlRoom;
+  runtime.setControlRoom(controlRoom);
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
   const lib = runtime.bindings.model.librdkafka;
