@@ -4,7 +4,7 @@ const USAGE = `usage: rdkafka-workbench <command> [options]
 commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
-         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
+         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--bundle DIR]   run a notebook headless
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {

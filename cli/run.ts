@@ -19,10 +19,12 @@ import {
   type NotebookData,
 } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
+import { bundleSecrets, checkBundleDir, writeRunBundle } from './bundle.ts';
 import { generate, GenError } from '../gen/generate.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
-       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]`;
+       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
+       [--bundle DIR]   (an issue export: ISSUE.md, configs, logs, stats… secrets left out)`;
 
 export interface RunOptions {
   notebook: string;
@@ -33,6 +35,8 @@ export interface RunOptions {
   out?: string;
   timeout?: number;
   report?: string;
+  /** Folder for an issue export of the run (cli/bundle.ts). */
+  bundle?: string;
   library?: string;
   quiet?: boolean;
   cwd: string;
@@ -76,6 +80,9 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
         break;
       case '--report':
         o.report = value(i++, a);
+        break;
+      case '--bundle':
+        o.bundle = value(i++, a);
         break;
       case '--library':
         o.library = value(i++, a);
@@ -154,6 +161,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   };
   const path = resolve(opts.cwd, opts.notebook);
   if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
+  if (opts.bundle) checkBundleDir(resolve(opts.cwd, opts.bundle)); // before anything runs
   const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown };
@@ -184,6 +192,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   });
 
   let timedOut = false;
+  let secrets: string[] = [];
   const timer = opts.timeout
     ? setTimeout(() => {
         timedOut = true;
@@ -222,6 +231,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     }
   } finally {
     if (timer) clearTimeout(timer);
+    if (opts.bundle) secrets = await bundleSecrets(kernel);
     await kernel.shutdown();
     if (eventsFile) await new Promise((r) => eventsFile!.end(r));
   }
@@ -234,6 +244,21 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     writeFileSync(tmp, serializeNotebook(nb));
     renameSync(tmp, target);
   }
+  if (opts.bundle)
+    info(
+      await writeRunBundle(resolve(opts.cwd, opts.bundle), {
+        notebookPath: path,
+        notebook: nb,
+        events: summary.events,
+        counts: summary.counts,
+        librdkafka: kernel.info.librdkafka,
+        bootstrap,
+        code: summary.code,
+        startedAt: started,
+        durationMs: summary.durationMs,
+        secrets,
+      }),
+    );
   if (opts.report) {
     await writeReport(summary.events, resolve(opts.cwd, opts.report), {
       title: basename(opts.notebook),

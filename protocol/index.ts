@@ -315,6 +315,8 @@ export type ControlRoomEvent =
         name: string;
         kind: 'producer' | 'consumer';
         config: Record<string, string>;
+        /** Properties whose value differs from a new rd_kafka_conf_t's (what the cells set). */
+        modified?: string[];
         redacted: string[];
       };
     };

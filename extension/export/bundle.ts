@@ -81,12 +81,37 @@ function logLine(e: Extract<KernelEvent, { type: 'log' }>): string {
   return `%${d.level}|${(e.time / 1000).toFixed(3)}|${d.facility}|${e.handle ?? '-'}| ${d.message}`;
 }
 
+/** librdkafka's default logger lines (`%7|…|FAC|name| …`) a cell printed to stderr (no log_cb set). */
+function defaultLoggerLines(cells: readonly CellData[]): string[] {
+  const out: string[] = [];
+  for (const c of cells)
+    for (const o of c.outputs)
+      if (o.kind === 'stream' && o.name === 'stderr')
+        for (const line of o.text.split('\n')) if (/^%\d\|\d+(\.\d+)?\|/.test(line)) out.push(line);
+  return out;
+}
+
+/** Every librdkafka log line of the run: log events and default-logger lines, each once. */
+function allLogLines(input: BundleInput): string[] {
+  const events = ofType(input.events, 'log');
+  const seen = new Set(events.map((e) => `${e.data.facility}|${e.data.message}`));
+  const lines = events.map(logLine);
+  for (const l of defaultLoggerLines(input.cells)) {
+    const m = /^%\d\|[^|]*\|([^|]*)\|[^|]*\|\s?(.*)$/.exec(l);
+    if (!m || !seen.has(`${m[1]}|${m[2]}`)) lines.push(l);
+  }
+  return lines;
+}
+
 function propertiesFile(name: string, d: EventData<'handle_config'>): string {
   const lines = [`# ${name} (${d.kind}): rd_kafka_conf_dump() just before rd_kafka_new()`];
   if (d.redacted.length) lines.push(`# secrets redacted: ${d.redacted.join(', ')}`);
   for (const k of Object.keys(d.config).sort()) lines.push(`${k}=${d.config[k]}`);
   return lines.join('\n') + '\n';
 }
+
+/** Log lines quoted in the summary (the whole log is in logs.txt). */
+const LOG_EXCERPT = 40;
 
 const safeName = (s: string) => s.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'handle';
 
@@ -123,6 +148,7 @@ export function summaryMarkdown(input: BundleInput, files: string[]): string {
   const faults = ofType(ev, 'fault');
   const mock = ofType(ev, 'mock_cluster')[0];
   const lib = input.librdkafka;
+  const logs = allLogLines(input);
   const out: string[] = [];
   out.push(`## ${input.title}: librdkafka ${lib?.version ?? '(unknown version)'}`, '');
   out.push('Description', '===========', '<your issue description goes here>', '');
@@ -150,7 +176,7 @@ export function summaryMarkdown(input: BundleInput, files: string[]): string {
   out.push('- [x] librdkafka client configuration: see below and `config/`');
   out.push(`- [x] Operating system: \`${osDescription()}\``);
   out.push(
-    `- [x] Provide logs (with \`debug=..\` as necessary) from librdkafka: \`logs.txt\` (${counts.log ?? 0} lines)`,
+    `- [x] Provide logs (with \`debug=..\` as necessary) from librdkafka: \`logs.txt\` (${logs.length} lines)`,
   );
   out.push('- [ ] Provide broker log excerpts');
   out.push('- [ ] Critical issue');
@@ -163,7 +189,9 @@ export function summaryMarkdown(input: BundleInput, files: string[]): string {
   out.push('', '### Client configuration (modified properties; secrets redacted)', '');
   if (configs.length === 0) out.push('No handle was created.');
   for (const c of configs) {
-    const props = KEY_PROPS.filter((k) => k in c.data.config).map((k) => `${k}=${c.data.config[k]}`);
+    // What the cells set (differs from a new conf), else the properties an issue reader looks at first.
+    const keys = c.data.modified ?? KEY_PROPS.filter((k) => k in c.data.config);
+    const props = keys.filter((k) => k !== 'builtin.features').map((k) => `${k}=${c.data.config[k]}`);
     out.push(
       `${c.data.name} (${c.data.kind}):`,
       '',
@@ -216,6 +244,23 @@ export function summaryMarkdown(input: BundleInput, files: string[]): string {
         const e = x.err as Extract<CellOutput, { kind: 'error' }>;
         return `- cell ${x.i + 1}: ${e.name}: ${e.message}`;
       }),
+    );
+  out.push(
+    '',
+    '<details><summary>The notebook (notebook.c)</summary>',
+    '',
+    fence('c', notebookAsC(input.cells, input.title)),
+    '',
+    '</details>',
+  );
+  if (logs.length)
+    out.push(
+      '',
+      `<details><summary>Last ${Math.min(LOG_EXCERPT, logs.length)} of ${logs.length} log lines (logs.txt)</summary>`,
+      '',
+      fence('', logs.slice(-LOG_EXCERPT).join('\n')),
+      '',
+      '</details>',
     );
   out.push('', '### Files', '', ...files.filter((f) => f !== 'ISSUE.md').map((f) => `- \`${f}\``), '');
   out.push('<sub>Exported by rdkafka workbench. Secret properties are redacted.</sub>', '');
@@ -276,7 +321,7 @@ export function bundleFiles(input: BundleInput): Map<string, string> {
       .filter(Boolean)
       .join('\n'),
   );
-  files.set('logs.txt', ofType(ev, 'log').map(logLine).join('\n') + '\n');
+  files.set('logs.txt', allLogLines(input).join('\n') + '\n');
   files.set(
     'stats.jsonl',
     ofType(ev, 'stats')
@@ -290,8 +335,8 @@ export function bundleFiles(input: BundleInput): Map<string, string> {
   return files;
 }
 
-/** A folder the export may write into: new, empty, or an earlier export (which it replaces). */
-function checkTarget(dir: string): void {
+/** Throws unless the export may write into `dir`: new, empty, or an earlier export (which it replaces). */
+export function checkBundleDir(dir: string): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -306,7 +351,7 @@ function checkTarget(dir: string): void {
 /** Writes the bundle into `dir` (created; an earlier export there is replaced, other files never touched). */
 export async function writeBundle(dir: string, input: BundleInput): Promise<BundleResult> {
   const target = resolve(dir);
-  checkTarget(target);
+  checkBundleDir(target);
   const files = bundleFiles(input);
   await mkdir(target, { recursive: true });
   await rm(join(target, 'config'), { recursive: true, force: true });

@@ -309,19 +309,44 @@ export class ControlRoom implements ControlRoomHooks {
     }
   }
 
+  /** The properties of a new conf, to tell what the cells changed (read once). */
+  private defaults(): Record<string, string> | null {
+    if (this.defaultConf === undefined) {
+      this.defaultConf = null;
+      try {
+        const conf = this.opts.native('rd_kafka_conf_new')() as bigint;
+        this.defaultConf = this.dumpConf(conf);
+        this.opts.native('rd_kafka_conf_destroy')(conf);
+      } catch {
+        // no defaults: every property counts as set
+      }
+    }
+    return this.defaultConf;
+  }
+  private defaultConf: Record<string, string> | null | undefined;
+
   /** The handle made from a dumped conf exists: publish its configuration, secrets redacted. */
   handleCreated(name: string, kind: 'producer' | 'consumer', dump: Record<string, string> | null): void {
     if (!dump) return;
+    const defaults = this.defaults();
     const config: Record<string, string> = {};
     const redacted: string[] = [];
+    const modified: string[] = [];
     for (const [k, v] of Object.entries(dump)) {
+      if (defaults && defaults[k] !== v) modified.push(k);
       if (isSensitiveProperty(k) && v !== '') {
         redacted.push(k);
         config[k] = REDACTED;
         if (v.length >= 3) this.secrets.add(v);
       } else config[k] = v;
     }
-    this.opts.events.publish('handle_config', name, { name, kind, config, redacted });
+    this.opts.events.publish('handle_config', name, {
+      name,
+      kind,
+      config,
+      ...(defaults ? { modified } : {}),
+      redacted,
+    });
   }
 
   /** A secret the kernel was given (cluster credentials), to be scrubbed from exports too. */

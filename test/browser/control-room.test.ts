@@ -10,7 +10,7 @@ import { statsDocsFor } from '../../extension/panel/docs.ts';
 import type { CellOutput, KernelEvent, PanelKernelInfo } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { kernelScript } from '../support/repo.ts';
-import { builtVersion } from '../support/versions.ts';
+import { builtVersion } from '../support/cached-version.ts';
 import { collectProblems, counter, launch, resultsDir, waitCounter } from './browser.ts';
 import { hostPanel, stubVsCodeApi } from './panel-host.ts';
 import { PANEL_ORIGIN, servePanel } from './panel-page.ts';
