@@ -33,8 +33,15 @@ export class SeriesGroup {
 }
 
 export class HandleStats {
-  /** Seconds since the epoch (fractional), one per stats event. */
+  /**
+   * When each sample was taken, in seconds since the epoch (fractional). librdkafka's own clock (`ts`, µs)
+   * spaces them exactly; it is anchored to the wall clock by the sample that arrived soonest after it was
+   * taken (stats wait on the queue until the handle is polled, so arrival times bunch up).
+   */
   readonly times: number[] = [];
+  private readonly tsUs: (number | null)[] = [];
+  /** Wall-clock ms minus librdkafka ts in ms, the smallest seen (the least-delayed sample). */
+  private offsetMs = Infinity;
   readonly rates: SeriesGroup = new SeriesGroup(this);
   readonly queue: SeriesGroup = new SeriesGroup(this);
   readonly rtt: SeriesGroup = new SeriesGroup(this);
@@ -73,7 +80,17 @@ export class HandleStats {
     this.previous = this.latest;
     this.latest = s;
     if (typeof s.type === 'string') this.type = s.type;
-    this.times.push(time / 1000);
+    const ts0 = num(s.ts);
+    if (ts0 !== null && time - ts0 / 1000 < this.offsetMs) {
+      this.offsetMs = time - ts0 / 1000;
+      // A better anchor: place the earlier samples by it too.
+      for (let i = 0; i < this.times.length; i++) {
+        const t = this.tsUs[i];
+        if (t !== null && t !== undefined) this.times[i] = (t / 1000 + this.offsetMs) / 1000;
+      }
+    }
+    this.times.push((ts0 !== null ? ts0 / 1000 + this.offsetMs : time) / 1000);
+    this.tsUs.push(ts0);
 
     // Rates from the ever-increasing counters over librdkafka's own monotonic clock (µs).
     const ts = num(s.ts);
@@ -136,6 +153,7 @@ export class HandleStats {
     if (this.times.length > MAX_POINTS) {
       const k = Math.ceil(MAX_POINTS / 10);
       this.times.splice(0, k);
+      this.tsUs.splice(0, k);
       for (const g of this.groups()) g.dropFront(k);
     }
   }

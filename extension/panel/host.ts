@@ -19,9 +19,18 @@ export const EXPORT_COMMAND = 'rdkafka.exportForIssue';
 export interface PanelStats {
   delivered: number;
   byType: Record<string, number>;
+  /** Delivery reports with an error among those delivered. */
+  drFailed: number;
   resets: number;
-  /** Fault actions the panel asked for, and how each went. */
-  faults: { fn: string; ok: boolean; message: string; recordedAt?: number }[];
+  /** Fault actions the panel asked for, and how each went (`cell`: where it was recorded, from 1). */
+  faults: {
+    fn: string;
+    ok: boolean;
+    message: string;
+    time?: number;
+    ranDuring?: number | null;
+    recordedAt?: number;
+  }[];
 }
 
 interface Open {
@@ -73,18 +82,25 @@ export class EventsPanels implements vscode.Disposable {
       nonce: randomBytes(18).toString('base64url'),
       title: `librdkafka events: ${name}`,
     });
-    const entry: Open = { panel, stats: { delivered: 0, byType: {}, resets: 0, faults: [] } };
+    const entry: Open = { panel, stats: { delivered: 0, byType: {}, drFailed: 0, resets: 0, faults: [] } };
     this.open.set(key, entry);
 
     const post = async (message: HostToPanel) => {
       const delivered = await w.postMessage(message);
       if (!delivered) return;
       if (message.type === 'reset')
-        entry.stats = { ...entry.stats, delivered: 0, byType: {}, resets: entry.stats.resets + 1 };
+        entry.stats = {
+          ...entry.stats,
+          delivered: 0,
+          byType: {},
+          drFailed: 0,
+          resets: entry.stats.resets + 1,
+        };
       else if (message.type === 'events')
         for (const e of message.events) {
           entry.stats.delivered++;
           entry.stats.byType[e.type] = (entry.stats.byType[e.type] ?? 0) + 1;
+          if (e.type === 'dr' && e.data.err !== 0) entry.stats.drFailed++;
         }
     };
     // Messages posted in order; each waits for the previous so counts and order stay exact.
@@ -170,6 +186,8 @@ export class EventsPanels implements vscode.Disposable {
     } catch (e) {
       return answer(false, (e as Error).message);
     }
+    record.time = r.time;
+    record.ranDuring = r.cell;
     if (!r.ok) return answer(false, `${r.c || fn}: ${r.message}`, r.call);
     try {
       const at = await recordCell(kernel.notebook, { call: r.call, c: r.c, time: r.time, cell: r.cell });

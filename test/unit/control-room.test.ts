@@ -18,6 +18,7 @@ import { bundleFiles } from '../../extension/export/bundle.ts';
 import { scrubber, secretLiterals } from '../../extension/export/secrets.ts';
 import { docFor, sentinelMeaning } from '../../webview/statsdocs.ts';
 import { RequestStats } from '../../webview/requests.ts';
+import { HandleStats } from '../../webview/stats.ts';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings, ensureBindingsSync } from '../support/bindings.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
@@ -244,6 +245,20 @@ describe('requests model', () => {
     const s = r.series();
     assert.equal(s.width, 100, 'a short run gets 100 ms buckets');
     assert.equal(s.xs.length, s.series[0]![1].length);
+  });
+});
+
+describe('statistics over time', () => {
+  test("samples that arrive together (a handle polled late) are placed by librdkafka's own clock", () => {
+    const h = new HandleStats('rdkafka#producer-1');
+    // Taken 500 ms apart (ts, µs), delivered in one poll: the last one 2 ms after it was taken.
+    h.add(12_000, { ts: 1_000_000, msg_cnt: 1 });
+    h.add(12_001, { ts: 1_500_000, msg_cnt: 2 });
+    h.add(12_002, { ts: 2_000_000, msg_cnt: 3 });
+    assert.deepEqual(h.times, [11.002, 11.502, 12.002]);
+    // One that arrives sooner after it was taken re-anchors them all.
+    h.add(12_400, { ts: 2_500_000, msg_cnt: 4 });
+    assert.deepEqual(h.times, [10.9, 11.4, 11.9, 12.4]);
   });
 });
 
