@@ -20,6 +20,7 @@ import {
 } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
 import { bundleSecrets, checkBundleDir, writeRunBundle } from './bundle.ts';
+import { reportContext } from './report-context.ts';
 import { generate, GenError } from '../gen/generate.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
@@ -268,6 +269,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       startedAt: started,
       durationMs: summary.durationMs,
       status: summary.code === 0 ? 'ok' : 'error',
+      context: reportContext(bindings, kernel.info.librdkafka.version, bootstrap),
     });
   }
   return summary;

@@ -33,12 +33,12 @@ function start(): void {
     if (rejected || !Array.isArray(data)) app.rejected(rejected || 1);
   }
   // A report may also carry what a host would have said: the kernel and the statistics field docs.
-  const context = document.getElementById('rdkafka-context');
-  if (context?.textContent) {
+  const context = document.body.dataset.context;
+  if (context) {
     type Context = { kernel?: unknown; statsDocs?: unknown; statsDocsMissing?: unknown };
     let data: Context | null;
     try {
-      data = JSON.parse(context.textContent) as Context;
+      data = JSON.parse(context) as Context;
     } catch {
       data = null;
       app.rejected(1);

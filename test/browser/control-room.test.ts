@@ -482,6 +482,30 @@ rd_kafka_flush(rk, 2000);`,
   );
 });
 
+describe('control room: the standalone report', () => {
+  test('a run --report page explains statistics fields offline and offers no controls', async () => {
+    const { writeReport } = await import('../../cli/report.ts');
+    const { reportContext } = await import('../../cli/report-context.ts');
+    const { pathToFileURL } = await import('node:url');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(tmpdir(), `rdkafka-report-context-${process.pid}.html`);
+    const context = reportContext(bindingsDir, '2.0.2', 'mock');
+    await writeReport(recordedStream(), file, { title: 'r.rdkafka', context });
+    const c = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+    const page = await c.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await page.getByTestId('event-count').waitFor();
+    assert.equal(await page.getByTestId('export').isVisible(), false, 'no export button in a report');
+    assert.equal(await page.getByTestId('faults').isVisible(), false, 'no Faults bar in a report');
+    await page.getByTestId('tab-stats').click();
+    const source = page.getByTestId('stats-docs-source');
+    if (context?.statsDocs) await source.filter({ hasText: "librdkafka 2.0.2's STATISTICS.md" }).waitFor();
+    else await source.filter({ hasText: 'No STATISTICS.md' }).waitFor();
+    await c.close();
+  });
+});
+
 describe('control room: event details and the layout at half an editor', () => {
   test("an event's cell is a link that asks the host to reveal that cell", async () => {
     const c = await context();
