@@ -5,7 +5,7 @@
 // handle's configuration (rd_kafka_conf_dump just before rd_kafka_new, secrets redacted) as a
 // `handle_config` event. The values of secret properties stay in this process; only an export asks for
 // them (over the control pipe), to scrub them from what it writes.
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import type { FromControl, ToControl, ControlThreadData } from './control-thread
 import { SAB_BYTES, SLOT } from './control-thread.ts';
 import type { EventStream } from './events.ts';
 import type { ControlRoomHooks } from './interceptors/types.ts';
+import type { Runtime } from './runtime.ts';
 import { callText, mockActions, type ActionImpl, type CallNames } from './mock-actions.ts';
 
 type Koffi = typeof import('koffi');
@@ -51,7 +52,31 @@ function threadScript(): string | null {
   }
 }
 
+/** fd 6, the client's control pipe (panel actions), when the client opened one. */
+export function controlFd(): number | null {
+  try {
+    return fstatSync(6).isSocket() ? 6 : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ControlRoom implements ControlRoomHooks {
+  /** The control room of a loaded runtime, connected to it (the kernel's one call). */
+  static forRuntime(runtime: Runtime, events: EventStream, fd: number | null): ControlRoom {
+    const room = new ControlRoom({
+      fd,
+      model: runtime.bindings.model as unknown as ControlRoomOptions['model'],
+      library: runtime.library,
+      koffi: runtime.koffi,
+      native: (name) => runtime.native(name),
+      missing: runtime.bindings.missing(),
+      events,
+    });
+    runtime.setControlRoom(room);
+    return room;
+  }
+
   private readonly impls: ActionImpl[];
   private readonly byFn: Map<string, ActionImpl>;
   private readonly errorNames: [number, string][];
