@@ -41,7 +41,6 @@ export function statsDocsFor(
   const r = loadStatsDocs({
     version: version ?? model.librdkafka?.version ?? null,
     headers: model.headers ?? (model.header ? [model.header] : []),
-    bindingsDir,
     offsets,
   });
   cache.set(key, r);

@@ -1,12 +1,11 @@
-// Which STATISTICS.md explains the statistics of a kernel: the version in use's own file (kept beside a
-// built version in the cache, in a source tree beside src/, or Debian's librdkafka-dev docs for the
-// system library), else the newest one the project has (marked approximate). Node only, no vscode: the
-// panel host and the CLI's report and export use it alike.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+// Which STATISTICS.md explains the statistics of a kernel: the version in use's own file (beside the
+// header its bindings came from, or the one the library manager keeps for that version, the system's
+// Debian docs included), else the newest one the library manager has (marked approximate). Node only, no
+// vscode: the panel host and the CLI's report use it alike.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { StatsDocs } from '../../protocol/index.ts';
+import { findLibrary, listInstalled, readDoc } from '../../versions/index.ts';
 import { parseStatisticsMd, type OffsetConstants } from './statsdocs.ts';
 
 export interface DocsQuery {
@@ -14,11 +13,9 @@ export interface DocsQuery {
   version: string | null;
   /** The headers the bindings were generated from (model.json's `headers`). */
   headers: readonly string[];
-  /** The bindings folder (a built version keeps it beside STATISTICS.md). */
-  bindingsDir?: string;
   /** RD_KAFKA_OFFSET_* of the model, for the offsets' sentinel values. */
   offsets?: OffsetConstants;
-  /** The workbench's cache (default as the versions' library manager uses it). */
+  /** The workbench's cache (default: the library manager's). */
   cacheDir?: string;
 }
 
@@ -29,57 +26,23 @@ export interface FoundDocs {
   approximate: boolean;
 }
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
-  );
-}
-
-const semver = (v: string) => v.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-function newer(a: string, b: string): number {
-  const x = semver(a);
-  const y = semver(b);
-  for (let i = 0; i < Math.max(x.length, y.length); i++)
-    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
-  return 0;
-}
-
-/** STATISTICS.md files of the versions in the cache, newest first. */
-function cached(cache: string): { file: string; version: string }[] {
-  const root = join(cache, 'librdkafka');
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((v) => /^\d+\.\d+/.test(v))
-    .sort(newer)
-    .map((version) => ({ file: join(root, version, 'STATISTICS.md'), version }))
-    .filter((c) => existsSync(c.file));
-}
-
 export function findStatisticsMd(q: DocsQuery): FoundDocs | null {
-  const own: string[] = [];
-  for (const h of q.headers) {
-    const inc = dirname(h);
-    // VERSION/include/rdkafka.h → VERSION/STATISTICS.md; a source tree's src/rdkafka.h → ../STATISTICS.md.
-    own.push(join(inc, '..', 'STATISTICS.md'), join(inc, 'STATISTICS.md'));
-    // Debian's librdkafka-dev documents the system library it installs.
-    if (inc === '/usr/include/librdkafka')
-      own.push(
-        '/usr/share/doc/librdkafka-dev/STATISTICS.md',
-        '/usr/share/doc/librdkafka-dev/STATISTICS.md.gz',
-      );
+  // A source tree or a built version: VERSION/include/rdkafka.h → VERSION/STATISTICS.md; src/ → ../.
+  for (const h of q.headers)
+    for (const f of [join(dirname(h), '..', 'STATISTICS.md'), join(dirname(h), 'STATISTICS.md')])
+      if (existsSync(f)) return { file: f, version: q.version, approximate: false };
+  const cache = q.cacheDir ? { cache: q.cacheDir } : {};
+  try {
+    const own = findLibrary(q.version ?? 'system', cache).docs.statistics;
+    if (own) return { file: own, version: q.version, approximate: q.version === null };
+  } catch {
+    // not a version the library manager knows: the newest one it has, below
   }
-  if (q.bindingsDir) own.push(join(q.bindingsDir, '..', 'STATISTICS.md'));
-  const cache = q.cacheDir ?? cacheDir();
-  if (q.version) own.push(join(cache, 'librdkafka', q.version, 'STATISTICS.md'));
-  for (const f of own) if (existsSync(f)) return { file: f, version: q.version, approximate: false };
-  const newest = cached(cache)[0];
+  const newest = listInstalled(q.cacheDir)
+    .versions.filter((v) => existsSync(v.paths.statistics))
+    .at(-1);
   return newest
-    ? { file: newest.file, version: newest.version, approximate: newest.version !== q.version }
+    ? { file: newest.paths.statistics, version: newest.version, approximate: newest.version !== q.version }
     : null;
 }
 
@@ -89,15 +52,13 @@ export function loadStatsDocs(q: DocsQuery): { docs: StatsDocs | null; missing?:
   if (!found)
     return {
       docs: null,
-      missing: `No STATISTICS.md for librdkafka ${q.version ?? '(unknown version)'} was found (beside its header, in Debian's librdkafka-dev docs or in the workbench's cache): add a built librdkafka version to the cache, which keeps its STATISTICS.md, to see what each field means.`,
+      missing: `No STATISTICS.md for librdkafka ${q.version ?? '(unknown version)'} was found: add a librdkafka version (rdkafka-workbench lib add VERSION keeps its STATISTICS.md) to see what each field means.`,
     };
   try {
-    const raw = readFileSync(found.file);
-    const text = (found.file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
     const what = found.version ? `librdkafka ${found.version}'s STATISTICS.md` : found.file;
     const source = found.approximate ? `${what}, the newest the workbench has` : what;
     return {
-      docs: parseStatisticsMd(text, source, {
+      docs: parseStatisticsMd(readDoc(found.file), source, {
         approximate: found.approximate,
         ...(q.offsets ? { offsets: q.offsets } : {}),
       }),

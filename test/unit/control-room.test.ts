@@ -22,14 +22,14 @@ import { HandleStats } from '../../webview/stats.ts';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings, ensureBindingsSync } from '../support/bindings.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
-import { builtVersion } from '../support/cached-version.ts';
+import { installedVersion, missingVersion } from '../support/cached-version.ts';
 
 const model = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Model;
 const names = {
   error: (c: number) => (c === 6 ? 'RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION' : undefined),
   api: (k: number) => (k === 0 ? 'Produce' : undefined),
 };
-const v2151 = builtVersion('2.15.1');
+const missing2151 = missingVersion('2.15.1');
 
 describe('mock actions from the model', () => {
   test("the system header's rdkafka_mock.h gives per-broker, partition, request-error and coordinator actions, no life-cycle functions", async () => {
@@ -90,9 +90,9 @@ describe('mock actions from the model', () => {
 
   test(
     'a newer rdkafka_mock.h (2.15.1) adds broker_decommission and the partition error stack, found in its model',
-    { skip: 'missing' in v2151 ? v2151.missing : false },
-    () => {
-      if ('missing' in v2151) return;
+    { skip: missing2151 ?? false },
+    async () => {
+      const v2151 = await installedVersion('2.15.1');
       const fns = mockActions(model(v2151.bindingsDir)).map((a) => a.action.fn);
       assert.ok(fns.includes('rd_kafka_mock_broker_decommission'));
       assert.ok(fns.includes('rd_kafka_mock_partition_push_request_errors'));
@@ -110,17 +110,13 @@ describe('mock actions from the model', () => {
 });
 
 describe('API key names', () => {
-  const protocolH = 'missing' in v2151 ? null : join(v2151.include, 'rdkafka_protocol.h');
   test(
     "the one fallback list equals librdkafka 2.15.1's rdkafka_protocol.h",
-    {
-      skip:
-        protocolH && existsSync(protocolH)
-          ? false
-          : 'librdkafka 2.15.1 with its rdkafka_protocol.h is not in the cache (the versions test setup builds it)',
-    },
-    () => {
-      assert.deepEqual(parseApiKeys(readFileSync(protocolH!, 'utf8')), FALLBACK_API_KEYS);
+    { skip: missing2151 ?? false },
+    async () => {
+      const protocolH = join((await installedVersion('2.15.1')).include, 'rdkafka_protocol.h');
+      assert.ok(existsSync(protocolH), `the installed 2.15.1 keeps its rdkafka_protocol.h (${protocolH})`);
+      assert.deepEqual(parseApiKeys(readFileSync(protocolH, 'utf8')), FALLBACK_API_KEYS);
     },
   );
   test('parses the RD_KAFKAP_ defines, leaving out None and the counts', () => {

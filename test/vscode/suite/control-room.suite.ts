@@ -10,10 +10,13 @@ import { api, assert, closeAllEditors, outputText, runCells, scratchNotebook, wa
 
 const TIMEOUT_MS = 2000;
 
+// reconnect.backoff.max.ms 1 s: librdkafka 2.0.2 times out a down broker's messages only when its thread
+// wakes between reconnect attempts (up to 10 s apart by default; see test/browser/control-room.test.ts).
 const PRODUCER = `const e = errbuf();
 const conf = rd_kafka_conf_new();
 rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
 rd_kafka_conf_set(conf, 'message.timeout.ms', '${TIMEOUT_MS}', e, e.length);
+rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '1000', e, e.length);
 rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);
 globalThis.drs = [];
 rd_kafka_conf_set_dr_msg_cb(conf, (rk, m) => drs.push([Date.now(), rkmsg.err(m)]));
