@@ -4,7 +4,7 @@ const USAGE = `usage: rdkafka-workbench <command> [options]
 commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
-         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
+         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--bundle DIR]   run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
   trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH | --librdkafka VERSION] -- PROGRAM ARGS…

@@ -19,12 +19,15 @@ import {
   type NotebookData,
 } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
+import { bundleSecrets, checkBundleDir, writeRunBundle } from './bundle.ts';
+import { reportContext } from './report-context.ts';
 import { generate, GenError } from '../gen/generate.ts';
 import { pickLibrary } from './pick-library.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
        [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
-       [--librdkafka VERSION | --matrix VERSION,VERSION,…|all [--parallel N]]`;
+       [--librdkafka VERSION | --matrix VERSION,VERSION,…|all [--parallel N]]
+       [--bundle DIR]   (an issue export: ISSUE.md, configs, logs, stats… secrets left out)`;
 
 export interface RunOptions {
   notebook: string;
@@ -35,6 +38,8 @@ export interface RunOptions {
   out?: string;
   timeout?: number;
   report?: string;
+  /** Folder for an issue export of the run (cli/bundle.ts). */
+  bundle?: string;
   library?: string;
   quiet?: boolean;
   cwd: string;
@@ -85,6 +90,9 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
         break;
       case '--report':
         o.report = value(i++, a);
+        break;
+      case '--bundle':
+        o.bundle = value(i++, a);
         break;
       case '--library':
         o.library = value(i++, a);
@@ -187,6 +195,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   };
   const path = resolve(opts.cwd, opts.notebook);
   if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
+  if (opts.bundle) checkBundleDir(resolve(opts.cwd, opts.bundle)); // before anything runs
   const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
@@ -227,6 +236,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   });
 
   let timedOut = false;
+  let secrets: string[] = [];
   const timer = opts.timeout
     ? setTimeout(() => {
         timedOut = true;
@@ -270,6 +280,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     }
   } finally {
     if (timer) clearTimeout(timer);
+    if (opts.bundle) secrets = await bundleSecrets(kernel);
     await kernel.shutdown();
     if (eventsFile) await new Promise((r) => eventsFile!.end(r));
   }
@@ -282,6 +293,21 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     writeFileSync(tmp, serializeNotebook(nb));
     renameSync(tmp, target);
   }
+  if (opts.bundle)
+    info(
+      await writeRunBundle(resolve(opts.cwd, opts.bundle), {
+        notebookPath: path,
+        notebook: nb,
+        events: summary.events,
+        counts: summary.counts,
+        librdkafka: kernel.info.librdkafka,
+        bootstrap,
+        code: summary.code,
+        startedAt: started,
+        durationMs: summary.durationMs,
+        secrets,
+      }),
+    );
   if (opts.report) {
     await writeReport(summary.events, resolve(opts.cwd, opts.report), {
       title: basename(opts.notebook),
@@ -291,6 +317,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       startedAt: started,
       durationMs: summary.durationMs,
       status: summary.code === 0 ? 'ok' : 'error',
+      context: reportContext(bindings, kernel.info.librdkafka.version, bootstrap),
     });
   }
   return summary;

@@ -6,7 +6,9 @@ import { RdkafkaController } from './notebook/controller.ts';
 import { KernelManager } from './kernels.ts';
 import { Bindings } from './bindings.ts';
 import { Credentials, setClusterCredentials, type SaslInput } from './credentials.ts';
-import { EventsPanels } from './panel/host.ts';
+import { EventsPanels, EXPORT_COMMAND } from './panel/host.ts';
+import { panelStatsDocs } from './panel/docs.ts';
+import { exportForIssue, type ExportArgs } from './commands/exportIssue.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
@@ -32,7 +34,10 @@ export function activate(context: vscode.ExtensionContext) {
   const bindings = new Bindings(context, log);
   const kernels = new KernelManager(context, log, bindings, credentials);
   const controller = new RdkafkaController(kernels);
-  const panels = new EventsPanels(context.extensionUri);
+  const panels = new EventsPanels(context.extensionUri, {
+    statsDocs: (k) => panelStatsDocs(k, bindings.dir),
+    onDidChangeState: kernels.onDidChangeState,
+  });
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
 
@@ -90,6 +95,11 @@ export function activate(context: vscode.ExtensionContext) {
   command('rdkafka.traceProgram', (arg) =>
     traceProgram(context, bindings, panels, (arg as TraceArgs | undefined) ?? {}),
   );
+  command(EXPORT_COMMAND, (arg, opts) => {
+    const nb = targetNotebook(arg);
+    if (!nb) return noNotebook();
+    return exportForIssue(nb, kernels, credentials, opts as ExportArgs | undefined);
+  });
   command('rdkafka.setClusterCredentials', (arg) =>
     setClusterCredentials(credentials, arg as SaslInput | undefined),
   );

@@ -80,6 +80,8 @@ const entries = [
     banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },
+  // The kernel's control thread (a worker of the kernel process).
+  { entryPoints: ['extension/kernel/control-thread.ts'], outfile: 'dist/control-thread.mjs', ...esm },
   {
     entryPoints: ['cli/main.ts'],
     outfile: 'dist/cli.mjs',

@@ -123,6 +123,8 @@ export async function traceProgram(
   const source: EventSource = {
     key,
     name: program,
+    // Not a kernel: no fault actions, no cells to reveal (the panel's controls stay off).
+    info: () => ({ librdkafka: null, bootstrap: null, state: 'traced program', interactive: false }),
     events,
     subscribe(onEvents) {
       listeners.add(onEvents);

@@ -33,12 +33,16 @@ export class EventStream {
   private seq = 0;
   private pending: KernelEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private scheduledAt = 0;
   private windowStart = 0;
   /** One record per event type: the hot paths do a single Map read, then plain field writes. */
   private counters = new Map<string, Counter>();
   private anyDropped = false;
   /** Calls of want() since the clock was last read (see want()). */
   private ticks = 0;
+  /** Calls of flushBeforeBlocking() with only counts to send, and when the stream last sent. */
+  private blockTicks = 0;
+  private lastFlush = 0;
   cell: number | null = null;
   private readonly flushMs: number;
   private readonly windowMs: number;
@@ -116,8 +120,11 @@ export class EventStream {
     }
   }
 
-  /** Publishes an event (call want() first for high-volume types). */
-  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
+  /**
+   * Publishes an event (call want() first for high-volume types). `time`: when it happened, if not now (a
+   * request the mock cluster received earlier, a fault the control thread made while the cell was busy).
+   */
+  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>, time?: number): void {
     if (!this.opts.enabled) return;
     if (!this.want(type)) return this.count(type);
     const c = this.counters.get(type) ?? this.counter(type);
@@ -125,7 +132,7 @@ export class EventStream {
     c.sent++;
     this.pending.push({
       seq: ++this.seq,
-      time: Date.now(),
+      time: time ?? Date.now(),
       handle,
       cell: this.cell,
       type,
@@ -136,14 +143,36 @@ export class EventStream {
 
   private schedule(): void {
     if (this.timer) return;
+    this.scheduledAt = this.now();
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * Flushes if a flush is overdue: a cell's synchronous loop keeps the timer from firing, so the kernel
+   * calls this from the loop's ticks (now and then) and the panel sees events while the cell runs.
+   */
+  flushIfDue(): void {
+    if (this.timer !== null && this.now() - this.scheduledAt >= this.flushMs) this.flush();
+  }
+
+  /**
+   * Before a native call that can block (beforeBlockingCall): events waiting in detail go now, so the
+   * client has them before the call starts; counts alone at most every flushMs. A consumer loop calls this
+   * once per message (rd_kafka_consumer_poll with a timeout): sending a `dropped` event each time cost
+   * ~6 µs a message, ten times the rest of the loop. The clock is read once every CLOCK_EVERY calls.
+   */
+  flushBeforeBlocking(): void {
+    if (this.pending.length) return this.flush();
+    if (!this.anyDropped || this.blockTicks++ % CLOCK_EVERY !== 0) return;
+    if (this.now() - this.lastFlush >= this.flushMs) this.flush();
   }
 
   /** Sends everything pending now (end of a cell, shutdown). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.lastFlush = this.now();
     if (this.anyDropped) {
       this.anyDropped = false;
       const counts: Record<string, number> = {};

@@ -30,6 +30,8 @@ export interface ExecutionDeps {
     string,
     (req: ExecuteRequest, interrupted: Promise<unknown>) => Promise<'ok' | 'error' | 'interrupted'>
   >;
+  /** The running cell changed (its position, or null between cells): the control thread is told. */
+  onCell?: (cell: number | null) => void;
 }
 
 export class Execution {
@@ -80,6 +82,7 @@ export class Execution {
     this.d.flags[INTERRUPT] = this.d.flags[CLIENT_GONE];
     const events = this.d.events();
     if (events) events.cell = req.cell;
+    this.d.onCell?.(req.cell);
     try {
       if (!this.d.runtime()) throw new Error('the kernel is not initialised');
       const other = req.language ? this.d.languages?.[req.language] : undefined;
@@ -109,6 +112,7 @@ export class Execution {
     events?.flush();
     this.current = null;
     if (events) events.cell = null;
+    this.d.onCell?.(null);
     send({
       type: 'done',
       id: req.id,

@@ -15,6 +15,7 @@ import { rewriteStack, type CellScript } from './sourcemap.ts';
 import { displayBundle, resultBundle } from './display.ts';
 import { makeImporter } from './imports.ts';
 import { IMPORT, TICK } from './rewrite.ts';
+import { ControlRoom, controlFd } from './control-room.ts';
 import { openChannel, send } from './channel.ts';
 import { Outputs } from './outputs.ts';
 import { errorOutput as toErrorOutput } from './errors.ts';
@@ -34,6 +35,7 @@ if (!process.send) {
 
 let runtime: Runtime | null = null;
 let events: EventStream | null = null;
+let controlRoom: ControlRoom | null = null;
 let cwd = process.cwd();
 let bindingsDir = '';
 const history = new EventHistory();
@@ -86,8 +88,16 @@ const execution = new Execution({
         interrupted,
       ),
   },
+  onCell: (cell) => {
+    if (controlRoom) controlRoom.cell = cell;
+  },
 });
-g[TICK] = execution.tick;
+// Every loop of cell code: the panel's actions' events (and, every 50 ms, the pending events of a busy
+// cell) go out, then a pending interrupt stops the loop.
+g[TICK] = () => {
+  controlRoom?.drain();
+  execution.tick();
+};
 g[IMPORT] = makeImporter(() => cwd);
 
 g.display = Object.assign((value: unknown) => outputs.emit({ kind: 'display', data: displayBundle(value) }), {
@@ -123,6 +133,12 @@ function flushAll(): void {
   events?.flush();
 }
 
+/** Before a native call that can block: the text, the events in detail; counts at most every 50 ms. */
+function flushBeforeBlocking(): void {
+  outputs.flush();
+  events?.flushBeforeBlocking();
+}
+
 async function init(req: InitRequest): Promise<void> {
   phase = 'init received';
   if (req.channel !== undefined) openChannel(req.channel, leave);
@@ -154,7 +170,7 @@ async function init(req: InitRequest): Promise<void> {
       ...(req.clusterConfig ? { clusterConfig: req.clusterConfig } : {}),
       events,
       // What the cell printed, and its events, are with the client before a call that can block starts.
-      beforeBlockingCall: flushAll,
+      beforeBlockingCall: flushBeforeBlocking,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
         outputs.emit({
@@ -169,6 +185,7 @@ async function init(req: InitRequest): Promise<void> {
   }
   phase = 'installing the globals';
   runtime.install(g);
+  controlRoom = ControlRoom.forRuntime(runtime, events, controlFd());
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
   const lib = runtime.bindings.model.librdkafka;
@@ -194,6 +211,7 @@ function fatal(message: string): void {
 function shutdown(then: () => void): void {
   try {
     runtime?.shutdown();
+    controlRoom?.stop();
   } catch (e) {
     outputs.emit(errorOutput(e));
   } finally {
@@ -208,6 +226,7 @@ function leave(): void {
   if (phase !== null) phase += '; the client closed the IPC channel';
   try {
     runtime?.shutdown();
+    controlRoom?.stop();
   } finally {
     process.exit(0);
   }

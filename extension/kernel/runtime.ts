@@ -13,6 +13,7 @@ import { factsOf, type Facts } from './facts.ts';
 import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
+import type { ControlRoomHooks } from './interceptors/types.ts';
 import { loadBindings, type Bindings, type Fn, type Koffi, type Loaded } from './load.ts';
 import { LogRelayHub } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';
@@ -55,6 +56,8 @@ export class Runtime {
   private readonly interceptors: readonly Interceptor[];
   private readonly beforeBlockingCall: (() => void) | undefined;
   private wrapped = new Map<string, Fn>();
+  /** The control room (control-room.ts), set by the kernel once it exists. */
+  private readonly control: { room: ControlRoomHooks | null } = { room: null };
 
   private constructor(opts: RuntimeOptions, loaded: Loaded) {
     const { koffi, bindings } = loaded;
@@ -95,6 +98,7 @@ export class Runtime {
       bootstrap: opts.bootstrap,
       native,
       producerType: this.facts.c.RD_KAFKA_PRODUCER,
+      control: this.control,
     });
     this.ctx = {
       koffi,
@@ -110,6 +114,7 @@ export class Runtime {
         ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
+      control: this.control,
       native,
       fn: (name) => this.fn(name),
       decl: (name) => this.c.decls.get(name),
@@ -123,6 +128,16 @@ export class Runtime {
 
   get library(): string {
     return this.bindings.library;
+  }
+
+  /** The C function itself, unwrapped. */
+  native(name: string): Fn {
+    return this.c.get(name);
+  }
+
+  /** Connects the control room: it hears of the mock cluster, new handles and the cells' mock calls. */
+  setControlRoom(room: ControlRoomHooks): void {
+    this.control.room = room;
   }
 
   /** Defines every C function, constant and helper on `target` (the cells' global scope). */

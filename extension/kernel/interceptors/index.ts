@@ -5,6 +5,7 @@
 import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
+import { controlRoom } from './control-room.ts';
 import { handles } from './handles.ts';
 import { messages } from './messages.ts';
 import { queues } from './queues.ts';
@@ -12,6 +13,7 @@ import type { Interceptor } from './types.ts';
 import { varargs } from './varargs.ts';
 
 export const INTERCEPTORS: readonly Interceptor[] = [
+  ...controlRoom,
   ...confs,
   ...handles,
   ...callbacks,

@@ -7,6 +7,7 @@ import { registerBindings } from './bindings.suite.ts';
 import { registerKernel } from './kernel.suite.ts';
 import { registerExamples } from './examples.suite.ts';
 import { registerPanel } from './panel.suite.ts';
+import { registerControlRoom } from './control-room.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
@@ -21,6 +22,7 @@ export async function run(): Promise<void> {
     registerKernel();
     registerExamples();
     registerPanel();
+    registerControlRoom();
     registerCommands();
     registerTrace();
     registerIntelliSense();

@@ -69,9 +69,22 @@ export interface WorkbenchApi {
   ):
     | { state: string; version?: string; executionOrder: number; lastExit?: string; events: number }
     | undefined;
-  panelStats(
-    nb: vscode.NotebookDocument,
-  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
+  panelStats(nb: vscode.NotebookDocument):
+    | {
+        delivered: number;
+        byType: Record<string, number>;
+        drFailed: number;
+        resets: number;
+        faults: {
+          fn: string;
+          ok: boolean;
+          message: string;
+          time?: number;
+          ranDuring?: number | null;
+          recordedAt?: number;
+        }[];
+      }
+    | undefined;
   statusBarText(): string | undefined;
   events(nb: vscode.NotebookDocument): Array<{ type: string; handle: string | null; cell: number | null }>;
   sourcePanelStats(
