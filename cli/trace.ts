@@ -11,6 +11,7 @@ import { writeReport } from './report.ts';
 import { TraceError } from '../trace/build.ts';
 import { traceProgram, programName, type TraceResult } from '../trace/run.ts';
 import { resolveLibrary } from '../versions/index.ts';
+import { checkBundleDir, writeBundle } from '../extension/export/bundle.ts';
 
 export const TRACE_USAGE = `usage: rdkafka-workbench trace [--events FILE.jsonl] [--report FILE.html] [--bundle DIR]
        [--library PATH | --librdkafka VERSION] [--bindings DIR] [--quiet] -- PROGRAM ARGS…`;
@@ -109,8 +110,13 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     if (!opts.quiet) say(s.trimEnd());
   };
   if (opts.bundle) {
-    say('--bundle is not available yet: use --events and --report');
-    return 2;
+    // Before anything runs: a folder that holds other things is refused, not overwritten.
+    try {
+      checkBundleDir(resolve(opts.cwd, opts.bundle));
+    } catch (e) {
+      say((e as Error).message);
+      return 2;
+    }
   }
   let bindings = resolve(opts.cwd, opts.bindings);
   let library = opts.library ? resolve(opts.cwd, opts.library) : undefined;
@@ -196,8 +202,35 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
       say(`the report could not be written to ${opts.report} (${(e as Error).message.split('\n')[0]})`);
     }
   }
+  if (opts.bundle && result.processes.length) {
+    const p = result.processes[0]!;
+    try {
+      const b = await writeBundle(resolve(opts.cwd, opts.bundle), {
+        title: `${programName(opts.program)} (traced)`,
+        // A traced program has no cells: its command line is left out too (it may carry secrets).
+        cells: [],
+        events,
+        counts: result.counts,
+        librdkafka: p.version ? { version: p.version, ...(p.library ? { library: p.library } : {}) } : null,
+        bootstrap: null,
+        tool: 'rdkafka-workbench trace',
+        status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
+        startedAt: started,
+        durationMs: Date.now() - started,
+      });
+      say(
+        `issue export written to ${b.dir} (${b.files.length} files): paste ${b.dir}/ISSUE.md into the issue`,
+      );
+    } catch (e) {
+      say(`the issue export could not be written to ${opts.bundle} (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
   if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
-  if (opts.report && !result.processes.length && !result.spawnError)
-    say(`no report written to ${opts.report}: there were no events`);
+  for (const [flag, value] of [
+    ['report', opts.report],
+    ['issue export', opts.bundle],
+  ] as const)
+    if (value && !result.processes.length && !result.spawnError)
+      say(`no ${flag} written to ${value}: there were no events`);
   return result.status;
 }

@@ -1,13 +1,16 @@
-// Cluster configuration as it may be shown to a user or written to a log: secrets replaced.
+// Cluster configuration as it may be shown to a user or written to a log: secrets replaced. Which
+// properties are secret is said once, in protocol/index.ts (the tracer's C applies the same list).
+import {
+  LIBRDKAFKA_SENSITIVE_PROPERTIES,
+  REDACTED_VALUE,
+  SECRET_PROPERTY_PATTERN,
+} from '../protocol/index.ts';
 
-const SECRET_KEY = /(password|secret|token|private|credential|\.key$|^ssl\.key|jaas)/i;
-/**
- * Properties librdkafka itself treats as sensitive (_RK_SENSITIVE in its rdkafka_conf.c, 2.15.1) beyond
- * the pattern: left out of what is exported for an issue too.
- */
-const LIBRDKAFKA_SENSITIVE = new Set(['sasl.username', 'sasl.oauthbearer.config', 'ssl.ca.pem', 'ssl_key']);
+const SECRET_KEY = new RegExp(SECRET_PROPERTY_PATTERN, 'i');
+/** Sensitive to librdkafka beyond the pattern: left out of what is exported for an issue too. */
+const LIBRDKAFKA_SENSITIVE = new Set(LIBRDKAFKA_SENSITIVE_PROPERTIES);
 
-export const REDACTED = '••••••';
+export const REDACTED = REDACTED_VALUE;
 
 /** Whether a configuration property holds a secret (its value is never shown or logged). */
 export function isSecretKey(key: string): boolean {

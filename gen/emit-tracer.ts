@@ -5,7 +5,12 @@
 // offsets, enum values and the prototypes of the functions the tracer reads with all come from the model.
 // Types are spelled by their ABI (pointers as `void *`, enums as their integer type), so the file needs
 // no header to compile and the tracer matches whichever librdkafka the program loads of that layout.
-import { EVENT_TYPES } from '../protocol/index.ts';
+import {
+  EVENT_TYPES,
+  LIBRDKAFKA_SENSITIVE_PROPERTIES,
+  REDACTED_VALUE,
+  SECRET_PROPERTY_PATTERN,
+} from '../protocol/index.ts';
 import { carriesHandle, classify, KIND_EVENT, type CallbackKind } from './callback-kinds.ts';
 import { GenError } from './errors.ts';
 import type { FunctionDecl, Model, Param } from './model.ts';
@@ -102,6 +107,11 @@ const HELPERS_OPTIONAL = [
   'rd_kafka_message_latency',
   'rd_kafka_rebalance_protocol',
   'rd_kafka_event_error_is_fatal',
+  // A new handle's configuration (handle_config), as the kernel publishes it.
+  'rd_kafka_conf_dump',
+  'rd_kafka_conf_dump_free',
+  'rd_kafka_conf_new',
+  'rd_kafka_conf_destroy',
 ];
 
 /**
@@ -110,7 +120,11 @@ const HELPERS_OPTIONAL = [
  * a0…aN, only for calls from outside librdkafka (`ext`).
  */
 const OBSERVED: Record<string, { before?: string; after?: string }> = {
-  rd_kafka_new: { after: 'if (ext) wb_ev_created(r, a0);' },
+  rd_kafka_new: {
+    // rd_kafka_new takes the conf (and overwrites its secrets): its configuration is read before.
+    before: 'wb_dump cd = ext ? wb_conf_dump(a1) : (wb_dump){0};',
+    after: 'if (ext) { wb_ev_created(r, a0); wb_ev_handle_config(r, a0, cd); } wb_conf_dump_free(cd);',
+  },
   rd_kafka_destroy: {
     before:
       'char name[512] = ""; const char *n = ext ? wb_handle(a0) : NULL; if (n) snprintf(name, sizeof name, "%s", n);',
@@ -308,12 +322,12 @@ export function emitTracer(model: Model): TracerSource {
       'fcntl.h',
       'link.h',
       'pthread.h',
+      'regex.h',
       'signal.h',
       'stdint.h',
       'stdio.h',
       'stdlib.h',
       'string.h',
-      'strings.h',
       'sys/stat.h',
       'sys/syscall.h',
       'time.h',
@@ -328,6 +342,9 @@ export function emitTracer(model: Model): TracerSource {
   const types = EVENT_TYPES.filter((t) => t !== 'dropped');
   lines.push(
     `enum { ${types.map((t) => `WB_T_${t}`).join(', ')}, WB_T_COUNT };`,
+    `#define WB_SECRET_PATTERN ${cString(SECRET_PROPERTY_PATTERN)}`,
+    `#define WB_REDACTED ${cString(REDACTED_VALUE)}`,
+    `static const char *const wb_sensitive[] = {${LIBRDKAFKA_SENSITIVE_PROPERTIES.map(cString).join(', ')}};`,
     `static const char *const wb_type_names[WB_T_COUNT] = {${types.map(cString).join(', ')}};`,
     '',
     '/* The functions the tracer reads with, as the model declares them. */',

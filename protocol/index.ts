@@ -226,6 +226,22 @@ export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).
 export const LOG_LEVELS = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 
 // ---------------------------------------------------------------------------------------------------
+// Secrets: configuration properties whose values are never shown, logged or written (extension/redact.ts
+// applies them in Node, the tracer's generated C with POSIX regex; one list for both).
+
+/** What stands in for a secret value wherever one would be shown. */
+export const REDACTED_VALUE = '••••••';
+/** Properties whose names match this (case-insensitively) hold secrets. Valid as JS and POSIX ERE. */
+export const SECRET_PROPERTY_PATTERN = '(password|secret|token|private|credential|\\.key$|^ssl\\.key|jaas)';
+/** Properties librdkafka itself treats as sensitive (_RK_SENSITIVE in rdkafka_conf.c, 2.15.1) beyond the pattern. */
+export const LIBRDKAFKA_SENSITIVE_PROPERTIES: readonly string[] = [
+  'sasl.username',
+  'sasl.oauthbearer.config',
+  'ssl.ca.pem',
+  'ssl_key',
+];
+
+// ---------------------------------------------------------------------------------------------------
 // Tracing programs and C cells (issue 14): what the tracer and the kernel's C cells share with the rest.
 
 /** A compiler message on a line of a cell (1-based line and column, as the compiler counts). */

@@ -164,7 +164,8 @@ export class TraceReader {
           const e = l.event;
           const handle = e.handle === null ? null : this.handleName(e.handle, l.pid, this.firstPid);
           // The handle's own events name it too: the same name as their `handle`.
-          const named = e.type === 'handle_created' || e.type === 'handle_destroyed';
+          const named =
+            e.type === 'handle_created' || e.type === 'handle_destroyed' || e.type === 'handle_config';
           const data = named && handle !== null ? { ...e.data, name: handle } : e.data;
           out.push({ ...e, data, seq: ++this.seq, handle, cell: this.opts.cell ?? null } as KernelEvent);
           break;

@@ -107,7 +107,8 @@ static void wb_raw(wb_buf *b, const char *s, size_t n) {
   b->n += n;
 }
 
-#define WB_LIT(b, s) wb_raw((b), (s), sizeof(s) - 1)
+/* Only for string literals ("" s refuses anything else: sizeof a pointer is not a length). */
+#define WB_LIT(b, s) wb_raw((b), "" s, sizeof(s) - 1)
 
 static void wb_i64(wb_buf *b, long long v) {
   char tmp[24];
@@ -163,16 +164,21 @@ static void wb_str(wb_buf *b, const char *s) {
   wb_strn(b, s, s ? strnlen(s, WB_STR_MAX) : 0);
 }
 
-/* Property names whose values are secrets (as extension/redact.ts): never copied into an event. */
+/* Property names whose values are secrets or sensitive: never copied into an event. The pattern and the
+ * names are protocol/index.ts' (WB_SECRET_PATTERN, wb_sensitive), which extension/redact.ts applies too. */
+static regex_t wb_secret_re;
+static int wb_secret_re_ok;
+
+static void wb_secret_init(void) {
+  wb_secret_re_ok = regcomp(&wb_secret_re, WB_SECRET_PATTERN, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
+}
+
 static int wb_secret_key(const char *k) {
-  static const char *const words[] = {"password", "secret", "token", "private", "credential", "jaas"};
   if (!k) return 0;
-  size_t n = strnlen(k, 256);
-  for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-    for (size_t i = 0; i + strlen(words[w]) <= n; i++)
-      if (strncasecmp(k + i, words[w], strlen(words[w])) == 0) return 1;
-  if (n >= 4 && strncasecmp(k + n - 4, ".key", 4) == 0) return 1;
-  return strncasecmp(k, "ssl.key", 7) == 0;
+  for (size_t i = 0; i < sizeof wb_sensitive / sizeof *wb_sensitive; i++)
+    if (strcmp(k, wb_sensitive[i]) == 0) return 1;
+  /* Without the pattern (it failed to compile) every named property counts as secret: nothing leaks. */
+  return wb_secret_re_ok ? regexec(&wb_secret_re, k, 0, NULL, 0) == 0 : 1;
 }
 
 /* "k=v k2=v2" (sasl.oauthbearer.config) with the values of secret keys replaced. */
@@ -197,8 +203,8 @@ static void wb_str_redacted_pairs(wb_buf *b, const char *s) {
       if (n + take + 8 >= sizeof out) break;
       memcpy(out + n, s + i, take);
       n += take;
-      memcpy(out + n, "[redacted]", 10);
-      n += 10;
+      memcpy(out + n, WB_REDACTED, sizeof WB_REDACTED - 1);
+      n += sizeof WB_REDACTED - 1;
     } else {
       size_t take = j - i;
       if (n + take >= sizeof out) take = sizeof out - 1 - n;
@@ -655,6 +661,7 @@ static void wb_setup(void) {
   wb_reopen_if_moved();
   if (wb_fd < 0) return;
   wb_window_start = wb_mono_ms();
+  wb_secret_init();
   wb_on = 1;
   atexit(wb_atexit);
   pthread_atfork(wb_atfork_prepare, wb_atfork_parent, wb_atfork_child);
@@ -993,6 +1000,91 @@ static void wb_ev_background(const void *rk, void *ev) {
   wb_ev_typed_event(WB_T_background_event, rk, ev);
 }
 
+/* A handle's configuration as rd_kafka_conf_dump gives it (key, value, key, value…), read just before
+ * rd_kafka_new, and published as the kernel does: secrets replaced, what differs from a new conf listed. */
+typedef struct {
+  const char **kv;
+  size_t n;
+} wb_dump;
+
+static wb_dump wb_conf_dump(void *conf) {
+  wb_dump d = {NULL, 0};
+#if defined(WB_HAS_rd_kafka_conf_dump) && defined(WB_HAS_rd_kafka_conf_dump_free)
+  wb_f_rd_kafka_conf_dump f = WB_CALL(rd_kafka_conf_dump);
+  size_t n = 0;
+  if (conf && f && wb_on) d.kv = (const char **)f(conf, &n);
+  d.n = d.kv ? n : 0;
+#else
+  (void)conf;
+#endif
+  return d;
+}
+
+static void wb_conf_dump_free(wb_dump d) {
+#if defined(WB_HAS_rd_kafka_conf_dump) && defined(WB_HAS_rd_kafka_conf_dump_free)
+  wb_f_rd_kafka_conf_dump_free f = WB_CALL(rd_kafka_conf_dump_free);
+  if (d.kv && f) f((void *)d.kv, d.n);
+#else
+  (void)d;
+#endif
+}
+
+static wb_dump wb_defaults; /* a new conf's, read once and kept */
+static pthread_once_t wb_defaults_once = PTHREAD_ONCE_INIT;
+static void wb_defaults_init(void) {
+#if defined(WB_HAS_rd_kafka_conf_new) && defined(WB_HAS_rd_kafka_conf_destroy)
+  wb_f_rd_kafka_conf_new cn = WB_CALL(rd_kafka_conf_new);
+  wb_f_rd_kafka_conf_destroy cd = WB_CALL(rd_kafka_conf_destroy);
+  void *conf = cn && cd ? cn() : NULL;
+  if (conf) {
+    wb_defaults = wb_conf_dump(conf);
+    cd(conf);
+  }
+#endif
+}
+
+static int wb_modified(const char *k, const char *v) {
+  for (size_t i = 0; i + 1 < wb_defaults.n; i += 2)
+    if (wb_defaults.kv[i] && strcmp(wb_defaults.kv[i], k) == 0)
+      return strcmp(wb_defaults.kv[i + 1] ? wb_defaults.kv[i + 1] : "", v) != 0;
+  return 1;
+}
+
+static void wb_ev_handle_config(const void *rk, int type, wb_dump d) {
+  if (!rk || !d.kv || !wb_want(WB_T_handle_config)) return;
+  pthread_once(&wb_defaults_once, wb_defaults_init);
+  const char *name = wb_handle(rk);
+  wb_buf b;
+  wb_begin(&b, WB_T_handle_config, name);
+  WB_FIELD_STR(&b, "{\"name\":", name);
+  WB_FIELD_STR(&b, ",\"kind\":", type == WB_CONSUMER ? "consumer" : "producer");
+  WB_LIT(&b, ",\"config\":{");
+  for (size_t i = 0; i + 1 < d.n; i += 2) {
+    const char *k = d.kv[i] ? d.kv[i] : "", *v = d.kv[i + 1] ? d.kv[i + 1] : "";
+    if (i) WB_LIT(&b, ",");
+    wb_str(&b, k);
+    WB_LIT(&b, ":");
+    wb_str(&b, wb_secret_key(k) && v[0] ? WB_REDACTED : v);
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    /* modified (only when a new conf's values are known), then redacted */
+    if (pass == 0 && !wb_defaults.kv) continue;
+    if (pass == 0) WB_LIT(&b, "},\"modified\":[");
+    else if (wb_defaults.kv) WB_LIT(&b, "],\"redacted\":[");
+    else WB_LIT(&b, "},\"redacted\":[");
+    int first = 1;
+    for (size_t i = 0; i + 1 < d.n; i += 2) {
+      const char *k = d.kv[i] ? d.kv[i] : "", *v = d.kv[i + 1] ? d.kv[i + 1] : "";
+      if (pass == 0 ? !wb_modified(k, v) : !(wb_secret_key(k) && v[0])) continue;
+      if (!first) WB_LIT(&b, ",");
+      first = 0;
+      wb_str(&b, k);
+    }
+  }
+  WB_LIT(&b, "]}");
+  wb_commit(&b, WB_T_handle_config);
+}
+
 /* An event taken with rd_kafka_queue_poll. DR and FETCH events are reported per message as the program
  * takes them out (rd_kafka_event_message_next/_array), as the kernel does. */
 static void wb_ev_polled(const void *rk, void *ev) {
@@ -1068,7 +1160,7 @@ static void wb_ev_callback(const char *name, const char *handle, int n, const in
         break;
       }
       case WB_A_STR:
-        if (redact_next && args[i].s) WB_LIT(&b, "\"[redacted]\"");
+        if (redact_next && args[i].s) wb_str(&b, WB_REDACTED);
         else wb_str(&b, args[i].s);
         redact_next = wb_secret_key(args[i].s);
         break;

@@ -2,7 +2,7 @@
 // delivery report and consumed message observed, kcat's own output and exit status untouched.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventData } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
@@ -125,4 +125,33 @@ test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the trac
       `kcat \\(librdkafka 2\\.15\\.1 from ${sharedVersionDir('2.15.1').replace(/[.]/g, '\\.')}/lib/librdkafka\\.so\\.1\\)`,
     ),
   );
+});
+
+test('trace --bundle: an issue export of the traced run, with no secret of its command line in it', async () => {
+  const bundle = join(work, 'bundle');
+  const r = await trace(
+    bindings,
+    [
+      'kcat',
+      '-P',
+      '-b',
+      mock.bootstrap,
+      '-X',
+      'sasl.password=hunter2-in-argv',
+      '-t',
+      'kcat-bundle',
+      '-l',
+      file,
+    ],
+    { extra: ['--bundle', bundle] },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /issue export written to .*bundle \(\d+ files\)/);
+  const issue = readFileSync(join(bundle, 'ISSUE.md'), 'utf8');
+  assert.match(issue, /kcat \(traced\): librdkafka 2\.\d+\.\d+/);
+  assert.match(issue, /\| dr \| 1000 \|/);
+  assert.match(issue, /sasl\.password=••••••/);
+  for (const name of readdirSync(bundle))
+    if (statSync(join(bundle, name)).isFile())
+      assert.doesNotMatch(readFileSync(join(bundle, name), 'utf8'), /hunter2/, `${name} holds the secret`);
 });

@@ -2,7 +2,7 @@
 // received: the traced events must say the same, before an exit() from a callback and a crash too.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { compileProgram, counts, runCommand, startMock, trace, type Mock } from './support.ts';
@@ -117,6 +117,19 @@ test('dr, stats, error, log and rebalance callbacks: each observed with the fiel
   ]);
   assert.equal(ofType(ev, 'handle_destroyed').length, 3);
   assert.ok(ev.every((e, i) => e.seq === i + 1 && e.cell === null));
+
+  // Each handle's configuration, as the kernel publishes it: read before rd_kafka_new, secrets redacted.
+  const configs = ofType(ev, 'handle_config');
+  assert.deepEqual(
+    configs.map((e) => [e.handle, e.data.kind]),
+    created.map(([kind, name]) => [name, kind]),
+  );
+  const producer = configs[0]!.data;
+  assert.equal(producer.config['statistics.interval.ms'], '100');
+  assert.ok(producer.modified?.includes('statistics.interval.ms'));
+  assert.equal(producer.config['sasl.password'], '••••••');
+  assert.deepEqual(producer.redacted, ['sasl.password']);
+  assert.doesNotMatch(readFileSync(r.eventsFile, 'utf8'), /hunter2/, 'the secret is in no event');
 });
 
 test('a callback that calls exit(0): the events before it are kept and the exit code is 0', async () => {

@@ -105,6 +105,8 @@ int main(int argc, char **argv) {
 
   rd_kafka_conf_t *conf = conf_for(bootstrap);
   rd_kafka_conf_set(conf, "statistics.interval.ms", "100", err, sizeof err);
+  /* A secret (unused without SASL): it must not reach the trace. */
+  rd_kafka_conf_set(conf, "sasl.password", "hunter2-not-for-the-trace", err, sizeof err);
   rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
   rd_kafka_conf_set_stats_cb(conf, stats_cb);
   rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
