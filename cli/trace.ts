@@ -226,6 +226,7 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     }
   }
   if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
+  for (const w of result.warnings) say(`note: ${w}`);
   for (const [flag, value] of [
     ['report', opts.report],
     ['issue export', opts.bundle],

@@ -410,7 +410,7 @@ export function emitTracer(model: Model): TracerSource {
         `WB_SLOT_LIST(WB_T${n})`,
         `#define WB_L${n}(i) (void *)wb_t${n}_##i,`,
         `static void *const wb_r${n}[WB_SLOTS] = {WB_SLOT_LIST(WB_L${n})};`,
-        `static wb_site wb_s${n} = {wb_u${n}, wb_r${n}};`,
+        `static wb_site wb_s${n} = {wb_u${n}, wb_r${n}, ${cString(`${f.name}: ${p.name}`)}, 0};`,
       );
       hooks.push(`if (ext) ${names[i]} = wb_hook(&wb_s${n}, ${names[i]});`);
     }

@@ -24,6 +24,8 @@ type RawEvent = Omit<KernelEvent, 'seq' | 'cell'>;
 export type TraceLine =
   | { kind: 'start'; process: TracedProcess }
   | { kind: 'end'; pid: number; how: 'exit' | 'signal'; signal: number; time: number }
+  /** Something the tracer could not do (a callback it let through unobserved). */
+  | { kind: 'warning'; pid: number; message: string }
   | { kind: 'event'; pid: number; event: RawEvent }
   | { kind: 'bad'; reason: string };
 
@@ -65,6 +67,7 @@ export function parseTraceLine(line: string): TraceLine {
       signal: num(o.signal) ?? 0,
       time: num(o.time) ?? Date.now(),
     };
+  if (o.trace === 'warning') return { kind: 'warning', pid, message: str(o.message) ?? 'unknown' };
   const type = str(o.type);
   if (!type || !TYPES.has(type)) return { kind: 'bad', reason: `unknown event type ${String(o.type)}` };
   if (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data))
@@ -108,6 +111,8 @@ export class TraceReader {
   readonly processes = new Map<number, TracedProcess>();
   /** Lines that were not the tracer's (cut short by a crash, or not JSON). */
   malformed = 0;
+  /** What the tracer said it could not do, once each. */
+  readonly warnings: string[] = [];
   private seq = 0;
   private rest = '';
   private firstPid: number | null = null;
@@ -153,6 +158,9 @@ export class TraceReader {
         case 'start':
           if (this.firstPid === null) this.firstPid = l.process.pid;
           this.processes.set(l.process.pid, l.process);
+          break;
+        case 'warning':
+          if (!this.warnings.includes(l.message)) this.warnings.push(l.message);
           break;
         case 'end': {
           const p = this.processes.get(l.pid);

@@ -42,6 +42,8 @@ export interface TraceResult {
   counts: Record<string, number>;
   /** Lines of the trace that could not be read (a process killed in the middle of a write). */
   malformed: number;
+  /** What the tracer could not observe (reader.warnings). */
+  warnings: string[];
   /** Set when the program could not be started. */
   spawnError?: string;
 }
@@ -127,6 +129,7 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
         processes: [...reader.processes.values()],
         counts,
         malformed: reader.malformed,
+        warnings: reader.warnings,
         ...(spawnError ? { spawnError } : {}),
       });
     });

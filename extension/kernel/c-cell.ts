@@ -108,6 +108,7 @@ export async function runCCell(
     setTimeout(() => run.kill('SIGKILL'), GRACE_MS).unref();
   });
   const r = await run.done;
+  for (const w of r.warnings) d.stream('stderr', `rdkafka-workbench trace: ${w}\n`);
   if (stop) return stopped();
   if (r.spawnError) {
     d.emit({ kind: 'error', name: 'ProgramError', message: r.spawnError, stack: '' });

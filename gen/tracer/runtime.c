@@ -13,6 +13,8 @@
  * Needs from the generated part: WB_T_* / wb_type_names, WB_M_* / WB_TP_* / WB_TPL_* offsets, WB_EV_* and
  * WB_ERR_* values, WB_CONSUMER, WB_VERSION, and a wb_f_<name> typedef + WB_HAS_<name> per helper. */
 
+#define WB_STR_(x) #x
+#define WB_STR(x) WB_STR_(x)
 #define WB_CAP (4u << 20)   /* bytes per buffer (two buffers: one filling, one being written) */
 #define WB_WINDOW_MS 1000   /* detail budget window, as the kernel's event stream */
 #define WB_MAX_RANGES 8
@@ -41,7 +43,6 @@ static unsigned long long wb_sent[WB_T_COUNT];    /* detailed in the current win
 static unsigned long long wb_dropped[WB_T_COUNT]; /* counted, not written, since the last dropped line */
 static int wb_any_dropped;
 static long long wb_window_start;
-static unsigned long long wb_overflow;             /* callbacks registered beyond WB_SLOTS */
 
 /* ---------------------------------------------------------------------------------------------------
  * Clock */
@@ -1198,7 +1199,21 @@ static int wb_event_is_dr(void *ev) {
 typedef struct {
   void **user;
   void *const *tramps;
+  /* "rd_kafka_conf_set_dr_msg_cb: dr_msg_cb", for the warning when its slots run out */
+  const char *name;
+  int overflowed;
 } wb_site;
+
+/* A callback the tracer lets through unobserved: said once per site, in the trace. */
+static void wb_overflow_line(const char *site) {
+  wb_buf b;
+  wb_init_buf(&b);
+  WB_FIELD_INT(&b, "{\"trace\":\"warning\",\"pid\":", wb_pid);
+  WB_LIT(&b, ",\"message\":\"more than " WB_STR(WB_SLOTS) " different callback functions set with ");
+  wb_raw(&b, site, strlen(site));
+  WB_LIT(&b, ": the others are not observed\"");
+  wb_meta_line(&b);
+}
 
 static void *wb_hook(wb_site *s, void *user) {
   if (!user || !wb_on) return user;
@@ -1216,8 +1231,10 @@ static void *wb_hook(wb_site *s, void *user) {
       break;
     }
   }
-  if (out == user) wb_overflow++;
+  int warn = out == user && !s->overflowed;
+  if (out == user) s->overflowed = 1;
   pthread_mutex_unlock(&wb_mx);
+  if (warn) wb_overflow_line(s->name);
   return out;
 }
 

@@ -157,6 +157,20 @@ test('a program that segfaults after producing: the events before the crash are 
   assert.match(r.stderr, /killed by SIGSEGV/);
 });
 
+test('a program that sets more different callbacks at one place than the tracer has slots: all still called, the rest unobserved and said so', async () => {
+  const many = compileProgram('many_callbacks');
+  const plain = await runCommand(many, []);
+  const r = await trace(bindings, [many]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, plain.stdout);
+  assert.equal(r.stdout, 'callback 0: delivered\ncallback 16: delivered\n');
+  assert.equal(counts(r.events).dr, 1, "the first producer's report is observed, the 17th callback's is not");
+  assert.match(
+    r.stderr,
+    /note: more than 16 different callback functions set with rd_kafka_conf_set_dr_msg_cb: dr_msg_cb: the others are not observed/,
+  );
+});
+
 test('a program that never calls librdkafka gets one sentence instead of an empty report, its output intact', async () => {
   const report = `${program}-echo.html`;
   const r = await trace(bindings, ['/bin/echo', 'hello from echo'], { extra: ['--report', report] });

@@ -117,3 +117,14 @@ test("lines that are not the tracer's are refused with a reason", () => {
   assert.equal(parseTraceLine('{"pid":1,"type":"dr","data":3}').kind, 'bad');
   assert.equal(parseTraceLine('{"pid":1,"type":"dr","handle":null,"time":1,"data":{}}').kind, 'event');
 });
+
+test("the tracer's warnings are kept once each, apart from the events", () => {
+  const warning = JSON.stringify({
+    trace: 'warning',
+    pid: 1,
+    message: 'more than 16 different callback functions set with x: y',
+  });
+  const { r, events } = read([start(1), warning, dr(1, 0), warning].join('\n') + '\n');
+  assert.deepEqual(r.warnings, ['more than 16 different callback functions set with x: y']);
+  assert.equal(events.length, 1);
+});
