@@ -72,6 +72,10 @@ export function tracedEnv(
 }
 
 export function traceProgram(opts: TraceRunOptions): TraceRun {
+  if (process.platform !== 'linux')
+    throw new TraceError(
+      `tracing needs Linux (it preloads a library with LD_PRELOAD and glibc's dynamic linker); this is ${process.platform}`,
+    );
   const tracer = buildTracer(opts.bindingsDir, opts.onProgress ? { onProgress: opts.onProgress } : {});
   const work = mkdtempSync(join(tmpdir(), 'rdkafka-trace-'));
   const file = join(work, 'trace.jsonl');
