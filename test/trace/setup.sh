@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 command -v kcat >/dev/null 2>&1 || apt_install kcat
-bash bench/py/setup.sh >/dev/null
+bash bench/py/setup.sh confluent-kafka >/dev/null
