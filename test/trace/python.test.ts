@@ -17,7 +17,9 @@ before(async () => {
   bindings = await ensureBindings();
   mock = await startMock(bindings);
   // The benchmarks' venv (bench/py/setup.sh, cached; the trace suite's setup installs it).
-  python = execFileSync('bash', [join(repoRoot, 'bench/py/setup.sh'), 'confluent-kafka'], { encoding: 'utf8' })
+  python = execFileSync('bash', [join(repoRoot, 'bench/py/setup.sh'), 'confluent-kafka'], {
+    encoding: 'utf8',
+  })
     .trim()
     .split('\n')
     .pop()!;
