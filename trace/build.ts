@@ -1,15 +1,13 @@
 // The tracer's shared library: tracer.c emitted from a bindings folder's model (gen/emit-tracer.ts),
-// compiled once per source and machine by the system compiler into the cache (as the kernel's bulk
-// helper), then reused by every traced program. The key is the source itself (which embeds the header's
-// model), the compiler and the platform: another header, compiler or machine gets its own file.
-import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// compiled once per source and machine by the system compiler into the cache, as the kernel's own C helpers
+// are (extension/kernel/native.ts), then reused by every traced program. The key is the source itself
+// (which embeds the header's model), the compiler and the platform.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitTracer } from '../gen/emit-tracer.ts';
 import { GenError } from '../gen/errors.ts';
 import type { Model } from '../gen/model.ts';
-import { cacheDir } from '../extension/kernel/bulk.ts';
+import { compileHelper, helperPath, nativeDir } from '../extension/kernel/native.ts';
 
 /** A failure to prepare or run a trace: `message` says what failed and what to do. */
 export class TraceError extends Error {
@@ -54,47 +52,20 @@ export function buildTracer(
     throw e;
   }
   const cc = opts.cc || process.env.CC || 'cc';
-  const dir = opts.dir ?? join(cacheDir(), 'native');
+  const dir = opts.dir ?? nativeDir();
   const version = model.librdkafka.version;
-  const key = createHash('sha256')
-    .update(`${code}\0${cc}\0${process.platform}\0${process.arch}`)
-    .digest('hex')
-    .slice(0, 16);
-  const so = join(dir, `tracer-${version}-${key}.so`);
-  if (existsSync(so)) return { path: so, version, compiled: false };
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
+  // The compiler's name is part of the key too: another compiler, another build.
+  const keyed = `/* built with ${cc} */\n${code}`;
+  const name = `tracer-${version}`;
+  const compiled = !existsSync(helperPath(name, keyed, dir));
+  if (compiled)
+    opts.onProgress?.(`compiling the tracer for librdkafka ${version} with ${cc} (once per header)`);
+  const built = compileHelper(name, keyed, dir, cc, 180_000);
+  if ('why' in built)
     throw new TraceError(
-      `cannot create the cache folder ${dir} (${(e as Error).message}): set RDKAFKA_WORKBENCH_CACHE to a writable folder`,
+      /^no C compiler/.test(built.why)
+        ? `${built.why}: install one (Debian: apt-get install gcc libc6-dev) or set CC, to build the tracer`
+        : `the tracer generated from ${model.header} could not be built (${built.why}): please report this header`,
     );
-  }
-  opts.onProgress?.(`compiling the tracer for librdkafka ${version} with ${cc} (once per header)`);
-  const tmp = `${so}.${process.pid}.tmp`;
-  const src = `${tmp}.c`;
-  try {
-    writeFileSync(src, code);
-    const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-o', tmp, src, '-ldl', '-lpthread'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (r.error)
-      throw new TraceError(
-        `no C compiler to build the tracer (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}): install one (Debian: apt-get install gcc libc6-dev) or set CC`,
-      );
-    if (r.status !== 0)
-      throw new TraceError(
-        `${cc} could not compile the tracer generated from ${model.header} (${
-          (r.stderr || r.stdout)
-            .trim()
-            .split('\n')
-            .find((l) => /error/.test(l)) ?? `exit ${r.status}`
-        }): please report this header`,
-      );
-    renameSync(tmp, so); // atomic: two traces compiling at once never load a half-written file
-    return { path: so, version, compiled: true };
-  } finally {
-    rmSync(src, { force: true });
-    rmSync(tmp, { force: true });
-  }
+  return { path: built.path, version, compiled };
 }
