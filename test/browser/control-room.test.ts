@@ -11,6 +11,7 @@ import type { CellOutput, KernelEvent, PanelKernelInfo } from '../../protocol/in
 import { ensureBindings } from '../support/bindings.ts';
 import { kernelScript } from '../support/repo.ts';
 import { installedVersion, missingVersion } from '../support/cached-version.ts';
+import { FAULT_LOOP, printedResult, produceFor, producerCell } from '../support/control-room.ts';
 import { collectProblems, counter, launch, resultsDir, waitCounter } from './browser.ts';
 import { hostPanel, stubVsCodeApi } from './panel-host.ts';
 import { PANEL_ORIGIN, servePanel } from './panel-page.ts';
@@ -58,9 +59,9 @@ async function run(k: KernelClient, cell: number, source: string): Promise<CellO
 /** What a cell printed as `RESULT <json>`. */
 const resultOf = (outputs: CellOutput[]): unknown => {
   const text = outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
-  const line = text.split('\n').find((l) => l.startsWith('RESULT '));
-  assert.ok(line, `the cell printed its result: ${text.slice(0, 500)}`);
-  return JSON.parse(line.slice('RESULT '.length));
+  const r = printedResult(text);
+  assert.ok(r !== undefined, `the cell printed its result: ${text.slice(0, 500)}`);
+  return r;
 };
 
 const info = (k: KernelClient): PanelKernelInfo => ({
@@ -69,26 +70,6 @@ const info = (k: KernelClient): PanelKernelInfo => ({
   state: 'idle',
   interactive: true,
 });
-
-/**
- * A producer on a one-partition topic led by broker 1, with message.timeout.ms as given. librdkafka 2.0.2
- * times out a down broker's messages only when its thread wakes between reconnect attempts: with the
- * default reconnect.backoff.max.ms (10 s) the first timeouts came 7–11 s after the broker went down, not
- * 2 s (2.15.1: 2.0 s every time), so the reconnect backoff is capped at 1 s here.
- */
-const producerCell = (timeoutMs: number, extra = '') => `
-const e = errbuf();
-const conf = rd_kafka_conf_new();
-rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
-rd_kafka_conf_set(conf, 'message.timeout.ms', '${timeoutMs}', e, e.length);
-rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '1000', e, e.length);
-${extra}
-globalThis.drs = [];
-rd_kafka_conf_set_dr_msg_cb(conf, (rk, m) => drs.push([Date.now(), rkmsg.err(m)]));
-globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
-rd_kafka_mock_topic_create(MOCK_CLUSTER, 'faults', 1, 1);
-rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'faults', 0, 1);
-`;
 
 describe('control room: faults from the panel', () => {
   test('"broker 1 down" during a synchronous produce loop fails delivery reports within message.timeout.ms; "up" makes them succeed again', async () => {
@@ -107,24 +88,7 @@ describe('control room: faults from the panel', () => {
     assert.ok(await page.getByTestId('fault-coordinator').isVisible());
 
     // Produce in a synchronous loop until failures have come and then successes again (or 60 s).
-    const loop = run(
-      k,
-      2,
-      `
-let sent = 0;
-const until = Date.now() + 60000;
-for (;;) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  sent++;
-  rd_kafka_poll(rk, 20);
-  const lastFail = drs.findLastIndex((d) => d[1] !== 0);
-  if (lastFail >= 0 && drs.length - lastFail > 20) break;
-  if (Date.now() > until) break;
-}
-rd_kafka_flush(rk, 5000);
-console.log('RESULT ' + JSON.stringify({ sent, drs }));
-`,
-    );
+    const loop = run(k, 2, FAULT_LOOP);
     // Events reach the panel while the loop runs; the click is served at once by the control thread.
     await page.waitForFunction(
       () => Number(document.querySelector('[data-testid="dr-count"]')?.textContent) > 5,
@@ -304,13 +268,7 @@ describe('control room: statistics that explain themselves', () => {
     await run(
       k,
       1,
-      `${producerCell(5000, "rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);")}
-const until = Date.now() + 2000;
-while (Date.now() < until) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  rd_kafka_poll(rk, 20);
-}
-rd_kafka_flush(rk, 2000);`,
+      `${producerCell(5000, "rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);")}\n${produceFor(2000)}`,
     );
     await page.getByTestId('tab-stats').click();
     const stats =
