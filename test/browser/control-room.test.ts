@@ -479,9 +479,10 @@ describe('control room: event details and the layout at half an editor', () => {
     });
     await host.post({ type: 'events', events: recordedStream().slice(0, 30) });
     await waitCounter(page, 'event-count', '30');
-    await page.locator('.tl-row').first().click();
-    await page.getByTestId('detail-cell-link').click();
-    assert.deepEqual(host.posted.at(-1), { type: 'revealCell', cell: 1 });
+    // The consumer was created in cell 2 of the recorded run.
+    await page.locator('.tl-row', { hasText: `consumer ${CONSUMER}` }).click();
+    await page.getByTestId('detail-cell-link').filter({ hasText: 'cell 2' }).click();
+    assert.deepEqual(host.posted.at(-1), { type: 'revealCell', cell: 2 });
     await c.close();
   });
 
