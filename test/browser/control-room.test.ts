@@ -37,8 +37,12 @@ async function context(width = 1200): Promise<BrowserContext> {
   return c;
 }
 
-async function kernel(opts: { bindingsDir: string; library?: string }): Promise<KernelClient> {
-  const k = await KernelClient.start({ ...opts, bootstrap: 'mock', cwd: process.cwd(), kernelScript });
+async function kernel(opts: {
+  bindingsDir: string;
+  library?: string;
+  bootstrap?: string;
+}): Promise<KernelClient> {
+  const k = await KernelClient.start({ bootstrap: 'mock', ...opts, cwd: process.cwd(), kernelScript });
   kernels.push(k);
   return k;
 }
@@ -149,6 +153,10 @@ describe('control room: faults from the panel', () => {
     assert.match(unknown.message, /not a mock-cluster action of this librdkafka/);
     const wrongCount = await k.control.fault('rd_kafka_mock_broker_set_rtt', [1]);
     assert.match(wrongCount.message, /takes 2 argument\(s\) after the cluster \(broker_id, rtt_ms\), got 1/);
+    // A kernel on a real cluster has no mock to act on, and says so.
+    const real = await kernel({ bindingsDir, bootstrap: '127.0.0.1:9' });
+    const none = await real.control.fault('rd_kafka_mock_broker_set_down', [1]);
+    assert.match(none.message, /uses the cluster at 127\.0\.0\.1:9, not librdkafka's mock cluster/);
   });
 });
 
