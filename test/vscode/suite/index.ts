@@ -21,9 +21,10 @@ export async function run(): Promise<void> {
     registerKernel();
     registerExamples();
     registerPanel();
-    registerControlRoom();
     registerCommands();
     registerIntelliSense();
+    // Last: it resizes the window and closes the side bars, and leaves a cold TS server busy with its cells.
+    registerControlRoom();
   } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
