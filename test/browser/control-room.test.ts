@@ -199,12 +199,22 @@ console.log('RESULT ' + JSON.stringify(drs));`,
       await page.getByTestId('tab-requests').click();
       const row = page.locator('[data-testid="requests-table"] tr', { hasText: 'Produce' });
       await row.waitFor();
-      await page.waitForFunction(() => {
-        const tr = [...document.querySelectorAll('[data-testid="requests-table"] tr')].find((r) =>
-          r.textContent?.startsWith('Produce'),
-        );
-        return tr && /3 \(3× NOT_LEADER_FOR_PARTITION\)/.test(tr.textContent ?? '');
-      });
+      // The requests come from the tracking poll (every 100 ms): wait for the one that went through too.
+      await page
+        .waitForFunction(
+          () => {
+            const table = document.querySelector('[data-testid="requests-table"]');
+            const heads = [...(table?.querySelectorAll('th') ?? [])].map((t) => t.textContent);
+            const tr = [...(table?.querySelectorAll('tr') ?? [])].find((r) =>
+              r.textContent?.startsWith('Produce'),
+            );
+            const td = [...(tr?.querySelectorAll('td') ?? [])].map((t) => t.textContent ?? '');
+            return td[heads.indexOf('retries')] === '3' && Number(td[heads.indexOf('total')]) >= 4;
+          },
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch(() => {}); // the assertions below say what is missing
       const cells = await row.locator('td').allTextContents();
       const headers = await page.locator('[data-testid="requests-table"] th').allTextContents();
       const col = (name: string) => cells[headers.indexOf(name)]!;
