@@ -91,7 +91,14 @@ export function registerControlRoom(): void {
         'failed delivery reports in the panel',
         () => (a.panelStats(nb)?.drFailed ?? 0) > 0,
         TIMEOUT_MS + 15_000,
-      );
+      ).catch(async (e: Error) => {
+        const s = a.panelStats(nb);
+        await log(
+          `    panel: ${JSON.stringify({ byType: s?.byType, drFailed: s?.drFailed, faults: s?.faults })}`,
+        );
+        await log(`    kernel: ${JSON.stringify(a.kernel(nb))}`);
+        throw e;
+      });
       assert(await clickInFrames(sel('fault-broker-1-up')), 'could not click "up"');
       const up = await waitFor(
         'the kernel to answer "up"',
