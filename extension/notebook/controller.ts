@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
-import { outputItems } from './outputs.ts';
+import { LiveOutputs } from './live-outputs.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -111,28 +111,16 @@ export class RdkafkaController implements vscode.Disposable {
     }
     exec.executionOrder = ++kernel.executionOrder;
     kernel.setState('busy');
-    // Output calls are asynchronous: chain them so they land in the order the kernel sent them.
-    let chain: Thenable<void> = Promise.resolve();
-    let last: { output: vscode.NotebookCellOutput; stream: string } | undefined;
-    const onOutput = (o: CellOutput) => {
-      chain = chain.then(async () => {
-        if (o.kind === 'stream' && last?.stream === o.name) {
-          const items = outputItems(o).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
-          await exec.appendOutputItems(items, last.output);
-          return;
-        }
-        const output = toVSCodeOutput(o);
-        last = o.kind === 'stream' ? { output, stream: o.name } : undefined;
-        await exec.appendOutput(output);
-      });
-    };
+    // In order, and bounded as in the CLI (live-outputs.ts, output-limit.ts).
+    const live = new LiveOutputs(exec);
+    const onOutput = (o: CellOutput) => live.add(o);
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     try {
       ({ status } = await client.execute(exec.cell.index + 1, exec.cell.document.getText(), onOutput));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
-    await chain;
+    await live.done();
     if (kernel.client === client && client.alive) kernel.setState('idle');
     exec.end(status === 'ok', Date.now());
     return status === 'ok';

@@ -10,6 +10,8 @@ import { registerPanel } from './panel.suite.ts';
 import { registerControlRoom } from './control-room.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
+import { registerCredentials } from './credentials.suite.ts';
+import { registerOutputLimit } from './output-limit.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 
 export async function run(): Promise<void> {
@@ -22,6 +24,8 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerCredentials();
+    registerOutputLimit();
     registerIntelliSense();
     // Last: it resizes the window and closes the side bars, and leaves a cold TS server busy with its cells.
     registerControlRoom();

@@ -73,7 +73,10 @@ export interface WorkbenchApi {
   panelStats(nb: vscode.NotebookDocument): PanelStats | undefined;
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
-  shownClusterConfig(): Promise<Record<string, string>>;
+  /** The stored credentials of the cluster `bootstrap` names, secrets redacted ({} when none). */
+  shownClusterConfig(bootstrap: string): Promise<Record<string, string>>;
+  /** The cluster the user is being asked about (cluster-approval.ts), if any. */
+  pendingClusterApproval(): string | undefined;
 }
 
 export async function api(): Promise<WorkbenchApi> {
