@@ -5,7 +5,14 @@ import { NOTEBOOK_TYPE, RdkafkaSerializer } from './notebook/serializer.ts';
 import { RdkafkaController } from './notebook/controller.ts';
 import { KernelManager } from './kernels.ts';
 import { Bindings } from './bindings.ts';
-import { Credentials, setClusterCredentials, type SaslInput } from './credentials.ts';
+import {
+  Credentials,
+  clearClusterCredentials,
+  setClusterCredentials,
+  type SaslInput,
+} from './credentials.ts';
+import { ClusterApproval } from './cluster-approval.ts';
+import { bootstrapFor } from './settings.ts';
 import { EventsPanels, EXPORT_COMMAND } from './panel/host.ts';
 import { panelStatsDocs } from './panel/docs.ts';
 import { exportForIssue, type ExportArgs } from './commands/exportIssue.ts';
@@ -14,7 +21,6 @@ import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
 import { traceProgram, type TraceArgs } from './commands/traceProgram.ts';
-import { redactConfig } from './redact.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
@@ -31,8 +37,9 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
 export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('librdkafka', { log: true });
   const credentials = new Credentials(context.secrets);
+  const approval = new ClusterApproval(context.globalState, credentials);
   const bindings = new Bindings(context, log);
-  const kernels = new KernelManager(context, log, bindings, credentials);
+  const kernels = new KernelManager(context, log, bindings, credentials, approval);
   const controller = new RdkafkaController(kernels);
   const panels = new EventsPanels(context.extensionUri, {
     statsDocs: (k) => panelStatsDocs(k, bindings.dir),
@@ -100,12 +107,20 @@ export function activate(context: vscode.ExtensionContext) {
     if (!nb) return noNotebook();
     return exportForIssue(nb, kernels, credentials, opts as ExportArgs | undefined);
   });
-  command('rdkafka.setClusterCredentials', (arg) =>
-    setClusterCredentials(credentials, arg as SaslInput | undefined),
+  command('rdkafka.setClusterCredentials', (arg) => {
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    const suggested = nb?.notebookType === NOTEBOOK_TYPE ? bootstrapFor(nb.uri, nb.metadata) : undefined;
+    return setClusterCredentials(credentials, arg as SaslInput | undefined, suggested);
+  });
+  command('rdkafka.clearClusterCredentials', (arg) =>
+    clearClusterCredentials(credentials, arg as { bootstrap?: string; all?: boolean } | undefined),
   );
-  command('rdkafka.clearClusterCredentials', async () => {
-    await credentials.clear();
-    void vscode.window.showInformationMessage('Cluster credentials removed from the secret storage.');
+  // Credentials an earlier version stored for any cluster are not used: say so once.
+  void credentials.hasLegacy().then((legacy) => {
+    if (legacy)
+      void vscode.window.showWarningMessage(
+        'SASL credentials stored by an earlier rdkafka workbench were not bound to a cluster and are no longer used: store them again for their cluster with "librdkafka: Set SASL Credentials for the Cluster…".',
+      );
   });
 
   return {
@@ -129,7 +144,8 @@ export function activate(context: vscode.ExtensionContext) {
     sourcePanelStats: (key: string) => panels.statsOf(key),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
-    shownClusterConfig: async () => redactConfig(await credentials.get()),
+    shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),
+    pendingClusterApproval: () => approval.pending,
   };
 }
 

@@ -144,11 +144,11 @@ const KINDS: Kinds = {
   },
 };
 
-function kindOf(type: string): Kind<KernelEventType> | undefined {
-  return Object.prototype.hasOwnProperty.call(KINDS, type)
-    ? (KINDS[type as KernelEventType] as Kind<KernelEventType>)
-    : undefined;
-}
+/** Types the protocol does not define (a newer kernel's) are not in the table. */
+const KIND_OF = new Map<string, Kind<KernelEventType>>(
+  Object.entries(KINDS) as [string, Kind<KernelEventType>][],
+);
+const kindOf = (type: string): Kind<KernelEventType> | undefined => KIND_OF.get(type);
 
 /** A short human line for one event (what the timeline row shows and its text search matches). */
 export function summary(e: PanelEvent): string {
@@ -165,4 +165,15 @@ export function severity(e: PanelEvent): Severity {
 export function laneOf(e: PanelEvent): Lane {
   const l = kindOf(e.type)?.lane;
   return typeof l === 'function' ? l(e.data as never) : (l ?? null);
+}
+
+/** For the store, once per event: its lane (null for none) and whether it is a failure there. */
+export function placeOnLane(
+  e: PanelEvent,
+  add: (lane: Exclude<Lane, null>, time: number, bad: boolean) => void,
+): void {
+  const k = kindOf(e.type);
+  if (!k) return;
+  const l = typeof k.lane === 'function' ? k.lane(e.data as never) : k.lane;
+  if (l !== null) add(l, e.time, k.severity(e.data as never) === 'error');
 }

@@ -12,18 +12,20 @@ export const LANE_LABELS: Record<Exclude<Lane, null>, string> = {
   log: 'logs',
   error: 'errors',
 };
-const KEPT = 20_000;
+/** Times kept per lane (a power of two: the ring index is a mask). */
+const KEPT = 16_384;
+const MASK = KEPT - 1;
 
 export class LaneTimes {
   readonly times = new Float64Array(KEPT);
   readonly bad = new Uint8Array(KEPT);
-  n = 0;
+  /** Events ever placed on the lane. */
   total = 0;
 
   push(time: number, bad: boolean): void {
-    this.times[this.n % KEPT] = time;
-    this.bad[this.n % KEPT] = bad ? 1 : 0;
-    this.n++;
+    const i = this.total & MASK;
+    this.times[i] = time;
+    this.bad[i] = bad ? 1 : 0;
     this.total++;
   }
 
@@ -32,10 +34,10 @@ export class LaneTimes {
     const ok = new Uint32Array(columns);
     const bad = new Uint32Array(columns);
     const span = Math.max(1, t1 - t0);
-    for (let i = Math.max(0, this.n - KEPT); i < this.n; i++) {
-      const t = this.times[i % KEPT]!;
+    for (let i = Math.max(0, this.total - KEPT); i < this.total; i++) {
+      const t = this.times[i & MASK]!;
       const c = Math.min(columns - 1, Math.max(0, Math.floor(((t - t0) / span) * columns)));
-      if (this.bad[i % KEPT]) bad[c]!++;
+      if (this.bad[i & MASK]) bad[c]!++;
       else ok[c]!++;
     }
     return [ok, bad];
@@ -46,11 +48,17 @@ export class Lanes {
   readonly lanes = new Map<Exclude<Lane, null>, LaneTimes>(LANES.map((l) => [l, new LaneTimes()]));
   first = Infinity;
   last = -Infinity;
+  /** The lane last added to, kept at hand: streams come in runs of one kind. */
+  private lastLane: Exclude<Lane, null> | null = null;
+  private lastTimes: LaneTimes | null = null;
 
-  add(lane: Lane, time: number, bad: boolean): void {
-    if (lane === null) return;
-    this.lanes.get(lane)!.push(time, bad);
+  readonly add = (lane: Exclude<Lane, null>, time: number, bad: boolean): void => {
+    if (lane !== this.lastLane) {
+      this.lastLane = lane;
+      this.lastTimes = this.lanes.get(lane)!;
+    }
+    this.lastTimes!.push(time, bad);
     if (time < this.first) this.first = time;
     if (time > this.last) this.last = time;
-  }
+  };
 }

@@ -1,7 +1,7 @@
 // Everything the panel knows, updated in O(1) per event with no DOM work: the views read it on the next frame.
 // Every event type the protocol defines is handled in add()'s switch, which the compiler holds exhaustive.
 import { DeliveryStats } from './delivery.ts';
-import { laneOf, severity, summary } from './kinds.ts';
+import { placeOnLane, summary } from './kinds.ts';
 import { Lanes } from './lanes.ts';
 import { RequestStats } from './requests.ts';
 import { IndexList, Ring } from './ring.ts';
@@ -82,7 +82,7 @@ export class Store {
   readonly faults: Ring<PanelEvent>;
   /** Each handle's configuration (`handle_config`), by handle name. */
   readonly configs = new Map<string, Record<string, string>>();
-  readonly topics = new Map<string, number>();
+  readonly topics = new Set<string>();
   /** What the host says about the kernel (null in a standalone report without it). */
   kernel: PanelKernelInfo | null = null;
   /** Statistics field docs from the host, and why there are none when there are none. */
@@ -136,7 +136,7 @@ export class Store {
     const idx = this.events.push(e);
     if (matches(e, this.filter)) this.visible.push(idx);
     if (e.handle !== null) this.touchHandle(e);
-    this.lanes.add(laneOf(e), e.time, severity(e) === 'error');
+    placeOnLane(e, this.lanes.add);
 
     const k = asKernelEvent(e);
     switch (k.type) {
@@ -209,9 +209,7 @@ export class Store {
   }
 
   private topic(name: unknown): void {
-    if (typeof name !== 'string' || name === '') return;
-    if (!this.topics.has(name) && this.topics.size >= TOPICS_KEPT) return;
-    this.topics.set(name, (this.topics.get(name) ?? 0) + 1);
+    if (typeof name === 'string' && name !== '' && this.topics.size < TOPICS_KEPT) this.topics.add(name);
   }
 
   private touchHandle(e: PanelEvent): void {

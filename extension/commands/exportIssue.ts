@@ -49,7 +49,9 @@ export async function exportForIssue(
     { location: vscode.ProgressLocation.Notification, title: 'Exporting for a librdkafka issue' },
     async (progress) => {
       progress.report({ message: 'collecting the secrets to leave out…' });
-      const secrets = Object.values((await credentials.get()) ?? {});
+      const bootstrap = kernel?.info?.bootstrap;
+      const secrets =
+        bootstrap && bootstrap !== 'mock' ? Object.values((await credentials.get(bootstrap)) ?? {}) : [];
       if (kernel?.client?.alive)
         secrets.push(...(await kernel.client.control.secrets().catch(() => [] as string[])));
       progress.report({ message: `writing ${dir}` });

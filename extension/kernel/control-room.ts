@@ -36,6 +36,8 @@ export interface ControlRoomOptions {
   /** Functions the header declares that the library lacks. */
   missing: readonly string[];
   events: EventStream;
+  /** The real cluster's bootstrap servers, or null on the embedded mock cluster. */
+  realCluster?: string | null;
 }
 
 /** Mock functions that only read (getters, request accessors): not worth an event when a cell calls them. */
@@ -72,6 +74,7 @@ export class ControlRoom implements ControlRoomHooks {
       native: (name) => runtime.native(name),
       missing: runtime.bindings.missing(),
       events,
+      realCluster: runtime.mock.enabled ? null : runtime.mock.bootstrap(),
     });
     runtime.setControlRoom(room);
     return room;
@@ -132,6 +135,7 @@ export class ControlRoom implements ControlRoomHooks {
       errorNames: this.errorNames,
       apiNames: this.apiKeys.map(([n, k]) => [k, n]),
       tracking: this.tracking,
+      realCluster: this.opts.realCluster ?? null,
     };
     try {
       this.worker = new Worker(script, { workerData: { controlThread: data }, transferList: [port2] });

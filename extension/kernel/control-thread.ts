@@ -44,6 +44,8 @@ export interface ControlThreadData {
   apiNames: [number, string][];
   /** The library has the request-tracking functions (2.3+). */
   tracking: boolean;
+  /** The kernel runs against a real cluster (its bootstrap servers): faults have nothing to act on. */
+  realCluster: string | null;
 }
 
 /**
@@ -125,7 +127,9 @@ function controlThread(data: ControlThreadData): void {
       const mc = i64[SLOT.MC]!;
       if (!mc)
         return refuse(
-          'the mock cluster has not started yet: run a cell that uses BOOTSTRAP first',
+          data.realCluster
+            ? `this kernel uses the cluster at ${data.realCluster}, not librdkafka's mock cluster: faults need the embedded mock cluster (bootstrap "mock")`
+            : 'the mock cluster has not started yet: run a cell that uses BOOTSTRAP first',
           text.call,
           text.c,
         );

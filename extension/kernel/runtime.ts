@@ -117,7 +117,7 @@ export class Runtime {
       logs: this.logs,
       mock: this.mock,
       options: {
-        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig } : {}),
+        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig, clusterBrokers: opts.bootstrap } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
       control: this.control,

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
-import { outputItems } from './outputs.ts';
 import { CellCompileDiagnostics } from './c-diagnostics.ts';
+import { LiveOutputs } from './live-outputs.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -115,22 +115,12 @@ export class RdkafkaController implements vscode.Disposable {
     }
     exec.executionOrder = ++kernel.executionOrder;
     kernel.setState('busy');
-    // Output calls are asynchronous: chain them so they land in the order the kernel sent them.
-    let chain: Thenable<void> = Promise.resolve();
-    let last: { output: vscode.NotebookCellOutput; stream: string } | undefined;
+    // In order, and bounded as in the CLI (live-outputs.ts, output-limit.ts).
+    const live = new LiveOutputs(exec);
     this.compileDiagnostics.clear(exec.cell);
     const onOutput = (o: CellOutput) => {
       this.compileDiagnostics.fromOutput(exec.cell, o);
-      chain = chain.then(async () => {
-        if (o.kind === 'stream' && last?.stream === o.name) {
-          const items = outputItems(o).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
-          await exec.appendOutputItems(items, last.output);
-          return;
-        }
-        const output = toVSCodeOutput(o);
-        last = o.kind === 'stream' ? { output, stream: o.name } : undefined;
-        await exec.appendOutput(output);
-      });
+      live.add(o);
     };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     try {
@@ -143,7 +133,7 @@ export class RdkafkaController implements vscode.Disposable {
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
-    await chain;
+    await live.done();
     if (kernel.client === client && client.alive) kernel.setState('idle');
     exec.end(status === 'ok', Date.now());
     return status === 'ok';

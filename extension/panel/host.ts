@@ -19,6 +19,8 @@ import type {
 import type { NotebookKernel } from '../kernels.ts';
 
 export const PANEL_VIEW_TYPE = 'rdkafka.eventsPanel';
+/** Most events in one message to the panel (a structured clone each). */
+const MAX_BATCH = 20_000;
 export const EXPORT_COMMAND = 'rdkafka.exportForIssue';
 
 /** What a panel received, for the status bar and the tests. */
@@ -185,7 +187,24 @@ export class EventsPanels implements vscode.Disposable {
     };
     // Messages posted in order; each waits for the previous so counts and order stay exact.
     let chain: Promise<void> = Promise.resolve();
-    const send = (m: HostToPanel) => (chain = chain.then(() => post(m)));
+    // Events that arrive while a message is on its way join one batch: a busy kernel sends a batch a
+    // millisecond, and posting each (awaiting its delivery) fell behind the kernel by seconds under load.
+    let open: KernelEvent[] | null = null;
+    const send = (m: HostToPanel) => {
+      if (m.type === 'events') {
+        if (open && open.length < MAX_BATCH) {
+          open.push(...m.events);
+          return chain;
+        }
+        const batch = (open = [...m.events]);
+        return (chain = chain.then(() => {
+          if (open === batch) open = null;
+          return post({ type: 'events', events: batch });
+        }));
+      }
+      open = null; // later events go after this message, not into an earlier batch
+      return (chain = chain.then(() => post(m)));
+    };
     return { panel, entry, send, w };
   }
 

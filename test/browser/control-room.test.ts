@@ -11,6 +11,7 @@ import type { CellOutput, KernelEvent, PanelKernelInfo } from '../../protocol/in
 import { ensureBindings } from '../support/bindings.ts';
 import { kernelScript } from '../support/repo.ts';
 import { installedVersion, missingVersion } from '../support/cached-version.ts';
+import { FAULT_LOOP, printedResult, produceFor, producerCell } from '../support/control-room.ts';
 import { collectProblems, counter, launch, resultsDir, waitCounter } from './browser.ts';
 import { hostPanel, stubVsCodeApi } from './panel-host.ts';
 import { PANEL_ORIGIN, servePanel } from './panel-page.ts';
@@ -36,8 +37,12 @@ async function context(width = 1200): Promise<BrowserContext> {
   return c;
 }
 
-async function kernel(opts: { bindingsDir: string; library?: string }): Promise<KernelClient> {
-  const k = await KernelClient.start({ ...opts, bootstrap: 'mock', cwd: process.cwd(), kernelScript });
+async function kernel(opts: {
+  bindingsDir: string;
+  library?: string;
+  bootstrap?: string;
+}): Promise<KernelClient> {
+  const k = await KernelClient.start({ bootstrap: 'mock', ...opts, cwd: process.cwd(), kernelScript });
   kernels.push(k);
   return k;
 }
@@ -58,9 +63,9 @@ async function run(k: KernelClient, cell: number, source: string): Promise<CellO
 /** What a cell printed as `RESULT <json>`. */
 const resultOf = (outputs: CellOutput[]): unknown => {
   const text = outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
-  const line = text.split('\n').find((l) => l.startsWith('RESULT '));
-  assert.ok(line, `the cell printed its result: ${text.slice(0, 500)}`);
-  return JSON.parse(line.slice('RESULT '.length));
+  const r = printedResult(text);
+  assert.ok(r !== undefined, `the cell printed its result: ${text.slice(0, 500)}`);
+  return r;
 };
 
 const info = (k: KernelClient): PanelKernelInfo => ({
@@ -69,26 +74,6 @@ const info = (k: KernelClient): PanelKernelInfo => ({
   state: 'idle',
   interactive: true,
 });
-
-/**
- * A producer on a one-partition topic led by broker 1, with message.timeout.ms as given. librdkafka 2.0.2
- * times out a down broker's messages only when its thread wakes between reconnect attempts: with the
- * default reconnect.backoff.max.ms (10 s) the first timeouts came 7–11 s after the broker went down, not
- * 2 s (2.15.1: 2.0 s every time), so the reconnect backoff is capped at 1 s here.
- */
-const producerCell = (timeoutMs: number, extra = '') => `
-const e = errbuf();
-const conf = rd_kafka_conf_new();
-rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
-rd_kafka_conf_set(conf, 'message.timeout.ms', '${timeoutMs}', e, e.length);
-rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '1000', e, e.length);
-${extra}
-globalThis.drs = [];
-rd_kafka_conf_set_dr_msg_cb(conf, (rk, m) => drs.push([Date.now(), rkmsg.err(m)]));
-globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
-rd_kafka_mock_topic_create(MOCK_CLUSTER, 'faults', 1, 1);
-rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'faults', 0, 1);
-`;
 
 describe('control room: faults from the panel', () => {
   test('"broker 1 down" during a synchronous produce loop fails delivery reports within message.timeout.ms; "up" makes them succeed again', async () => {
@@ -107,24 +92,7 @@ describe('control room: faults from the panel', () => {
     assert.ok(await page.getByTestId('fault-coordinator').isVisible());
 
     // Produce in a synchronous loop until failures have come and then successes again (or 60 s).
-    const loop = run(
-      k,
-      2,
-      `
-let sent = 0;
-const until = Date.now() + 60000;
-for (;;) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  sent++;
-  rd_kafka_poll(rk, 20);
-  const lastFail = drs.findLastIndex((d) => d[1] !== 0);
-  if (lastFail >= 0 && drs.length - lastFail > 20) break;
-  if (Date.now() > until) break;
-}
-rd_kafka_flush(rk, 5000);
-console.log('RESULT ' + JSON.stringify({ sent, drs }));
-`,
-    );
+    const loop = run(k, 2, FAULT_LOOP);
     // Events reach the panel while the loop runs; the click is served at once by the control thread.
     await page.waitForFunction(
       () => Number(document.querySelector('[data-testid="dr-count"]')?.textContent) > 5,
@@ -185,6 +153,10 @@ console.log('RESULT ' + JSON.stringify({ sent, drs }));
     assert.match(unknown.message, /not a mock-cluster action of this librdkafka/);
     const wrongCount = await k.control.fault('rd_kafka_mock_broker_set_rtt', [1]);
     assert.match(wrongCount.message, /takes 2 argument\(s\) after the cluster \(broker_id, rtt_ms\), got 1/);
+    // A kernel on a real cluster has no mock to act on, and says so.
+    const real = await kernel({ bindingsDir, bootstrap: '127.0.0.1:9' });
+    const none = await real.control.fault('rd_kafka_mock_broker_set_down', [1]);
+    assert.match(none.message, /uses the cluster at 127\.0\.0\.1:9, not librdkafka's mock cluster/);
   });
 });
 
@@ -227,12 +199,22 @@ console.log('RESULT ' + JSON.stringify(drs));`,
       await page.getByTestId('tab-requests').click();
       const row = page.locator('[data-testid="requests-table"] tr', { hasText: 'Produce' });
       await row.waitFor();
-      await page.waitForFunction(() => {
-        const tr = [...document.querySelectorAll('[data-testid="requests-table"] tr')].find((r) =>
-          r.textContent?.startsWith('Produce'),
-        );
-        return tr && /3 \(3× NOT_LEADER_FOR_PARTITION\)/.test(tr.textContent ?? '');
-      });
+      // The requests come from the tracking poll (every 100 ms): wait for the one that went through too.
+      await page
+        .waitForFunction(
+          () => {
+            const table = document.querySelector('[data-testid="requests-table"]');
+            const heads = [...(table?.querySelectorAll('th') ?? [])].map((t) => t.textContent);
+            const tr = [...(table?.querySelectorAll('tr') ?? [])].find((r) =>
+              r.textContent?.startsWith('Produce'),
+            );
+            const td = [...(tr?.querySelectorAll('td') ?? [])].map((t) => t.textContent ?? '');
+            return td[heads.indexOf('retries')] === '3' && Number(td[heads.indexOf('total')]) >= 4;
+          },
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch(() => {}); // the assertions below say what is missing
       const cells = await row.locator('td').allTextContents();
       const headers = await page.locator('[data-testid="requests-table"] th').allTextContents();
       const col = (name: string) => cells[headers.indexOf(name)]!;
@@ -304,13 +286,7 @@ describe('control room: statistics that explain themselves', () => {
     await run(
       k,
       1,
-      `${producerCell(5000, "rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);")}
-const until = Date.now() + 2000;
-while (Date.now() < until) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  rd_kafka_poll(rk, 20);
-}
-rd_kafka_flush(rk, 2000);`,
+      `${producerCell(5000, "rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);")}\n${produceFor(2000)}`,
     );
     await page.getByTestId('tab-stats').click();
     const stats =
@@ -521,9 +497,10 @@ describe('control room: event details and the layout at half an editor', () => {
     });
     await host.post({ type: 'events', events: recordedStream().slice(0, 30) });
     await waitCounter(page, 'event-count', '30');
-    await page.locator('.tl-row').first().click();
-    await page.getByTestId('detail-cell-link').click();
-    assert.deepEqual(host.posted.at(-1), { type: 'revealCell', cell: 1 });
+    // The consumer was created in cell 2 of the recorded run.
+    await page.locator('.tl-row', { hasText: `consumer ${CONSUMER}` }).click();
+    await page.getByTestId('detail-cell-link').filter({ hasText: 'cell 2' }).click();
+    assert.deepEqual(host.posted.at(-1), { type: 'revealCell', cell: 2 });
     await c.close();
   });
 

@@ -4,7 +4,7 @@
 // CLI's `run --bundle` on a real kernel: every part written, no secret anywhere.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,6 +23,7 @@ import type { KernelEvent } from '../../protocol/index.ts';
 import { ensureBindings, ensureBindingsSync } from '../support/bindings.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
 import { installedVersion, missingVersion } from '../support/cached-version.ts';
+import { BUNDLE_FILES, filesUnder } from '../support/control-room.ts';
 
 const model = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Model;
 const names = {
@@ -313,14 +314,6 @@ describe('secrets', () => {
   });
 });
 
-/** Every file under dir, relative. */
-function walk(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p, base) : [p.slice(base.length + 1)];
-  });
-}
-
 describe('run --bundle', () => {
   test('the export folder holds every part, and a sasl.password set in a cell appears nowhere in it', async () => {
     const bindings = await ensureBindings();
@@ -375,18 +368,8 @@ describe('run --bundle', () => {
       ),
     );
     assert.match(stderr, /issue export written to .*export \(\d+ files\)/);
-    const files = walk(out).sort();
-    for (const f of [
-      'ISSUE.md',
-      'environment.json',
-      'notebook.c',
-      'outputs.txt',
-      'logs.txt',
-      'stats.jsonl',
-      'events.jsonl',
-      'counts.json',
-    ])
-      assert.ok(files.includes(f), `${f} is written (${files})`);
+    const files = filesUnder(out).sort();
+    for (const f of BUNDLE_FILES) assert.ok(files.includes(f), `${f} is written (${files})`);
     assert.ok(
       files.some((f) => /^config\/rdkafka_producer-\d+\.properties$/.test(f)),
       "the handle's configuration",

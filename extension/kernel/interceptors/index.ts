@@ -6,6 +6,7 @@ import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
 import { controlRoom } from './control-room.ts';
+import { credentials } from './credentials.ts';
 import { handles } from './handles.ts';
 import { hotpaths } from './hotpath.ts';
 import { messages } from './messages.ts';
@@ -16,6 +17,7 @@ import { varargs } from './varargs.ts';
 export const INTERCEPTORS: readonly Interceptor[] = [
   ...controlRoom,
   ...confs,
+  ...credentials,
   ...handles,
   ...callbacks,
   ...queues,

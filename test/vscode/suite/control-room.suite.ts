@@ -2,49 +2,40 @@
 // the shim) while a cell produces in a synchronous loop, the recorded fault cells it leaves in the
 // notebook, the export command, a 2-second run's statistics axes, the panel at 600 px, a cell link.
 import * as vscode from 'vscode';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clickInFrames, log, queryFrames, screenshot, setViewport, skip, suite, test } from './harness.ts';
 import { api, assert, closeAllEditors, outputText, runCells, scratchNotebook, waitFor } from './util.ts';
+import {
+  BUNDLE_FILES,
+  FAULT_LOOP,
+  filesUnder,
+  printedResult,
+  produceFor,
+  producerCell,
+} from '../../support/control-room.ts';
 
 const TIMEOUT_MS = 2000;
 
-// reconnect.backoff.max.ms 1 s: librdkafka 2.0.2 times out a down broker's messages only when its thread
-// wakes between reconnect attempts (up to 10 s apart by default; see test/browser/control-room.test.ts).
-const PRODUCER = `const e = errbuf();
-const conf = rd_kafka_conf_new();
-rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
-rd_kafka_conf_set(conf, 'message.timeout.ms', '${TIMEOUT_MS}', e, e.length);
-rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '1000', e, e.length);
-rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);
-globalThis.drs = [];
-rd_kafka_conf_set_dr_msg_cb(conf, (rk, m) => drs.push([Date.now(), rkmsg.err(m)]));
-globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
-rd_kafka_mock_topic_create(MOCK_CLUSTER, 'faults', 1, 1);
-rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'faults', 0, 1);`;
-
-// Until failures came and then successes again (or 60 s).
-const LOOP = `let sent = 0;
-const until = Date.now() + 60000;
-for (;;) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  sent++;
-  rd_kafka_poll(rk, 20);
-  const lastFail = drs.findLastIndex((d) => d[1] !== 0);
-  if (lastFail >= 0 && drs.length - lastFail > 20) break;
-  if (Date.now() > until) break;
-}
-rd_kafka_flush(rk, 5000);
-console.log('RESULT ' + JSON.stringify(drs));`;
+const PRODUCER = producerCell(
+  TIMEOUT_MS,
+  "rd_kafka_conf_set(conf, 'statistics.interval.ms', '500', e, e.length);",
+);
 
 const sel = (testid: string) => `[data-testid="${testid}"]`;
 
-function walk(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p, base) : [p.slice(base.length + 1)];
-  });
+/** A new notebook (a producer, then `second`) with its events panel open, both cells run. */
+async function producerWithPanel(second: string): Promise<vscode.NotebookEditor> {
+  await closeAllEditors();
+  const editor = await scratchNotebook(PRODUCER, second);
+  assert(await vscode.commands.executeCommand('rdkafka.openEventsPanel', editor.notebook.uri), 'no panel');
+  const runs = await runCells(editor);
+  assert(
+    runs.every((r) => r.success),
+    outputText(editor.notebook.cellAt(runs.findIndex((r) => !r.success))),
+  );
+  return editor;
 }
 
 export function registerControlRoom(): void {
@@ -59,7 +50,7 @@ export function registerControlRoom(): void {
 
     test('"broker 1 down" clicked in the panel during a synchronous produce loop fails delivery reports within message.timeout.ms and records a fault cell after the running cell; "up" makes them succeed', async () => {
       await closeAllEditors();
-      const editor = await scratchNotebook(PRODUCER, LOOP, '// the end');
+      const editor = await scratchNotebook(PRODUCER, FAULT_LOOP, '// the end');
       const nb = editor.notebook;
       assert(
         await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri),
@@ -100,7 +91,14 @@ export function registerControlRoom(): void {
         'failed delivery reports in the panel',
         () => (a.panelStats(nb)?.drFailed ?? 0) > 0,
         TIMEOUT_MS + 15_000,
-      );
+      ).catch(async (e: Error) => {
+        const s = a.panelStats(nb);
+        await log(
+          `    panel: ${JSON.stringify({ byType: s?.byType, drFailed: s?.drFailed, faults: s?.faults })}`,
+        );
+        await log(`    kernel: ${JSON.stringify(a.kernel(nb))}`);
+        throw e;
+      });
       assert(await clickInFrames(sel('fault-broker-1-up')), 'could not click "up"');
       const up = await waitFor(
         'the kernel to answer "up"',
@@ -118,11 +116,9 @@ export function registerControlRoom(): void {
       );
       const [s] = await loop;
       assert(s!.success, `the loop failed: ${outputText(nb.cellAt(1))}`);
-      const line = outputText(nb.cellAt(1))
-        .split('\n')
-        .find((l) => l.startsWith('RESULT '));
-      assert(line, 'the loop printed its delivery reports');
-      const drs = JSON.parse(line.slice(7)) as [number, number][];
+      const printed = printedResult(outputText(nb.cellAt(1))) as { drs: [number, number][] } | undefined;
+      assert(printed, 'the loop printed its delivery reports');
+      const { drs } = printed;
       const firstFail = drs.find((d) => d[1] !== 0);
       assert(firstFail, 'delivery reports failed while broker 1 was down');
       assert(
@@ -141,25 +137,7 @@ export function registerControlRoom(): void {
     }, 180_000);
 
     test("a 2-second run's statistics chart correctly in the panel: x axis spans the run, labels fit", async () => {
-      await closeAllEditors();
-      const editor = await scratchNotebook(
-        PRODUCER,
-        `const until = Date.now() + 2000;
-while (Date.now() < until) {
-  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
-  rd_kafka_poll(rk, 20);
-}
-rd_kafka_flush(rk, 2000);`,
-      );
-      assert(
-        await vscode.commands.executeCommand('rdkafka.openEventsPanel', editor.notebook.uri),
-        'no panel',
-      );
-      const runs = await runCells(editor);
-      assert(
-        runs.every((r) => r.success),
-        outputText(editor.notebook.cellAt(1)),
-      );
+      const editor = await producerWithPanel(produceFor(2000));
       await waitFor(
         'the panel to get the statistics',
         async () => ((await api()).panelStats(editor.notebook)?.byType.stats ?? 0) >= 3,
@@ -195,20 +173,9 @@ rd_kafka_flush(rk, 2000);`,
     }, 90_000);
 
     test('at 600 px wide (the panel beside the notebook) the delivery tables do not overlap and the Handles table fits', async () => {
-      await closeAllEditors();
-      const editor = await scratchNotebook(
-        PRODUCER,
+      const editor = await producerWithPanel(
         `for (let i = 0; i < 200; i++) rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
 rd_kafka_flush(rk, 5000);`,
-      );
-      assert(
-        await vscode.commands.executeCommand('rdkafka.openEventsPanel', editor.notebook.uri),
-        'no panel',
-      );
-      const runs = await runCells(editor);
-      assert(
-        runs.every((r) => r.success),
-        outputText(editor.notebook.cellAt(1)),
       );
       await waitFor(
         'the delivery reports',
@@ -323,18 +290,8 @@ console.log('done with', '${secret}'.length);`,
         { dir, quiet: true },
       );
       assert(written === dir && existsSync(join(dir, 'ISSUE.md')), `the export was not written (${written})`);
-      const files = walk(dir);
-      for (const f of [
-        'ISSUE.md',
-        'environment.json',
-        'notebook.c',
-        'outputs.txt',
-        'logs.txt',
-        'stats.jsonl',
-        'events.jsonl',
-        'counts.json',
-      ])
-        assert(files.includes(f), `${f} missing: ${files}`);
+      const files = filesUnder(dir);
+      for (const f of BUNDLE_FILES) assert(files.includes(f), `${f} missing: ${files}`);
       assert(
         files.some((f) => f.startsWith('config/')),
         'no handle configuration',

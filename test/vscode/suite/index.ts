@@ -10,6 +10,8 @@ import { registerPanel } from './panel.suite.ts';
 import { registerControlRoom } from './control-room.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
+import { registerCredentials } from './credentials.suite.ts';
+import { registerOutputLimit } from './output-limit.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerTrace } from './trace.suite.ts';
 
@@ -22,10 +24,13 @@ export async function run(): Promise<void> {
     registerKernel();
     registerExamples();
     registerPanel();
-    registerControlRoom();
     registerCommands();
+    registerCredentials();
+    registerOutputLimit();
     registerTrace();
     registerIntelliSense();
+    // Last: it resizes the window and closes the side bars, and leaves a cold TS server busy with its cells.
+    registerControlRoom();
   } else if (session === 'untrusted') registerUntrusted();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
