@@ -15,7 +15,13 @@ export interface SampleLimit {
 export const REPORT_SAMPLE: SampleLimit = { head: 10_000, tail: 10_000 };
 
 /** Never sampled: few, and what the handles view is built from. */
-const ALWAYS: ReadonlySet<string> = new Set(['handle_created', 'handle_destroyed']);
+const ALWAYS: ReadonlySet<string> = new Set([
+  'handle_created',
+  'handle_destroyed',
+  'handle_config',
+  'mock_cluster',
+  'fault',
+]);
 
 interface PerType {
   head: KernelEvent[];

@@ -4,11 +4,15 @@ const USAGE = `usage: rdkafka-workbench <command> [options]
 commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
-         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--librdkafka VERSION]
-         [--matrix VERSIONS] [-p NAME=VALUE ...]                      run a notebook headless
+         [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--bundle DIR]
+         [--librdkafka VERSION] [--matrix VERSIONS] [-p NAME=VALUE ...]      run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
   scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md]   every scenario notebook on every version
-  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
+  demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
+  trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH | --librdkafka VERSION] -- PROGRAM ARGS…
+         run any program that loads librdkafka and collect its librdkafka events
+  mock   [--brokers 3] [--librdkafka VERSION]   the mock cluster as a process: prints BOOTSTRAP=, serves until Ctrl-C
+  compare A.jsonl B.jsonl   two runs' events side by side: counts, delivery errors, the first difference`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   gen: () => import('./gen.ts'),
@@ -16,6 +20,9 @@ const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   demo: () => import('./demo.ts'),
   lib: () => import('./lib.ts'),
   scenarios: () => import('./scenarios.ts'),
+  trace: () => import('./trace.ts'),
+  mock: () => import('./mock.ts'),
+  compare: () => import('./compare.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);

@@ -7,11 +7,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KernelEvent } from '../protocol/index.ts';
+import type { KernelEvent, PanelKernelInfo, StatsDocs } from '../protocol/index.ts';
 
 export interface ReportMeta {
   /** Heading, e.g. the notebook's file name. */
   title?: string;
+  /** What a panel host would tell the page: the kernel, the statistics field docs (the control room's). */
+  context?: { kernel?: PanelKernelInfo; statsDocs?: StatsDocs | null; statsDocsMissing?: string };
   /** Notebook path that was run. */
   source?: string;
   /** librdkafka version string of the run. */
@@ -145,7 +147,7 @@ ${inlineSafe(a.style, 'style')}
 ${inlineSafe(meta.extra?.css ?? '', 'style')}
 </style>
 </head>
-<body data-title="${escapeHtml(title)}" data-mode="report">
+<body data-title="${escapeHtml(title)}" data-mode="report"${meta.context ? ` data-context="${escapeHtml(JSON.stringify(meta.context))}"` : ''}>
 <dl class="report-meta" data-testid="report-meta">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>
 ${meta.extra?.html ?? ''}
 <div id="app"></div>

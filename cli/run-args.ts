@@ -25,6 +25,8 @@ export interface RunOptions {
   parallel?: number;
   /** `-p NAME=VALUE`: set in a cell injected after the parameters cell (extension/notebook/parameters.ts). */
   parameters?: Record<string, unknown>;
+  /** Folder for an issue export of the run (cli/bundle.ts). */
+  bundle?: string;
 }
 
 /** Bad usage or input: nothing ran (exit code 2). */
@@ -53,6 +55,8 @@ export const RUN_OPTIONS: RunOption[] = [
   { flags: ['--out'], value: 'FILE', apply: (o, v) => (o.out = v) },
   { flags: ['--timeout'], value: 'SECONDS', apply: (o, v) => (o.timeout = seconds('--timeout', v)) },
   { flags: ['--report'], value: 'FILE.html', apply: (o, v) => (o.report = v) },
+  // An issue export (ISSUE.md, configurations, logs, statistics… secrets left out): cli/bundle.ts.
+  { flags: ['--bundle'], value: 'DIR', apply: (o, v) => (o.bundle = v) },
   { flags: ['--library'], value: 'PATH', apply: (o, v) => (o.library = v) },
   { flags: ['--quiet'], apply: (o) => (o.quiet = true) },
   { flags: ['--librdkafka'], value: 'VERSION', apply: (o, v) => (o.librdkafka = v) },

@@ -14,6 +14,8 @@ import {
 } from '../extension/notebook/format.ts';
 import { LimitedOutputs, type OutputLimit } from '../extension/notebook/output-limit.ts';
 import { writeReport } from './report.ts';
+import { bundleSecrets, checkBundleDir, writeRunBundle } from './bundle.ts';
+import { reportContext } from './report-context.ts';
 import { generate, GenError } from '../gen/generate.ts';
 import { parseRunArgs, RUN_USAGE, UsageError, type RunOptions } from './run-args.ts';
 import { pickLibrary } from './pick-library.ts';
@@ -131,6 +133,7 @@ export async function runNotebook(
     nb = p.notebook;
     for (const note of injectionNotes(p)) info(`parameters: ${note}\n`);
   }
+  if (opts.bundle) checkBundleDir(resolve(opts.cwd, opts.bundle)); // before anything runs
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
@@ -196,6 +199,7 @@ export async function runNotebook(
     if (cell !== null) keep(cell, o);
   });
 
+  let secrets: string[] = [];
   const stopper = new Stopper(kernel);
   const stop = (r: StopReason) => stopper.stop(r);
   const offStop = control.stop?.on(stop);
@@ -213,13 +217,19 @@ export async function runNotebook(
       const n = index + 1;
       info(`── cell ${n} ──\n`);
       stopper.running = n;
-      const r = await kernel.execute(n, cell.source, (o) => {
-        // The kernel says "was interrupted"; the cell's outputs say why.
-        if (stopper.stopped() && o.kind === 'error' && o.name === 'Interrupted')
-          o = { ...o, message: stopper.stoppedMessage(n) };
-        show(o);
-        keep(n, o);
-      });
+      const r = await kernel.execute(
+        n,
+        cell.source,
+        (o) => {
+          // The kernel says "was interrupted"; the cell's outputs say why.
+          if (stopper.stopped() && o.kind === 'error' && o.name === 'Interrupted')
+            o = { ...o, message: stopper.stoppedMessage(n) };
+          show(o);
+          keep(n, o);
+        },
+        // C cells are compiled and run as programs (extension/kernel/c-cell.ts).
+        cell.language,
+      );
       stopper.cellEnded();
       summary.cellsRun++;
       const stopped = stopper.stopped();
@@ -240,6 +250,8 @@ export async function runNotebook(
   } finally {
     if (timer) clearTimeout(timer);
     offStop?.();
+    // What an issue export must leave out, asked of the kernel before it goes (never written anywhere).
+    if (opts.bundle) secrets = await bundleSecrets(kernel);
     await kernel.shutdown(stopper.shutdownGraceMs(10000));
     events.close();
   }
@@ -258,6 +270,21 @@ export async function runNotebook(
 
   const target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
   if (target) saveNotebook(target, nb);
+  if (opts.bundle)
+    info(
+      await writeRunBundle(resolve(opts.cwd, opts.bundle), {
+        notebookPath: path,
+        notebook: nb,
+        events: summary.events,
+        counts: summary.counts,
+        librdkafka: kernel.info.librdkafka,
+        bootstrap,
+        code: summary.code,
+        startedAt: started,
+        durationMs: summary.durationMs,
+        secrets,
+      }),
+    );
   if (opts.report) {
     await writeReport(summary.events, resolve(opts.cwd, opts.report), {
       title: basename(opts.notebook),
@@ -267,6 +294,7 @@ export async function runNotebook(
       startedAt: started,
       durationMs: summary.durationMs,
       status: summary.code === 0 ? 'ok' : 'error',
+      context: reportContext(bindings, kernel.info.librdkafka.version, bootstrap),
       events: {
         total: events.sample.total,
         detailed: events.sample.detailed,

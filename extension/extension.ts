@@ -13,7 +13,9 @@ import {
 } from './credentials.ts';
 import { ClusterApproval } from './cluster-approval.ts';
 import { bootstrapFor } from './settings.ts';
-import { EventsPanels } from './panel/host.ts';
+import { EventsPanels, EXPORT_COMMAND } from './panel/host.ts';
+import { panelStatsDocs } from './panel/docs.ts';
+import { exportForIssue, type ExportArgs } from './commands/exportIssue.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
@@ -26,6 +28,7 @@ import {
 import { LibrdkafkaVersions } from './versions.ts';
 import { KernelPicker } from './notebook/picker.ts';
 import { addLibrdkafkaVersion } from './commands/addVersion.ts';
+import { traceProgram, type TraceArgs } from './commands/traceProgram.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
@@ -46,7 +49,10 @@ export function activate(context: vscode.ExtensionContext) {
   const bindings = new Bindings(context, log);
   const kernels = new KernelManager(context, log, bindings, credentials, approval);
   const controller = new RdkafkaController(kernels);
-  const panels = new EventsPanels(context.extensionUri);
+  const panels = new EventsPanels(context.extensionUri, {
+    statsDocs: (k) => panelStatsDocs(k, bindings.dir),
+    onDidChangeState: kernels.onDidChangeState,
+  });
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
   // Every installed librdkafka version is a kernel; IntelliSense and the status bar follow each notebook's.
@@ -121,6 +127,14 @@ export function activate(context: vscode.ExtensionContext) {
     newNotebookFromScenario(context.extensionUri, (arg ?? {}) as NewFromScenarioArgs),
   );
   command('rdkafka.addLibrdkafkaVersion', (arg) => addLibrdkafkaVersion(versions, log, arg));
+  command('rdkafka.traceProgram', (arg) =>
+    traceProgram(context, bindings, panels, (arg as TraceArgs | undefined) ?? {}),
+  );
+  command(EXPORT_COMMAND, (arg, opts) => {
+    const nb = targetNotebook(arg);
+    if (!nb) return noNotebook();
+    return exportForIssue(nb, kernels, credentials, opts as ExportArgs | undefined);
+  });
   command('rdkafka.setClusterCredentials', (arg) => {
     const nb = vscode.window.activeNotebookEditor?.notebook;
     const suggested = nb?.notebookType === NOTEBOOK_TYPE ? bootstrapFor(nb.uri, nb.metadata) : undefined;
@@ -152,6 +166,10 @@ export function activate(context: vscode.ExtensionContext) {
       );
     },
     panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
+    /** The events a notebook's kernel published so far (its panel's history). */
+    events: (nb: vscode.NotebookDocument) => kernels.find(nb)?.events.slice() ?? [],
+    /** What the panel of a traced program (Trace a Program's session key) received. */
+    sourcePanelStats: (key: string) => panels.statsOf(key),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),

@@ -8,6 +8,7 @@ import { discoverHeader, discoverLibrary, headerSet } from './discover.ts';
 import { DocIndex } from './docs.ts';
 import { emitBindings } from './emit-bindings.ts';
 import { emitDts } from './emit-dts.ts';
+import { emitTracer } from './emit-tracer.ts';
 import { GenError } from './errors.ts';
 import { compareLayouts, compilerLayouts } from './layout.ts';
 import { inspectLibrary } from './library.ts';
@@ -136,6 +137,15 @@ export async function generate(
       );
     }
     done('layout');
+
+    // The tracer's C, from the same model (offsets as the compiler just confirmed them); `rdkafka-workbench
+    // trace` compiles it into the cache. A header it cannot serve still gets its bindings.
+    try {
+      staging.write('tracer.c', emitTracer(model).code);
+    } catch (e) {
+      if (!(e instanceof GenError)) throw e;
+      warnings.push(`no tracer.c: ${e.message}`);
+    }
 
     step('library', library ? `checking which functions ${library} exports` : 'no librdkafka library found');
     const facts = library

@@ -44,6 +44,9 @@ export interface ExecuteRequest {
    */
   cell: number;
   source: string;
+  /** The cell's language: absent or 'typescript'/'javascript' run in the kernel; 'c' is compiled and run
+   *  as a program under the tracer (C cells, see the trace block below). Optional: compatible. */
+  language?: string;
 }
 
 export interface InterruptRequest {
@@ -79,7 +82,14 @@ export type CellOutput =
   | { kind: 'display'; data: Record<string, unknown> }
   /** Value of the cell's last expression, as a REPL would show it. */
   | { kind: 'result'; data: Record<string, unknown> }
-  | { kind: 'error'; name: string; message: string; stack: string };
+  | {
+      kind: 'error';
+      name: string;
+      message: string;
+      stack: string;
+      /** Compiler diagnostics on the cell's own lines (C cells). Optional: compatible. */
+      diagnostics?: CellDiagnostic[];
+    };
 
 export interface OutputMessage {
   type: 'output';
@@ -210,6 +220,7 @@ export type KernelEvent = EventBase &
      * type that were observed but not sent individually since the previous `dropped` event.
      */
     | { type: 'dropped'; data: { counts: Record<string, number> } }
+    | ControlRoomEvent
   );
 
 export type KernelEventType = KernelEvent['type'];
@@ -237,6 +248,10 @@ const EVENT_TYPE_ORDER: Record<KernelEventType, number> = {
   event: 12,
   callback: 13,
   dropped: 14,
+  request: 15,
+  fault: 16,
+  mock_cluster: 17,
+  handle_config: 18,
 };
 export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).sort(
   (a, b) => EVENT_TYPE_ORDER[a] - EVENT_TYPE_ORDER[b],
@@ -246,16 +261,208 @@ export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).
 export const LOG_LEVELS = ['emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 
 // ---------------------------------------------------------------------------------------------------
+// Secrets: configuration properties whose values are never shown, logged or written (extension/redact.ts
+// applies them in Node, the tracer's generated C with POSIX regex; one list for both).
+
+/** What stands in for a secret value wherever one would be shown. */
+export const REDACTED_VALUE = '••••••';
+/** Properties whose names match this (case-insensitively) hold secrets. Valid as JS and POSIX ERE. */
+export const SECRET_PROPERTY_PATTERN = '(password|secret|token|private|credential|\\.key$|^ssl\\.key|jaas)';
+/** Properties librdkafka itself treats as sensitive (_RK_SENSITIVE in rdkafka_conf.c, 2.15.1) beyond the pattern. */
+export const LIBRDKAFKA_SENSITIVE_PROPERTIES: readonly string[] = [
+  'sasl.username',
+  'sasl.oauthbearer.config',
+  'ssl.ca.pem',
+  'ssl_key',
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Tracing programs and C cells (issue 14): what the tracer and the kernel's C cells share with the rest.
+
+/** A compiler message on a line of a cell (1-based line and column, as the compiler counts). */
+export interface CellDiagnostic {
+  severity: 'error' | 'warning' | 'note';
+  line: number;
+  column: number;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Host (the extension's panel, or the report page) ⇄ events panel (webview/)
 
 /** What the host posts to the panel. */
-export type HostToPanel = { type: 'events'; events: KernelEvent[] } | { type: 'reset' };
+export type HostToPanel =
+  { type: 'events'; events: KernelEvent[] } | { type: 'reset' } | ControlRoomHostMessage;
 
 /** What the panel posts back to its host. */
-export type PanelToHost = { type: 'ready' };
+export type PanelToHost = { type: 'ready' } | ControlRoomPanelMessage;
 
 export function isKernelMessage(value: unknown): value is KernelMessage {
   return (
     typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
   );
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Control room (issue 13): faults on the embedded mock cluster, the requests its brokers receive, each
+// handle's configuration, statistics field docs, and the messages of the panel's controls.
+
+/** What a parameter of a mock-cluster action is, so the panel offers the right input for it. */
+export type FaultParamKind =
+  | 'broker'
+  | 'topic'
+  | 'partition'
+  | 'apiKey'
+  | 'error'
+  | 'count'
+  | 'ms'
+  | 'coordinatorType'
+  | 'int'
+  | 'string'
+  | 'bool';
+
+export interface FaultParam {
+  /** The parameter's name in rdkafka_mock.h ("broker_id", "ApiKey", "rtt_ms", …). */
+  name: string;
+  kind: FaultParamKind;
+  /** Its C type as the header declares it. */
+  cType: string;
+}
+
+/** One rdkafka_mock.h function the panel can call on the embedded cluster (found in the loaded model). */
+export interface FaultAction {
+  /** The C function, e.g. "rd_kafka_mock_broker_set_down". */
+  fn: string;
+  /** Words for people: "broker set down". */
+  label: string;
+  /** Parameters after the cluster itself, in order. */
+  params: FaultParam[];
+  /** The C function the call goes to when it differs (a variadic function called through its _array twin). */
+  via?: string;
+  /** The header's doc comment, first sentence. */
+  doc?: string;
+}
+
+/** A value of an action's parameter: numbers for ids, counts and codes, strings for names. */
+export type FaultArg = number | string | boolean;
+
+export type ControlRoomEvent =
+  /** The embedded mock cluster started: what it offers (published once, by the kernel that owns it). */
+  | {
+      type: 'mock_cluster';
+      data: {
+        bootstraps: string;
+        brokers: number[];
+        actions: FaultAction[];
+        /** Kafka API keys by name (Produce 0, Fetch 1, …), from rdkafka_protocol.h or the fallback. */
+        apiKeys: [name: string, key: number][];
+        /** rd_kafka_resp_err_t names without the RD_KAFKA_RESP_ERR_ prefix, and their codes. */
+        errors: [name: string, code: number][];
+        /** Whether the mock brokers' requests are tracked (librdkafka 2.3+), and why not when they are not. */
+        requestTracking: { on: true } | { on: false; reason: string };
+      };
+    }
+  /**
+   * A mock-cluster call: from the panel (served on the kernel's control thread at once, even while a
+   * cell is busy) or made by a cell itself.
+   */
+  | {
+      type: 'fault';
+      data: {
+        source: 'panel' | 'cell';
+        fn: string;
+        /** Arguments after the cluster. */
+        args: FaultArg[];
+        /** The call as notebook cell code (what a recorded cell runs). */
+        call: string;
+        /** The same call as plain C, with `mcluster` for the cluster. */
+        c: string;
+        /** Return code (rd_kafka_resp_err_t) when the function returns one. */
+        err?: number;
+        errName?: string;
+        /** Why the kernel refused to call it (no mock cluster, unknown action, bad argument). */
+        refused?: string;
+      };
+    }
+  /** A request a mock broker received (librdkafka 2.3+ request tracking). `time` is when it arrived. */
+  | { type: 'request'; data: { api: string; apiKey: number; broker: number } }
+  /** A handle's configuration as rd_kafka_conf_dump() gave it just before rd_kafka_new(), secrets redacted. */
+  | {
+      type: 'handle_config';
+      data: {
+        name: string;
+        kind: 'producer' | 'consumer';
+        config: Record<string, string>;
+        /** Properties whose value differs from a new rd_kafka_conf_t's (what the cells set). */
+        modified?: string[];
+        redacted: string[];
+      };
+    };
+
+/** A client's request to the kernel's control thread (a JSON line on fd 6). */
+export type ControlRequest =
+  | { type: 'fault'; id: string; fn: string; args: FaultArg[] }
+  /** Values of secret properties the cells set, so an export can scrub them from outputs and logs. */
+  | { type: 'secrets'; id: string };
+
+/** The kernel's answer to a ControlRequest (a JSON line back on fd 6). */
+export type ControlReply =
+  | {
+      type: 'fault';
+      id: string;
+      ok: boolean;
+      /** Position (from 1) of the cell running when the call was made, or null between cells. */
+      cell: number | null;
+      /** When it was made (epoch ms). */
+      time: number;
+      /** Cell code and plain C of the call (empty when it was refused before being built). */
+      call: string;
+      c: string;
+      err?: number;
+      errName?: string;
+      message: string;
+    }
+  | { type: 'secrets'; id: string; values: string[] };
+
+/** One documented statistics field (a row of librdkafka's STATISTICS.md). */
+export interface StatsFieldDoc {
+  field: string;
+  /** As STATISTICS.md says: "int", "int gauge", "string", "bool", "object". */
+  type: string;
+  /** Unit when the text says or implies one: "µs", "ms", "s", "bytes", "messages", "requests". */
+  unit?: string;
+  description: string;
+  example?: string;
+  /** Values that mean "none" or "unknown" rather than a quantity. */
+  sentinels?: { value: number; meaning: string }[];
+}
+
+/** STATISTICS.md parsed: its tables by section (top, brokers, window, toppars, topics, partitions, cgrp, eos, …). */
+export interface StatsDocs {
+  /** Where the text came from, for the panel to say ("librdkafka 2.15.1 STATISTICS.md"). */
+  source: string;
+  /** True when it is not the version in use's own file. */
+  approximate: boolean;
+  sections: Record<string, StatsFieldDoc[]>;
+}
+
+/** What the panel needs to know about its kernel, beyond events. */
+export interface PanelKernelInfo {
+  librdkafka: string | null;
+  /** "mock" or the real cluster's bootstrap servers. */
+  bootstrap: string | null;
+  state: string;
+  /** Whether the host can take fault actions, reveal cells and export (false in a standalone report). */
+  interactive: boolean;
+}
+
+export type ControlRoomHostMessage =
+  | { type: 'kernel'; info: PanelKernelInfo }
+  | { type: 'statsDocs'; docs: StatsDocs | null; missing?: string }
+  | { type: 'faultResult'; id: string; ok: boolean; message: string; call?: string };
+
+export type ControlRoomPanelMessage =
+  | { type: 'fault'; id: string; fn: string; args: FaultArg[] }
+  /** Show the notebook cell at this position (from 1). */
+  | { type: 'revealCell'; cell: number }
+  | { type: 'export' };

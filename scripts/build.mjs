@@ -38,8 +38,10 @@ const genStamp = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 // The editor's declarations of the cell API, generated from its one declaration (extension/kernel/cell-api.ts).
-const cellGlobals = { __CELL_GLOBALS_DTS__: JSON.stringify(cellGlobalsDts('extension/kernel/cell-api.ts')) };
-const defines = { ...cellGlobals, __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp) };
+const defines = {
+  __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp),
+  __CELL_GLOBALS_DTS__: JSON.stringify(cellGlobalsDts('extension/kernel/cell-api.ts')),
+};
 
 const node = {
   bundle: true,
@@ -49,6 +51,8 @@ const node = {
   external,
   logLevel: 'warning',
   define: defines,
+  // C that gen/ pastes into what it emits (gen/tracer/runtime.c) comes in as text.
+  loader: { '.c': 'text' },
 };
 const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
 
@@ -77,6 +81,8 @@ const entries = [
     banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },
+  // The kernel's control thread (a worker of the kernel process).
+  { entryPoints: ['extension/kernel/control-thread.ts'], outfile: 'dist/control-thread.mjs', ...esm },
   {
     entryPoints: ['cli/main.ts'],
     outfile: 'dist/cli.mjs',

@@ -29,6 +29,11 @@ const suites = [
   // Every scenario notebook on the system librdkafka and the newest built one (test/scenarios).
   { name: 'scenarios', setup: librdkafkaVersions, run: () => nodeTest('dist/test/scenarios') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
+  {
+    name: 'trace',
+    setup: [['bash', ['test/trace/setup.sh']], librdkafkaVersions],
+    run: () => nodeTest('dist/test/trace'),
+  },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
   {
     name: 'vscode',

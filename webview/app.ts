@@ -3,9 +3,11 @@
 import { themeChanged } from './charts.ts';
 import { h, icon, setText } from './dom.ts';
 import { Store } from './store.ts';
-import type { PanelEvent } from './types.ts';
+import type { PanelEvent, PanelKernelInfo, PanelToHost, StatsDocs } from './types.ts';
 import { DeliveryView } from './views/delivery.ts';
+import { FaultsBar } from './views/faults.ts';
 import { HandlesView } from './views/handles.ts';
+import { RequestsView } from './views/requests.ts';
 import { StatsView } from './views/stats.ts';
 import { TimelineView } from './views/timeline.ts';
 
@@ -35,13 +37,32 @@ export class App {
   private lastFastTotal = 0;
   private readonly tabButtons = new Map<string, HTMLButtonElement>();
   private readonly timeline: TimelineView;
+  private readonly faults: FaultsBar;
+  private readonly exportBtn: HTMLButtonElement;
+  /** Posts to the host (VS Code); a no-op in a standalone report. */
+  private post: (m: PanelToHost) => void = () => {};
 
   constructor(root: HTMLElement, title: string) {
     this.timeline = new TimelineView(
       this.store,
       () => this.reset(),
       () => this.invalidate(),
+      (cell) => this.post({ type: 'revealCell', cell }),
     );
+    this.faults = new FaultsBar(this.store, (m) => this.post(m));
+    this.exportBtn = h(
+      'button',
+      {
+        class: 'tool export',
+        'data-testid': 'export',
+        title:
+          "Export for a librdkafka Issue: version, build features, OS, the notebook, each handle's configuration (secrets redacted), outputs, logs, statistics and a markdown summary, in one folder",
+        onclick: () => this.post({ type: 'export' }),
+      },
+      icon('export'),
+      ' Export for a librdkafka Issue…',
+    );
+    this.exportBtn.hidden = true;
     this.tabs = [
       { id: 'timeline', label: 'Timeline', icon: 'list-flat', view: this.timeline, slow: false },
       {
@@ -52,6 +73,13 @@ export class App {
         slow: true,
       },
       { id: 'stats', label: 'Statistics', icon: 'graph-line', view: new StatsView(this.store), slow: true },
+      {
+        id: 'requests',
+        label: 'Requests',
+        icon: 'arrow-swap',
+        view: new RequestsView(this.store),
+        slow: true,
+      },
       {
         id: 'handles',
         label: 'Handles',
@@ -128,9 +156,13 @@ export class App {
           counter('stats-count', 'stats', 'stats'),
           counter('log-count', 'logs', 'timeline', 'log'),
           counter('error-count', 'errors', 'timeline', 'error'),
+          counter('request-count', 'requests', 'requests'),
+          counter('fault-count', 'faults', 'timeline', 'fault'),
         ),
         this.notice,
+        this.exportBtn,
       ),
+      this.faults.el,
       tablist,
       ...this.tabs.map((t) => t.view.el),
     );
@@ -166,6 +198,26 @@ export class App {
     this.invalidate();
   }
 
+  /** Connects the panel to its host: its controls (faults, reveal cell, export) post there. */
+  connect(post: (m: PanelToHost) => void): void {
+    this.post = post;
+  }
+
+  kernel(info: PanelKernelInfo): void {
+    this.store.setKernel(info);
+    this.exportBtn.hidden = !info.interactive;
+    this.invalidate();
+  }
+
+  statsDocs(docs: StatsDocs | null, missing?: string): void {
+    this.store.setDocs(docs, missing);
+    this.invalidate();
+  }
+
+  faultResult(id: string, ok: boolean, message: string): void {
+    this.faults.result(id, ok, message);
+  }
+
   ingest(events: readonly PanelEvent[]): void {
     this.store.ingest(events);
     this.invalidate();
@@ -197,6 +249,13 @@ export class App {
     this.setCount('stats-count', s.observed('stats'), s.count('stats'));
     this.setCount('log-count', s.observed('log'), s.count('log'));
     this.setCount('error-count', s.observed('error'), s.count('error'));
+    this.setCount('request-count', s.observed('request'), s.count('request'));
+    this.setCount('fault-count', s.observed('fault'), s.count('fault'));
+    // Requests and faults exist on the mock cluster only: their totals show once there is one.
+    const mockish = s.mock !== null || s.observed('request') + s.observed('fault') > 0;
+    this.counters['request-count']!.parentElement!.hidden = !mockish;
+    this.counters['fault-count']!.parentElement!.hidden = !mockish;
+    this.faults.render();
     const t = this.active;
     const now = performance.now();
     if (!t.slow) {

@@ -9,9 +9,22 @@ export interface TreeOptions {
   open?: Set<string>;
   /** Cap on children shown per branch (huge arrays). */
   maxChildren?: number;
+  /**
+   * What a leaf means (statistics field docs): its tooltip, and a note shown beside sentinel values
+   * ("-1001: invalid offset"), by the leaf's key path.
+   */
+  describe?: (keys: readonly string[], value: unknown) => { title: string; sentinel?: string } | null;
+  /** A leaf was clicked or selected with the keyboard. */
+  onSelect?: (keys: readonly string[], value: unknown) => void;
 }
 
-export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', path = ''): HTMLElement {
+export function jsonTree(
+  value: unknown,
+  opts: TreeOptions = {},
+  label = '',
+  path = '',
+  keys: readonly string[] = [],
+): HTMLElement {
   const max = opts.maxChildren ?? 500;
   if (value !== null && typeof value === 'object') {
     const entries = Array.isArray(value)
@@ -19,7 +32,7 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
       : Object.entries(value);
     const changes = opts.changed ? countChanges(opts.changed, path) : 0;
     const isOpen = path === '' || (opts.open?.has(path) ?? false);
-    const details = h('details', { class: 'jt-branch', open: isOpen });
+    const details = h('details', { class: 'jt-branch', open: isOpen, 'data-path': JSON.stringify(keys) });
     details.addEventListener('toggle', () => {
       if (!opts.open) return;
       if (details.open) opts.open.add(path);
@@ -46,7 +59,8 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
       if (details.dataset.filled) return;
       details.dataset.filled = '1';
       const box = h('div', { class: 'jt-children' });
-      for (const [k, v] of entries.slice(0, max)) box.append(jsonTree(v, opts, k, path ? `${path}.${k}` : k));
+      for (const [k, v] of entries.slice(0, max))
+        box.append(jsonTree(v, opts, k, path ? `${path}.${k}` : k, [...keys, k]));
       if (entries.length > max) box.append(h('div', { class: 'jt-more' }, `… ${entries.length - max} more`));
       details.append(box);
     };
@@ -58,7 +72,7 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
   const prev = opts.changed?.get(path);
   const leaf = h(
     'div',
-    { class: `jt-leaf${changed ? ' jt-changed' : ''}` },
+    { class: `jt-leaf${changed ? ' jt-changed' : ''}`, 'data-path': JSON.stringify(keys) },
     label ? h('span', { class: 'jt-key' }, label) : null,
     label ? ': ' : null,
     h(
@@ -67,6 +81,26 @@ export function jsonTree(value: unknown, opts: TreeOptions = {}, label = '', pat
       JSON.stringify(value) ?? String(value),
     ),
   );
+  const about = opts.describe?.(keys, value);
+  if (about) {
+    leaf.title = about.title;
+    leaf.classList.add('jt-documented');
+    if (about.sentinel) {
+      leaf.classList.add('jt-sentinel');
+      leaf.append(h('span', { class: 'jt-sentinel-note' }, ` ${about.sentinel}`));
+    }
+  }
+  if (opts.onSelect) {
+    const select = opts.onSelect;
+    leaf.tabIndex = 0;
+    leaf.addEventListener('click', () => select(keys, value));
+    leaf.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        select(keys, value);
+      }
+    });
+  }
   if (changed) {
     const delta = typeof value === 'number' && typeof prev === 'number' ? value - prev : null;
     const note =

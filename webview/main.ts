@@ -32,6 +32,28 @@ function start(): void {
     if (message?.type === 'events') app.ingest(message.events);
     if (rejected || !Array.isArray(data)) app.rejected(rejected || 1);
   }
+  // A report may also carry what a host would have said: the kernel and the statistics field docs.
+  const context = document.body.dataset.context;
+  if (context) {
+    type Context = { kernel?: unknown; statsDocs?: unknown; statsDocsMissing?: unknown };
+    let data: Context | null;
+    try {
+      data = JSON.parse(context) as Context;
+    } catch {
+      data = null;
+      app.rejected(1);
+    }
+    const k = parseHostToPanel({ type: 'kernel', info: data?.kernel }).message;
+    if (k?.type === 'kernel') app.kernel({ ...k.info, interactive: false });
+    if (data?.statsDocs !== undefined) {
+      const d = parseHostToPanel({
+        type: 'statsDocs',
+        docs: data.statsDocs,
+        missing: data.statsDocsMissing,
+      }).message;
+      if (d?.type === 'statsDocs') app.statsDocs(d.docs, d.missing);
+    }
+  }
 
   window.addEventListener('message', (ev: MessageEvent) => {
     // Only our host: VS Code's webview frames relay host messages with postMessage(msg, window.origin), so they
@@ -42,8 +64,22 @@ function start(): void {
     const { message, rejected } = parseHostToPanel(ev.data);
     if (rejected) app.rejected(rejected);
     if (!message) return;
-    if (message.type === 'reset') app.reset();
-    else app.ingest(message.events);
+    switch (message.type) {
+      case 'reset':
+        return app.reset();
+      case 'events':
+        return app.ingest(message.events);
+      case 'kernel':
+        return app.kernel(message.info);
+      case 'statsDocs':
+        return app.statsDocs(message.docs, message.missing);
+      case 'faultResult':
+        return app.faultResult(message.id, message.ok, message.message);
+      default: {
+        const unknown: never = message;
+        void unknown;
+      }
+    }
   });
 
   if (typeof acquireVsCodeApi === 'function') {
@@ -52,6 +88,7 @@ function start(): void {
     const saved = api.getState() as { tab?: unknown } | undefined;
     if (typeof saved?.tab === 'string') app.show(saved.tab);
     app.onShow = (tab) => api.setState({ tab });
+    app.connect((m) => api.postMessage(m));
     api.postMessage({ type: 'ready' });
   }
 }

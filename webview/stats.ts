@@ -33,14 +33,24 @@ export class SeriesGroup {
 }
 
 export class HandleStats {
-  /** Seconds since the epoch (fractional), one per stats event. */
+  /**
+   * When each sample was taken, in seconds since the epoch (fractional). librdkafka's own clock (`ts`, µs)
+   * spaces them exactly; it is anchored to the wall clock by the sample that arrived soonest after it was
+   * taken (stats wait on the queue until the handle is polled, so arrival times bunch up).
+   */
   readonly times: number[] = [];
+  private readonly tsUs: (number | null)[] = [];
+  /** Wall-clock ms minus librdkafka ts in ms, the smallest seen (the least-delayed sample). */
+  private offsetMs = Infinity;
   readonly rates: SeriesGroup = new SeriesGroup(this);
   readonly queue: SeriesGroup = new SeriesGroup(this);
   readonly rtt: SeriesGroup = new SeriesGroup(this);
   readonly intLatency: SeriesGroup = new SeriesGroup(this);
   readonly outbuf: SeriesGroup = new SeriesGroup(this);
+  /** consumer_lag: behind the committed offset (what the group has committed). */
   readonly lag: SeriesGroup = new SeriesGroup(this);
+  /** consumer_lag_stored: behind the stored offset (what the application has processed, not yet committed). */
+  readonly lagStored: SeriesGroup = new SeriesGroup(this);
   readonly rebalance: SeriesGroup = new SeriesGroup(this);
   latest: Record<string, unknown> | null = null;
   previous: Record<string, unknown> | null = null;
@@ -53,7 +63,16 @@ export class HandleStats {
   constructor(readonly handle: string) {}
 
   groups(): SeriesGroup[] {
-    return [this.rates, this.queue, this.rtt, this.intLatency, this.outbuf, this.lag, this.rebalance];
+    return [
+      this.rates,
+      this.queue,
+      this.rtt,
+      this.intLatency,
+      this.outbuf,
+      this.lag,
+      this.lagStored,
+      this.rebalance,
+    ];
   }
 
   add(time: number, s: Record<string, unknown>): void {
@@ -61,7 +80,17 @@ export class HandleStats {
     this.previous = this.latest;
     this.latest = s;
     if (typeof s.type === 'string') this.type = s.type;
-    this.times.push(time / 1000);
+    const ts0 = num(s.ts);
+    if (ts0 !== null && time - ts0 / 1000 < this.offsetMs) {
+      this.offsetMs = time - ts0 / 1000;
+      // A better anchor: place the earlier samples by it too.
+      for (let i = 0; i < this.times.length; i++) {
+        const t = this.tsUs[i];
+        if (t !== null && t !== undefined) this.times[i] = (t / 1000 + this.offsetMs) / 1000;
+      }
+    }
+    this.times.push((ts0 !== null ? ts0 / 1000 + this.offsetMs : time) / 1000);
+    this.tsUs.push(ts0);
 
     // Rates from the ever-increasing counters over librdkafka's own monotonic clock (µs).
     const ts = num(s.ts);
@@ -107,9 +136,12 @@ export class HandleStats {
           const p = obj(pv);
           const id = num(p?.partition);
           if (!p || id === null || id < 0) continue; // -1 is librdkafka's internal UA partition
+          // -1 means "not known" (no committed/stored offset or watermark yet: a sentinel, not a lag);
+          // only partitions that ever had a lag are charted.
           const lag = num(p.consumer_lag);
-          // -1 means "not known"; only chart partitions that ever had a lag.
           if (lag !== null && lag >= 0) this.lag.set(`${tname} [${id}]`, lag);
+          const stored = num(p.consumer_lag_stored);
+          if (stored !== null && stored >= 0) this.lagStored.set(`${tname} [${id}]`, stored);
         }
       }
     }
@@ -121,6 +153,7 @@ export class HandleStats {
     if (this.times.length > MAX_POINTS) {
       const k = Math.ceil(MAX_POINTS / 10);
       this.times.splice(0, k);
+      this.tsUs.splice(0, k);
       for (const g of this.groups()) g.dropFront(k);
     }
   }

@@ -159,11 +159,62 @@ export interface CellGlobals {
   ): ProduceBatchResult;
   /** Rich output: a table for arrays of objects, a JSON tree for objects, text for strings. */
   readonly display: CellDisplay;
+  /**
+   * The events this kernel published while the given cells ran (positions from 1; C cells' programs
+   * included), in order, `dropped` counts included; all events without an argument. The last 200,000 are kept.
+   */
+  cellEvents(cells?: number | readonly number[]): CellEvent[];
+  /**
+   * Compares runs' events as `rdkafka-workbench compare` does (counts by type side by side, delivery-report
+   * errors by code, the first point where the sequences part; handles matched by role: the n-th producer
+   * with the n-th producer), shows the tables and returns them. A run: an array of events, or {label, events}.
+   */
+  compareEvents(
+    ...runs: Array<readonly CellEvent[] | { label: string; events: readonly CellEvent[] }>
+  ): EventsComparison;
+}
+
+/** An event as the panel and `--events` files carry it (protocol/index.ts' KernelEvent). */
+export interface CellEvent {
+  seq: number;
+  time: number;
+  handle: string | null;
+  cell: number | null;
+  type: string;
+  data: any;
+}
+
+/** A table with a column per run. */
+export interface EventsSideBySide {
+  labels: string[];
+  rows: { key: string; values: number[] }[];
+}
+
+/** What compareEvents shows (extension/kernel/compare.ts' Comparison). */
+export interface EventsComparison {
+  labels: string[];
+  counts: EventsSideBySide;
+  drErrors: EventsSideBySide;
+  /** Where the runs part first, or null when their sequences agree. */
+  divergence: {
+    stream: string;
+    streamLabel: string;
+    position: string;
+    cell: number | null;
+    summary: string;
+  } | null;
+  /** Comparable events before the first difference (or in all). */
+  compared: number;
+  /** Runs whose events were sampled under load. */
+  sampled: string[];
 }
 
 /**
  * The globals helpers.ts makes (BOOTSTRAP and MOCK_CLUSTER come from the runtime, require and display from
- * main.ts).
+ * main.ts, cellEvents and compareEvents from event-history.ts).
  * @internal not a cell global
  */
-export type CellHelpers = Omit<CellGlobals, 'BOOTSTRAP' | 'MOCK_CLUSTER' | 'require' | 'display'>;
+export type CellHelpers = Omit<
+  CellGlobals,
+  'BOOTSTRAP' | 'MOCK_CLUSTER' | 'require' | 'display' | 'cellEvents' | 'compareEvents'
+>;

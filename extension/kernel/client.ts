@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { ControlChannel } from './control.ts';
 import {
   PROTOCOL_VERSION,
   isKernelMessage,
@@ -96,6 +97,8 @@ export class KernelClient {
   /** Why the client killed the kernel (said in the running cell's outputs). */
   private killReason: string | null = null;
   private stderrTail = '';
+  /** Panel actions for the kernel's control thread (served even while a cell is busy). */
+  control: ControlChannel = new ControlChannel(null);
   private messageListeners = new Map<string, Set<(message: { type: string }) => void>>();
   /** Per kernel process: settles once its exit has been handled (its last outputs read). */
   private exited = new WeakMap<ChildProcess, Promise<void>>();
@@ -138,7 +141,8 @@ export class KernelClient {
     const child = spawn(this.opts.execPath ?? process.execPath, [script], {
       cwd: existsSync(this.opts.cwd) ? this.opts.cwd : process.cwd(),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'],
+      // fd 6: the control pipe (control.ts), read by the kernel's control thread.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe'],
       serialization: 'advanced',
       // Its own process group: Ctrl-C in a terminal reaches the client, which interrupts the cell and
       // then shuts the kernel down; the kernel ends when the client does (its watchdog, main.ts).
@@ -156,6 +160,7 @@ export class KernelClient {
       if (running) running.onOutput({ kind: 'stream', name, text });
       else this.stray({ kind: 'stream', name, text }, null);
     };
+    this.control = new ControlChannel((child.stdio as unknown as (Duplex | null)[])[6] ?? null);
     child.stdout!.on('data', native('stdout'));
     child.stderr!.on('data', native('stderr'));
     (child.stdio[4] as Writable | null)?.on('error', () => {});
@@ -332,7 +337,13 @@ export class KernelClient {
   }
 
   /** Runs one cell; outputs stream to onOutput as they happen. Cells queue in the kernel in call order. */
-  execute(cell: number, source: string, onOutput: (o: CellOutput) => void): Promise<ExecuteResult> {
+  /** Runs a cell; `language` 'c' compiles and runs it as a program (C cells), otherwise TypeScript. */
+  execute(
+    cell: number,
+    source: string,
+    onOutput: (o: CellOutput) => void,
+    language?: string,
+  ): Promise<ExecuteResult> {
     const child = this.child;
     if (!child || !this.alive) {
       onOutput({
@@ -346,7 +357,7 @@ export class KernelClient {
     const id = String(++this.seq);
     return new Promise<ExecuteResult>((resolve) => {
       this.pending.push({ id, cell, onOutput, resolve, started: Date.now() });
-      child.send({ type: 'execute', id, cell, source });
+      child.send({ type: 'execute', id, cell, source, ...(language ? { language } : {}) });
     });
   }
 

@@ -30,7 +30,15 @@ interface Counter {
  * Always sent in detail, beyond any budget: as few as the handles, and without them a view cannot tell a
  * destroyed handle from a live one.
  */
-const LIFECYCLE: ReadonlySet<KernelEventType> = new Set(['handle_created', 'handle_destroyed']);
+const LIFECYCLE: ReadonlySet<KernelEventType> = new Set([
+  'handle_created',
+  'handle_destroyed',
+  // The control room's: a handle's configuration, what the mock cluster offers, the faults (few, and an
+  // export or a panel opened late needs every one).
+  'handle_config',
+  'mock_cluster',
+  'fault',
+]);
 
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
 const CLOCK_EVERY = 64;
@@ -39,6 +47,7 @@ export class EventStream {
   private seq = 0;
   private pending: KernelEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private scheduledAt = 0;
   private windowStart = 0;
   /** One record per event type: the hot paths do a single Map read, then plain field writes. */
   private counters = new Map<string, Counter>();
@@ -125,8 +134,11 @@ export class EventStream {
     }
   }
 
-  /** Publishes an event (call want() first for high-volume types). */
-  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
+  /**
+   * Publishes an event (call want() first for high-volume types). `time`: when it happened, if not now (a
+   * request the mock cluster received earlier, a fault the control thread made while the cell was busy).
+   */
+  publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>, time?: number): void {
     if (!this.opts.enabled) return;
     if (!LIFECYCLE.has(type) && !this.want(type)) return this.count(type);
     const c = this.counters.get(type) ?? this.counter(type);
@@ -134,7 +146,7 @@ export class EventStream {
     c.sent++;
     this.pending.push({
       seq: ++this.seq,
-      time: Date.now(),
+      time: time ?? Date.now(),
       handle,
       cell: this.cell,
       type,
@@ -145,8 +157,17 @@ export class EventStream {
 
   private schedule(): void {
     if (this.timer) return;
+    this.scheduledAt = this.now();
     this.timer = setTimeout(() => this.flush(), this.flushMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * Flushes if a flush is overdue: a cell's synchronous loop keeps the timer from firing, so the kernel
+   * calls this from the loop's ticks (now and then) and the panel sees events while the cell runs.
+   */
+  flushIfDue(): void {
+    if (this.timer !== null && this.now() - this.scheduledAt >= this.flushMs) this.flush();
   }
 
   /**

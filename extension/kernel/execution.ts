@@ -25,6 +25,13 @@ export interface ExecutionDeps {
   /** Watchdog flags (watchdog.ts). */
   flags: Int32Array;
   errorOutput: (e: unknown) => CellOutput;
+  /** Cells in another language than TypeScript (`c`: c-cell.ts), by ExecuteRequest.language. */
+  languages?: Record<
+    string,
+    (req: ExecuteRequest, interrupted: Promise<unknown>) => Promise<'ok' | 'error' | 'interrupted'>
+  >;
+  /** The running cell changed (its position, or null between cells): the control thread is told. */
+  onCell?: (cell: number | null) => void;
 }
 
 export class Execution {
@@ -75,21 +82,12 @@ export class Execution {
     this.d.flags[INTERRUPT] = this.d.flags[CLIENT_GONE];
     const events = this.d.events();
     if (events) events.cell = req.cell;
+    this.d.onCell?.(req.cell);
     try {
       if (!this.d.runtime()) throw new Error('the kernel is not initialised');
-      const t = await transpileCell(req.source, req.cell);
-      const filename = `cell-${req.cell}.${++this.seq}.js`;
-      this.d.scripts.set(filename, { cell: req.cell, map: t.map, prefixLength: t.prefixLength });
-      const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{
-        hasValue: boolean;
-        value?: unknown;
-      }>;
-      promise.catch(() => {}); // an abandoned (interrupted) cell may still reject later
-      const r = await Promise.race([promise, interrupted]);
-      if (r === Interrupted) throw new Interrupted('interrupted');
-      const result = r as { hasValue: boolean; value?: unknown };
-      if (result.hasValue && result.value !== undefined)
-        outputs.emit({ kind: 'result', data: resultBundle(result.value) });
+      const other = req.language ? this.d.languages?.[req.language] : undefined;
+      if (other) status = await other(req, interrupted);
+      else await this.runScript(req, interrupted);
     } catch (e) {
       // instanceof on a hostile thrown value (a revoked Proxy) throws: errorOutput guards its own reads.
       let isInterrupt: boolean;
@@ -114,11 +112,29 @@ export class Execution {
     events?.flush();
     this.current = null;
     if (events) events.cell = null;
+    this.d.onCell?.(null);
     send({
       type: 'done',
       id: req.id,
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     });
+  }
+
+  /** A TypeScript (or JavaScript) cell: transpiled, run in this process's global scope. */
+  private async runScript(req: ExecuteRequest, interrupted: Promise<typeof Interrupted>): Promise<void> {
+    const t = await transpileCell(req.source, req.cell);
+    const filename = `cell-${req.cell}.${++this.seq}.js`;
+    this.d.scripts.set(filename, { cell: req.cell, map: t.map, prefixLength: t.prefixLength });
+    const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{
+      hasValue: boolean;
+      value?: unknown;
+    }>;
+    promise.catch(() => {}); // an abandoned (interrupted) cell may still reject later
+    const r = await Promise.race([promise, interrupted]);
+    if (r === Interrupted) throw new Interrupted('interrupted');
+    const result = r as { hasValue: boolean; value?: unknown };
+    if (result.hasValue && result.value !== undefined)
+      this.d.outputs.emit({ kind: 'result', data: resultBundle(result.value) });
   }
 }

@@ -15,11 +15,15 @@ import { rewriteStack, type CellScript } from './sourcemap.ts';
 import { displayBundle, resultBundle } from './display.ts';
 import { makeImporter } from './imports.ts';
 import { IMPORT, TICK } from './rewrite.ts';
+import { ControlRoom, controlFd } from './control-room.ts';
 import { openChannel, send } from './channel.ts';
 import { Outputs } from './outputs.ts';
 import { errorOutput as toErrorOutput } from './errors.ts';
 import { Execution } from './execution.ts';
 import { startWatchdog } from './watchdog.ts';
+import { runCCell } from './c-cell.ts';
+import { EventHistory, historyGlobals } from './event-history.ts';
+import type { CellDisplay, CellGlobals } from './cell-api.ts';
 import { explainAbsent } from './absent.ts';
 
 const KERNEL_FILE = fileURLToPath(import.meta.url);
@@ -31,11 +35,15 @@ if (!process.send) {
 
 let runtime: Runtime | null = null;
 let events: EventStream | null = null;
+let controlRoom: ControlRoom | null = null;
 let cwd = process.cwd();
+let bindingsDir = '';
+const history = new EventHistory();
 const scripts = new Map<string, CellScript>();
 const g = globalThis as unknown as Record<string, unknown>;
 
 const errorOutput = (e: unknown) => {
+  // A C name this librdkafka lacks: say so, and which installed versions have it (absent.ts).
   try {
     explainAbsent(e, runtime?.bindings.model.librdkafka.version);
   } catch {
@@ -63,8 +71,33 @@ const execution = new Execution({
   scripts,
   flags,
   errorOutput,
+  languages: {
+    c: (req, interrupted) =>
+      runCCell(
+        req,
+        {
+          bindingsDir,
+          library: runtime!.library,
+          // The cluster as cells see it: the embedded mock one is started on first use.
+          bootstrap: () => String(g.BOOTSTRAP),
+          cwd,
+          events,
+          emit: (o) => outputs.emit(o),
+          stream: (name, text) => outputs.stream(name, text),
+        },
+        interrupted,
+      ),
+  },
+  onCell: (cell) => {
+    if (controlRoom) controlRoom.cell = cell;
+  },
 });
-g[TICK] = execution.tick;
+// Every loop of cell code: the panel's actions' events (and, every 50 ms, the pending events of a busy
+// cell) go out, then a pending interrupt stops the loop.
+g[TICK] = () => {
+  controlRoom?.drain();
+  execution.tick();
+};
 g[IMPORT] = makeImporter(() => cwd);
 
 g.display = Object.assign((value: unknown) => outputs.emit({ kind: 'display', data: displayBundle(value) }), {
@@ -74,6 +107,11 @@ g.display = Object.assign((value: unknown) => outputs.emit({ kind: 'display', da
     outputs.emit({ kind: 'display', data: { 'text/html': String(html), 'text/plain': String(html) } }),
   json: (value: unknown) => outputs.emit({ kind: 'display', data: resultBundle(value) }),
 });
+const historyApi: Pick<CellGlobals, 'cellEvents' | 'compareEvents'> = historyGlobals(
+  history,
+  () => g.display as CellDisplay,
+);
+Object.assign(g, historyApi);
 
 process.on('uncaughtException', (e) => outputs.emit(errorOutput(e)));
 process.on('unhandledRejection', (e) => outputs.emit(errorOutput(e)));
@@ -115,7 +153,14 @@ async function init(req: InitRequest): Promise<void> {
   } catch {
     return fatal(`the working folder ${cwd} does not exist: open a folder that exists`);
   }
-  events = new EventStream({ enabled: req.events, send: (batch) => send({ type: 'events', events: batch }) });
+  bindingsDir = req.bindingsDir;
+  events = new EventStream({
+    enabled: req.events,
+    send: (batch) => {
+      history.add(batch);
+      send({ type: 'events', events: batch });
+    },
+  });
   phase = 'loading koffi, the bindings and librdkafka';
   try {
     runtime = await Runtime.load({
@@ -140,6 +185,7 @@ async function init(req: InitRequest): Promise<void> {
   }
   phase = 'installing the globals';
   runtime.install(g);
+  controlRoom = ControlRoom.forRuntime(runtime, events, controlFd());
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
   const lib = runtime.bindings.model.librdkafka;
@@ -165,6 +211,7 @@ function fatal(message: string): void {
 function shutdown(then: () => void): void {
   try {
     runtime?.shutdown();
+    controlRoom?.stop();
   } catch (e) {
     outputs.emit(errorOutput(e));
   } finally {
@@ -179,6 +226,7 @@ function leave(): void {
   if (phase !== null) phase += '; the client closed the IPC channel';
   try {
     runtime?.shutdown();
+    controlRoom?.stop();
   } finally {
     process.exit(0);
   }

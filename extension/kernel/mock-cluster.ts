@@ -1,6 +1,7 @@
 // The embedded mock cluster (rdkafka_mock.h): started on first use of BOOTSTRAP or MOCK_CLUSTER when the
 // kernel runs against "mock", on a producer handle of its own, and destroyed after every cell handle.
 import type { Fn } from './load.ts';
+import type { ControlRoomHooks } from './interceptors/types.ts';
 
 export interface MockClusterDeps {
   /** "mock", or the configured cluster's bootstrap servers. */
@@ -8,6 +9,8 @@ export interface MockClusterDeps {
   /** The unwrapped C function (the bindings', or fallbacks.ts's for rdkafka_mock.h). */
   native: (name: string) => Fn;
   producerType: number;
+  /** Told when the cluster starts and before it is destroyed (the control thread uses it). */
+  control?: { room: ControlRoomHooks | null };
 }
 
 export class MockCluster {
@@ -51,11 +54,14 @@ export class MockCluster {
       throw new Error(
         'rd_kafka_mock_cluster_new failed: this librdkafka may be built without the mock cluster',
       );
-    return { rk, mc, bootstraps: String(f('rd_kafka_mock_cluster_bootstraps')(mc)) };
+    const bootstraps = String(f('rd_kafka_mock_cluster_bootstraps')(mc));
+    this.d.control?.room?.mockStarted(mc, bootstraps, 3);
+    return { rk, mc, bootstraps };
   }
 
   destroy(): void {
     if (!this.mock) return;
+    this.d.control?.room?.mockStopping();
     this.d.native('rd_kafka_mock_cluster_destroy')(this.mock.mc);
     this.d.native('rd_kafka_destroy')(this.mock.rk);
     this.mock = null;

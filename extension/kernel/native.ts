@@ -18,6 +18,12 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Where the helpers live: CACHE/native. */
 export const nativeDir = (): string => join(cacheDir(), 'native');
 
+/** Where compileHelper puts (or finds) the helper: keyed by its source and the platform. */
+export function helperPath(name: string, source: string, dir: string): string {
+  const key = createHash('sha256').update(`${source}\0${process.platform}\0${process.arch}`).digest('hex');
+  return join(dir, `${name}-${key.slice(0, 16)}.so`);
+}
+
 /**
  * Compiles `source` (once) into `dir/NAME-KEY.so` and returns its path, or the reason it could not: no
  * compiler, a failed compile, an unwritable cache.
@@ -27,9 +33,10 @@ export function compileHelper(
   source: string,
   dir: string,
   cc = process.env.CC || 'cc',
+  /** A bigger source (the tracer: trace/build.ts) may need longer on a busy machine. */
+  timeoutMs = 30_000,
 ): { path: string } | { why: string } {
-  const key = createHash('sha256').update(`${source}\0${process.platform}\0${process.arch}`).digest('hex');
-  const so = join(dir, `${name}-${key.slice(0, 16)}.so`);
+  const so = helperPath(name, source, dir);
   if (existsSync(so)) return { path: so };
   try {
     mkdirSync(dir, { recursive: true });
@@ -42,7 +49,7 @@ export function compileHelper(
     writeFileSync(src, source);
     const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-o', tmp, src, '-ldl'], {
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: timeoutMs,
     });
     if (r.error)
       return { why: `no C compiler (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` };

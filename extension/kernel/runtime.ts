@@ -13,6 +13,7 @@ import { factsOf, type Facts } from './facts.ts';
 import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
+import type { ControlRoomHooks } from './interceptors/types.ts';
 import { loadBindings, type Bindings, type Fn, type Loaded } from './load.ts';
 import { LogRelayHub, relayPrototypes } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';
@@ -49,6 +50,8 @@ export class Runtime {
   private readonly interceptors: readonly Interceptor[];
   private readonly beforeBlockingCall: (() => void) | undefined;
   private wrapped = new Map<string, Fn>();
+  /** The control room (control-room.ts), set by the kernel once it exists. */
+  private readonly control: { room: ControlRoomHooks | null } = { room: null };
   /** The fields of the last message a hot path saw, read by rkmsg (helpers.ts). */
   private readonly messageCopy = newMessageCopy();
   private hotPath: HotPath | null | undefined; // undefined: not loaded yet; null: plain koffi paths
@@ -86,6 +89,7 @@ export class Runtime {
       bootstrap: opts.bootstrap,
       native,
       producerType: facts.c.RD_KAFKA_PRODUCER,
+      control: this.control,
     });
     this.ctx = {
       koffi,
@@ -102,6 +106,7 @@ export class Runtime {
         ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig, clusterBrokers: opts.bootstrap } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
+      control: this.control,
       native,
       fn: (name) => this.fn(name),
       decl: (name) => c.decls.get(name),
@@ -151,6 +156,16 @@ export class Runtime {
 
   get library(): string {
     return this.bindings.library;
+  }
+
+  /** The C function itself, unwrapped. */
+  native(name: string): Fn {
+    return this.c.get(name);
+  }
+
+  /** Connects the control room: it hears of the mock cluster, new handles and the cells' mock calls. */
+  setControlRoom(room: ControlRoomHooks): void {
+    this.control.room = room;
   }
 
   /** Defines every C function, constant and helper on `target` (the cells' global scope). */

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
+import { CellCompileDiagnostics } from './c-diagnostics.ts';
 import { LiveOutputs } from './live-outputs.ts';
 import { editorSkipMessage } from './requires.ts';
 
@@ -24,10 +25,13 @@ export class RdkafkaController implements vscode.Disposable {
   private readonly queues = new Map<string, Promise<void>>();
   /** Per notebook: executions waiting for their turn (ended without running when the run is interrupted). */
   private readonly pending = new Map<string, Set<vscode.NotebookCellExecution>>();
+  /** C cells' compile errors on their lines. */
+  private readonly compileDiagnostics = new CellCompileDiagnostics();
 
   constructor(private readonly kernels: KernelManager) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'librdkafka');
-    this.controller.supportedLanguages = ['typescript', 'javascript'];
+    // C cells are compiled and run as programs under the tracer (extension/kernel/c-cell.ts).
+    this.controller.supportedLanguages = ['typescript', 'javascript', 'c'];
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'TypeScript + librdkafka C API';
     this.controller.detail = vscode.workspace.isTrusted
@@ -148,10 +152,19 @@ export class RdkafkaController implements vscode.Disposable {
     kernel.setState('busy');
     // In order, and bounded as in the CLI (live-outputs.ts, output-limit.ts).
     const live = new LiveOutputs(exec);
-    const onOutput = (o: CellOutput) => live.add(o);
+    this.compileDiagnostics.clear(exec.cell);
+    const onOutput = (o: CellOutput) => {
+      this.compileDiagnostics.fromOutput(exec.cell, o);
+      live.add(o);
+    };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     try {
-      ({ status } = await client.execute(exec.cell.index + 1, exec.cell.document.getText(), onOutput));
+      ({ status } = await client.execute(
+        exec.cell.index + 1,
+        exec.cell.document.getText(),
+        onOutput,
+        exec.cell.document.languageId,
+      ));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
@@ -162,6 +175,7 @@ export class RdkafkaController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.compileDiagnostics.dispose();
     for (const c of [...this.controllers]) c.dispose();
   }
 }

@@ -196,7 +196,7 @@ describe('standalone report', () => {
       /consumer · 2 stats/.test(document.querySelector('.view.stats .toolbar')?.textContent ?? ''),
     );
     assert.ok(
-      (await seriesPixels(page, 'Consumer lag per partition (consumer_lag)')) > 20,
+      (await seriesPixels(page, 'Consumer lag behind the committed offset (consumer_lag)')) > 20,
       'consumer_lag was drawn',
     );
     assert.ok((await seriesPixels(page, 'Rebalances (cgrp.rebalance_cnt)')) > 20, 'rebalance_cnt was drawn');

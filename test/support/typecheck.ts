@@ -60,7 +60,8 @@ export function notebookCells(dir: string, name: string): Map<string, string> {
   const nb = parseNotebook(readFileSync(join(dir, name), 'utf8'), name);
   const files = new Map<string, string>();
   nb.cells.forEach((c, i) => {
-    if (c.kind === 'code') files.set(`/cells/${name}/cell${i + 1}.ts`, c.source);
+    // C cells are compiled by the C compiler (their errors are its diagnostics), not type-checked here.
+    if (c.kind === 'code' && c.language !== 'c') files.set(`/cells/${name}/cell${i + 1}.ts`, c.source);
   });
   return files;
 }

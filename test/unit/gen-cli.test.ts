@@ -63,6 +63,7 @@ describe('gen CLI', () => {
       'package.json',
       'rdkafka.d.ts',
       'report.json',
+      'tracer.c',
     ]);
     const r = gen('--header', SYSTEM_HEADER, '--out', join(tmp, 'second'));
     assert.equal(r.code, 0);

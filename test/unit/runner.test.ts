@@ -64,7 +64,7 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
   for (const e of lines) assert.ok('type' in e && typeof e.time === 'number' && 'handle' in e);
   assert.deepEqual(
     lines.map((e) => e.type).filter((t) => t.startsWith('handle_')),
-    ['handle_created', 'handle_destroyed'],
+    ['handle_created', 'handle_config', 'handle_destroyed'],
   );
 });
 

@@ -5,7 +5,9 @@
 // downloaded. While it runs it serves, at RDKAFKA_TEST_SHIM_URL, `POST /screenshot?name=N` (the suites keep
 // screenshots of the window in test-results/), `POST /log` (lines the suites print, written to stdout:
 // a remote extension host's console does not reach this process) and `GET /frames` (each frame's URL and
-// visible text, so a suite can check what a webview rendered).
+// visible text, so a suite can check what a webview rendered), and for the control-room suite `POST
+// /click?selector=S` (clicks the first element matching S in whichever frame has one), `GET /query?selector=S`
+// (each match's data-* attributes, text and box, in every frame) and `POST /viewport?width=W&height=H`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -126,6 +128,57 @@ async function main(): Promise<number> {
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(frames.map((f) => ({ url: f.url, origin: f.text.origin, text: f.text.body }))));
+      return;
+    }
+    const selector = url.searchParams.get('selector') ?? '';
+    if (url.pathname === '/click' && page && selector) {
+      // What a user's click does, in the webview's own frame: suites drive the panel's controls with it.
+      let clicked = false;
+      const why: string[] = [];
+      for (const f of page.frames()) {
+        const el = await f.$(selector).catch(() => null);
+        if (!el) continue;
+        await el.scrollIntoViewIfNeeded().catch(() => {});
+        await el.click({ timeout: 5000 }).then(
+          () => (clicked = true),
+          (e: Error) => why.push(e.message.split('\n').slice(0, 12).join(' | ')),
+        );
+        if (clicked) break;
+      }
+      res
+        .writeHead(clicked ? 200 : 404)
+        .end(clicked ? 'clicked' : why.length ? why.join('; ') : `no element ${selector}`);
+      return;
+    }
+    if (url.pathname === '/query' && page && selector) {
+      const found = [];
+      for (const f of page.frames()) {
+        const r = await f
+          .$$eval(selector, (els) =>
+            els.map((el) => {
+              const b = el.getBoundingClientRect();
+              const h = el as HTMLElement;
+              return {
+                data: { ...h.dataset },
+                text: (h.innerText ?? h.textContent ?? '').slice(0, 2000),
+                box: { x: b.x, y: b.y, width: b.width, height: b.height },
+                scrollWidth: h.scrollWidth,
+                clientWidth: h.clientWidth,
+                frameWidth: window.innerWidth,
+              };
+            }),
+          )
+          .catch(() => []);
+        found.push(...r);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+      return;
+    }
+    if (url.pathname === '/viewport' && page) {
+      const width = Number(url.searchParams.get('width')) || 1400;
+      const height = Number(url.searchParams.get('height')) || 900;
+      await page.setViewportSize({ width, height });
+      res.writeHead(200).end('ok');
       return;
     }
     const name = (url.searchParams.get('name') || 'screenshot').replace(/[^\w.-]/g, '_');

@@ -5,6 +5,7 @@ import { formatTime, levelName, severity, summary } from '../format.ts';
 import { jsonTree } from '../jsontree.ts';
 import { emptyFilter, isFiltering, type Filter, type Store } from '../store.ts';
 import { EVENT_TYPES, LOG_LEVELS, type PanelEvent } from '../types.ts';
+import { LaneStrip } from './lanes.ts';
 
 const ROW = 22;
 
@@ -39,12 +40,16 @@ export class TimelineView {
   private viewport = 0;
   /** Scroll position as last set or read. */
   private scrollTop = 0;
+  private readonly lanes: LaneStrip;
 
   constructor(
     private readonly store: Store,
     private readonly onClear: () => void,
     private readonly invalidate: () => void,
+    /** Reveal the notebook cell at this position (from 1); absent where no notebook is around (a report). */
+    private readonly revealCell?: (cell: number) => void,
   ) {
+    this.lanes = new LaneStrip(store, (type) => this.showType(type));
     this.typeBox = h('div', { class: 'type-filter', role: 'group', 'aria-label': 'Filter by event type' });
     this.handleSelect = h('select', {
       'aria-label': 'Filter by handle',
@@ -134,6 +139,7 @@ export class TimelineView {
         status,
       ),
       this.typeBox,
+      this.lanes.el,
       h('div', { class: 'tl-split' }, this.list, this.detail),
     );
     this.setPaused(false);
@@ -297,12 +303,30 @@ export class TimelineView {
       if (pos < this.range()[1] - 1 && this.follow) this.setFollow(false);
     }
     this.list.setAttribute('aria-activedescendant', `tl-row-${pos}`);
+    const reveal = this.revealCell;
+    const cell =
+      ev.cell === null
+        ? null
+        : reveal && this.store.kernel?.interactive
+          ? h(
+              'button',
+              {
+                class: 'link',
+                'data-testid': 'detail-cell-link',
+                title: `Show cell ${ev.cell} in the notebook`,
+                onclick: () => reveal(ev.cell!),
+              },
+              `cell ${ev.cell}`,
+            )
+          : h('span', { 'data-testid': 'detail-cell' }, `cell ${ev.cell}`);
     setChildren(this.detail, [
       h('h3', {}, `${ev.type} #${ev.seq}`),
       h(
         'p',
         { class: 'muted' },
-        `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}${ev.cell !== null ? ` · cell ${ev.cell}` : ''}`,
+        `${new Date(ev.time).toISOString()}${ev.handle ? ` · ${ev.handle}` : ''}`,
+        cell ? ' · ' : null,
+        cell,
       ),
       jsonTree(ev, { open: new Set(['data']) }),
     ]);
@@ -311,6 +335,7 @@ export class TimelineView {
 
   render(): void {
     this.refreshChoices();
+    this.lanes.render();
     const [lo, hi] = this.range();
     const n = hi - lo;
     const height = n * ROW;

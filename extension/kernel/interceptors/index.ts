@@ -5,6 +5,7 @@
 import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
+import { controlRoom } from './control-room.ts';
 import { credentials } from './credentials.ts';
 import { handles } from './handles.ts';
 import { hotpaths } from './hotpath.ts';
@@ -14,6 +15,7 @@ import type { Interceptor } from './types.ts';
 import { varargs } from './varargs.ts';
 
 export const INTERCEPTORS: readonly Interceptor[] = [
+  ...controlRoom,
   ...confs,
   ...credentials,
   ...handles,

@@ -11,6 +11,17 @@ import type { Observer } from '../observe.ts';
 import type { HandleRegistry } from '../registry.ts';
 import type { HotPath } from '../hotpath.ts';
 
+/** What the control room (control-room.ts) hears from the kernel's parts; set once the room exists. */
+export interface ControlRoomHooks {
+  mockStarted(mc: bigint, bootstraps: string, brokers: number): void;
+  mockStopping(): void;
+  /** Just before rd_kafka_new(conf): the conf's properties, for handleCreated. */
+  dumpConf(conf: bigint): Record<string, string> | null;
+  handleCreated(name: string, kind: 'producer' | 'consumer', dump: Record<string, string> | null): void;
+  /** A cell called an rd_kafka_mock_* function. */
+  cellCall(fn: string, args: readonly unknown[], result: unknown): void;
+}
+
 /** The kernel's parts, as interceptors see them. */
 export interface KernelContext {
   readonly koffi: Koffi;
@@ -33,6 +44,8 @@ export interface KernelContext {
     /** Called synchronously right before a native call that can block. */
     readonly beforeBlockingCall?: () => void;
   };
+  /** The control room, once the kernel has one (`room` is null before, and without a control pipe). */
+  readonly control: { room: ControlRoomHooks | null };
   /** The C function itself, unwrapped (for the kernel's own calls). */
   native(name: string): Fn;
   /** The function as cells call it, with its interceptors. */

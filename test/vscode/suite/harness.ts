@@ -101,3 +101,47 @@ export async function runAll(session: string): Promise<Results> {
   if (file) writeFileSync(file, JSON.stringify(results));
   return results;
 }
+
+/**
+ * Clicks the first element matching `selector` in any frame (a webview's controls), trying again for up to
+ * `ms` while the element is missing or not clickable yet (a webview still laying out); undefined without a shim.
+ */
+export async function clickInFrames(selector: string, ms = 10_000): Promise<boolean | undefined> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return undefined;
+  const until = Date.now() + ms;
+  for (;;) {
+    const res = await fetch(`${shim}/click?selector=${encodeURIComponent(selector)}`, { method: 'POST' });
+    if (res.ok) return true;
+    const why = await res.text();
+    if (Date.now() > until) {
+      await log(`    click ${selector}: ${why}`);
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export interface FrameElement {
+  data: Record<string, string>;
+  text: string;
+  box: { x: number; y: number; width: number; height: number };
+  scrollWidth: number;
+  clientWidth: number;
+  frameWidth: number;
+}
+
+/** Every element matching `selector` in every frame, with its data-* attributes and box; undefined without a shim. */
+export async function queryFrames(selector: string): Promise<FrameElement[] | undefined> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return undefined;
+  const res = await fetch(`${shim}/query?selector=${encodeURIComponent(selector)}`);
+  return (await res.json()) as FrameElement[];
+}
+
+/** Resizes the window (where a shim runs). */
+export async function setViewport(width: number, height: number): Promise<boolean> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return false;
+  return (await fetch(`${shim}/viewport?width=${width}&height=${height}`, { method: 'POST' })).ok;
+}

@@ -7,6 +7,7 @@ import { registerBindings } from './bindings.suite.ts';
 import { registerKernel } from './kernel.suite.ts';
 import { registerExamples } from './examples.suite.ts';
 import { registerPanel } from './panel.suite.ts';
+import { registerControlRoom } from './control-room.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerCredentials } from './credentials.suite.ts';
@@ -14,6 +15,7 @@ import { registerOutputLimit } from './output-limit.suite.ts';
 import { registerScenarios } from './scenarios.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerVersions } from './versions.suite.ts';
+import { registerTrace } from './trace.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -28,7 +30,10 @@ export async function run(): Promise<void> {
     registerCredentials();
     registerOutputLimit();
     registerScenarios();
+    registerTrace();
     registerIntelliSense();
+    // Last: it resizes the window and closes the side bars, and leaves a cold TS server busy with its cells.
+    registerControlRoom();
   } else if (session === 'untrusted') registerUntrusted();
   else if (session === 'versions') registerVersions();
   const results = await runAll(session);

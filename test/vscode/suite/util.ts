@@ -1,5 +1,6 @@
 // Helpers the suites share: the extension, the workspace, notebooks, waiting.
 import * as vscode from 'vscode';
+import type { PanelStats } from '../../../extension/panel/host.ts';
 import { readFileSync } from 'node:fs';
 
 export const EXTENSION_ID = 'rdkafka-workbench.rdkafka-workbench';
@@ -69,10 +70,12 @@ export interface WorkbenchApi {
   ):
     | { state: string; version?: string; executionOrder: number; lastExit?: string; events: number }
     | undefined;
-  panelStats(
-    nb: vscode.NotebookDocument,
-  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
+  panelStats(nb: vscode.NotebookDocument): PanelStats | undefined;
   statusBarText(): string | undefined;
+  events(nb: vscode.NotebookDocument): Array<{ type: string; handle: string | null; cell: number | null }>;
+  sourcePanelStats(
+    key: string,
+  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   /** The stored credentials of the cluster `bootstrap` names, secrets redacted ({} when none). */
   shownClusterConfig(bootstrap: string): Promise<Record<string, string>>;

@@ -1,0 +1,237 @@
+// `rdkafka-workbench trace [options] -- PROGRAM ARGS…`: runs any program that loads librdkafka
+// dynamically with the tracer preloaded and collects its librdkafka events, in the protocol a notebook's
+// kernel publishes (so --events, --report and the panel read them unchanged). The program keeps the
+// terminal: its output and its exit status are its own; this command's few lines go to stderr, each
+// starting with "rdkafka-workbench trace:".
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { KernelEvent } from '../protocol/index.ts';
+import { ensureBindings, formatCounts } from './run.ts';
+import { writeReport } from './report.ts';
+import { TraceError } from '../trace/build.ts';
+import { traceProgram, programName, type TraceResult } from '../trace/run.ts';
+import { resolveLibrary } from '../versions/index.ts';
+import { checkBundleDir, writeBundle } from '../extension/export/bundle.ts';
+
+export const TRACE_USAGE = `usage: rdkafka-workbench trace [--events FILE.jsonl] [--report FILE.html] [--bundle DIR]
+       [--library PATH | --librdkafka VERSION] [--bindings DIR] [--quiet] -- PROGRAM ARGS…`;
+
+export interface TraceOptions {
+  program: string;
+  args: string[];
+  events?: string;
+  report?: string;
+  bundle?: string;
+  library?: string;
+  librdkafka?: string;
+  bindings: string;
+  quiet?: boolean;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+/** Options up to `--` (or the first word that is not an option); the rest is the program's command line. */
+export function parseTraceArgs(argv: string[], cwd = process.cwd()): TraceOptions {
+  const o: Partial<TraceOptions> = {};
+  let i = 0;
+  const value = (flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v === '--' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    i++;
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-')) break;
+    switch (a) {
+      case '--events':
+        o.events = value(a);
+        break;
+      case '--report':
+        o.report = value(a);
+        break;
+      case '--bundle':
+        o.bundle = value(a);
+        break;
+      case '--library':
+        o.library = value(a);
+        break;
+      case '--librdkafka':
+        o.librdkafka = value(a);
+        break;
+      case '--bindings':
+        o.bindings = value(a);
+        break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${a} (the program's own options go after --)`);
+    }
+  }
+  const [program, ...args] = argv.slice(i);
+  if (!program) throw new UsageError('which program? give its command line after --');
+  if (o.library && o.librdkafka)
+    throw new UsageError('--library and --librdkafka exclude each other: pick one');
+  return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, program, args, cwd };
+}
+
+type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
+const defaultWrite: Write = (name, s) => process[name].write(s);
+
+/** What the command says about a finished trace (one line, or the statically-linked sentence). */
+export function traceSummary(program: string, r: TraceResult): string {
+  const name = programName(program);
+  if (r.spawnError) return r.spawnError;
+  if (!r.processes.length) return `no librdkafka symbols were called by ${name}: is it linked statically?`;
+  const p = r.processes[0]!;
+  const how = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
+  const more = r.processes.length > 1 ? ` and ${r.processes.length - 1} more process(es)` : '';
+  const bad = r.malformed ? `; ${r.malformed} unreadable line(s) (cut short by a crash)` : '';
+  return `${name} (librdkafka ${p.version ?? '?'} from ${p.library ?? '?'})${more}: ${how}; events: ${formatCounts(r.counts)}${bad}`;
+}
+
+export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
+  const say = (s: string) => write('stderr', `rdkafka-workbench trace: ${s}\n`);
+  let opts: TraceOptions;
+  try {
+    opts = parseTraceArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    write('stderr', `rdkafka-workbench trace: ${e.message}\n\n${TRACE_USAGE}\n`);
+    return 2;
+  }
+  const info = (s: string) => {
+    if (!opts.quiet) say(s.trimEnd());
+  };
+  if (opts.bundle) {
+    // Before anything runs: a folder that holds other things is refused, not overwritten.
+    try {
+      checkBundleDir(resolve(opts.cwd, opts.bundle));
+    } catch (e) {
+      say((e as Error).message);
+      return 2;
+    }
+  }
+  let bindings = resolve(opts.cwd, opts.bindings);
+  let library = opts.library ? resolve(opts.cwd, opts.library) : undefined;
+  try {
+    if (opts.librdkafka) {
+      // An installed version (rdkafka-workbench lib add): the program loads its library, the tracer is
+      // generated from its header.
+      const v = await resolveLibrary(opts.librdkafka, { cwd: opts.cwd, onProgress: info });
+      bindings = v.bindingsDir;
+      library = v.library;
+    } else await ensureBindings(bindings, info, library);
+  } catch (e) {
+    say((e as Error).message);
+    return 2;
+  }
+  let eventsFile: WriteStream | null = null;
+  if (opts.events) {
+    const path = resolve(opts.cwd, opts.events);
+    try {
+      eventsFile = createWriteStream(path, { fd: openSync(path, 'w') });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'its folder does not exist'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? (e as Error).message);
+      say(`cannot write --events ${opts.events} (${why}): give a path in a folder you can write to`);
+      return 2;
+    }
+  }
+  const events: KernelEvent[] = [];
+  const started = Date.now();
+  let run;
+  try {
+    run = traceProgram({
+      program: opts.program,
+      args: opts.args,
+      bindingsDir: bindings,
+      ...(library ? { library } : {}),
+      cwd: opts.cwd,
+      stdio: 'inherit',
+      onProgress: info,
+      onEvents: (batch) => {
+        for (const e of batch) {
+          if (events.length < 200000) events.push(e);
+          eventsFile?.write(JSON.stringify(e) + '\n');
+        }
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof TraceError)) throw e;
+    say(e.message);
+    eventsFile?.end();
+    return 2;
+  }
+  // The terminal's Ctrl-C reaches the program itself (same process group); termination requests sent to
+  // this command alone are passed on, and the trace ends when the program does.
+  const forward = (sig: NodeJS.Signals) => () => run.kill(sig);
+  const handlers: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGINT', () => {}],
+    ['SIGTERM', forward('SIGTERM')],
+    ['SIGHUP', forward('SIGHUP')],
+  ];
+  for (const [s, h] of handlers) process.on(s, h);
+  const result = await run.done;
+  for (const [s, h] of handlers) process.off(s, h);
+  if (eventsFile) await new Promise((r) => eventsFile!.end(r));
+  if (opts.report && result.processes.length) {
+    const p = result.processes[0]!;
+    try {
+      await writeReport(events, resolve(opts.cwd, opts.report), {
+        title: `${programName(opts.program)} (traced)`,
+        source: p.program ?? opts.program,
+        ...(p.version ? { librdkafka: p.version } : {}),
+        startedAt: started,
+        durationMs: Date.now() - started,
+        status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
+      });
+    } catch (e) {
+      // The program's status stays the command's: only the report is missing, and this says why.
+      say(`the report could not be written to ${opts.report} (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (opts.bundle && result.processes.length) {
+    const p = result.processes[0]!;
+    try {
+      const b = await writeBundle(resolve(opts.cwd, opts.bundle), {
+        title: `${programName(opts.program)} (traced)`,
+        // A traced program has no cells: its command line is left out too (it may carry secrets).
+        cells: [],
+        events,
+        counts: result.counts,
+        librdkafka: p.version ? { version: p.version, ...(p.library ? { library: p.library } : {}) } : null,
+        bootstrap: null,
+        tool: 'rdkafka-workbench trace',
+        status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
+        startedAt: started,
+        durationMs: Date.now() - started,
+      });
+      say(
+        `issue export written to ${b.dir} (${b.files.length} files): paste ${b.dir}/ISSUE.md into the issue`,
+      );
+    } catch (e) {
+      say(`the issue export could not be written to ${opts.bundle} (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
+  for (const w of result.warnings) say(`note: ${w}`);
+  for (const [flag, value] of [
+    ['report', opts.report],
+    ['issue export', opts.bundle],
+  ] as const)
+    if (value && !result.processes.length && !result.spawnError)
+      say(`no ${flag} written to ${value}: there were no events`);
+  return result.status;
+}

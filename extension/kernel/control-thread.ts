@@ -1,0 +1,259 @@
+// The kernel's control thread (bundled as dist/control-thread.mjs, started by control-room.ts): serves
+// the client's control pipe (fd 6, JSON lines both ways) on an event loop of its own, so a panel action
+// takes effect at once even while the JS thread is stuck in a cell's synchronous loop or blocked in a
+// native call. It calls rdkafka_mock.h functions on the embedded cluster directly (the mock API locks the
+// cluster itself) and, on 2.3+, polls the cluster's request tracking every POLL_MS. What happened goes to
+// the main thread, which publishes it as events.
+import net from 'node:net';
+import { createRequire } from 'node:module';
+import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
+import type { FaultArg } from '../../protocol/index.ts';
+import { callArgs, callText, checkArgs, type ActionImpl, type CallNames } from './mock-actions.ts';
+
+/** What the main thread tells the control thread (the cluster itself is in shared memory, see SLOT). */
+export type ToControl = { k: 'secrets'; id: string; values: string[] } | { k: 'stop' };
+
+/** What the control thread tells the main thread. */
+export type FromControl =
+  | {
+      k: 'fault';
+      time: number;
+      cell: number | null;
+      fn: string;
+      args: FaultArg[];
+      call: string;
+      c: string;
+      err?: number;
+      refused?: string;
+    }
+  /** Requests as flat triples [apiKey, brokerId, epoch ms, …]. */
+  | { k: 'requests'; list: number[] }
+  | { k: 'secrets'; id: string }
+  | { k: 'error'; message: string };
+
+export interface ControlThreadData {
+  fd: number;
+  koffiPath: string;
+  library: string;
+  sab: SharedArrayBuffer;
+  port: MessagePort;
+  actions: ActionImpl[];
+  /** rd_kafka_resp_err_t code → enumerator name. */
+  errorNames: [number, string][];
+  /** Kafka API key → name. */
+  apiNames: [number, string][];
+  /** The library has the request-tracking functions (2.3+). */
+  tracking: boolean;
+  /** The kernel runs against a real cluster (its bootstrap servers): faults have nothing to act on. */
+  realCluster: string | null;
+}
+
+/**
+ * Shared memory (SAB_BYTES): Int32 slots LOCK (1 while a thread uses the cluster), CELL (running cell or
+ * -1), PENDING (messages posted, not yet taken), TRACKING (1: poll requests), FLUSH (set every
+ * FLUSH_MS: the main thread's busy loop sends its pending events when it sees it); BigInt64 slot MC (the
+ * cluster pointer, 0 when there is none), read and written only under the lock, so the cluster is never
+ * used after the main thread has cleared it to destroy it.
+ */
+export const SLOT = { LOCK: 0, CELL: 1, PENDING: 2, TRACKING: 3, MC: 2, FLUSH: 6 } as const;
+export const SAB_BYTES = 32;
+
+export const POLL_MS = 100;
+export const FLUSH_MS = 50;
+/** Tracked requests kept by the cluster before the list is read and cleared. */
+const CLEAR_AT = 2000;
+
+function controlThread(data: ControlThreadData): void {
+  const koffi = createRequire(import.meta.url)(data.koffiPath) as typeof import('koffi');
+  const lib = koffi.load(data.library);
+  const i32 = new Int32Array(data.sab);
+  const i64 = new BigInt64Array(data.sab);
+  const port = data.port;
+  const errName = new Map(data.errorNames);
+  const apiName = new Map(data.apiNames);
+  const names: CallNames = {
+    error: (c) => (errName.has(c) ? `RD_KAFKA_RESP_ERR_${errName.get(c)}` : undefined),
+    api: (k) => apiName.get(k),
+  };
+  const actions = new Map(data.actions.map((a) => [a.action.fn, a]));
+  const fns = new Map<string, (...a: unknown[]) => unknown>();
+  let seen = 0;
+  let broken = false;
+
+  const lock = () => {
+    while (Atomics.compareExchange(i32, SLOT.LOCK, 0, 1) !== 0) Atomics.wait(i32, SLOT.LOCK, 1, 5);
+  };
+  const unlock = () => {
+    Atomics.store(i32, SLOT.LOCK, 0);
+    Atomics.notify(i32, SLOT.LOCK);
+  };
+  const post = (m: FromControl) => {
+    Atomics.add(i32, SLOT.PENDING, 1);
+    port.postMessage(m);
+  };
+  const fn = (proto: string) => {
+    let f = fns.get(proto);
+    if (!f) fns.set(proto, (f = lib.func(proto) as (...a: unknown[]) => unknown));
+    return f;
+  };
+
+  const sock = new net.Socket({ fd: data.fd, readable: true, writable: true });
+  sock.on('error', () => {});
+  const reply = (r: unknown) => {
+    if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
+  };
+  const waiting = new Set<string>();
+
+  const fault = (id: string, fnName: string, raw: unknown[]) => {
+    const time = Date.now();
+    const cellNow = Atomics.load(i32, SLOT.CELL);
+    const cell = cellNow >= 0 ? cellNow : null;
+    const impl = actions.get(fnName);
+    const args = raw as FaultArg[];
+    const refuse = (why: string, call = '', c = '') => {
+      reply({ type: 'fault', id, ok: false, cell, time, call, c, message: why });
+      post({ k: 'fault', time, cell, fn: fnName, args, call, c, refused: why });
+    };
+    if (!impl) return refuse(`${fnName} is not a mock-cluster action of this librdkafka`);
+    let checked: FaultArg[];
+    try {
+      checked = checkArgs(impl.action, args);
+    } catch (e) {
+      return refuse((e as Error).message);
+    }
+    const text = callText(impl, checked, names);
+    lock();
+    try {
+      const mc = i64[SLOT.MC]!;
+      if (!mc)
+        return refuse(
+          data.realCluster
+            ? `this kernel uses the cluster at ${data.realCluster}, not librdkafka's mock cluster: faults need the embedded mock cluster (bootstrap "mock")`
+            : 'the mock cluster has not started yet: run a cell that uses BOOTSTRAP first',
+          text.call,
+          text.c,
+        );
+      const r = fn(impl.proto)(mc, ...callArgs(impl, checked));
+      const err = impl.returnsErr ? Number(r) : undefined;
+      const errText = err === undefined ? undefined : errName.get(err);
+      reply({
+        type: 'fault',
+        id,
+        ok: err === undefined || err === 0,
+        cell,
+        time,
+        call: text.call,
+        c: text.c,
+        ...(err !== undefined ? { err, ...(errText ? { errName: errText } : {}) } : {}),
+        message: err ? `returned ${errText ?? err}` : 'done',
+      });
+      post({
+        k: 'fault',
+        time,
+        cell,
+        fn: fnName,
+        args: checked,
+        call: text.call,
+        c: text.c,
+        ...(err !== undefined ? { err } : {}),
+      });
+    } catch (e) {
+      refuse(`the call failed: ${(e as Error).message}`, text.call, text.c);
+    } finally {
+      unlock();
+    }
+  };
+
+  let buf = '';
+  sock.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    if (buf.length > 1 << 20) buf = ''; // nobody sends a megabyte line: drop garbage
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      let req: { type?: unknown; id?: unknown; fn?: unknown; args?: unknown };
+      try {
+        req = JSON.parse(line) as typeof req;
+      } catch {
+        continue;
+      }
+      const id = typeof req.id === 'string' ? req.id : '';
+      if (req.type === 'fault') fault(id, String(req.fn), Array.isArray(req.args) ? req.args : []);
+      else if (req.type === 'secrets') {
+        // Known to the main thread only: answered when its event loop runs (not while a cell is busy).
+        waiting.add(id);
+        post({ k: 'secrets', id });
+      }
+    }
+  });
+
+  // Request tracking: the cluster keeps every request since tracking started; read the new ones, and
+  // clear the list once it is long (copying it whole at every poll would grow with the run).
+  const getRequests = data.tracking
+    ? fn('void **rd_kafka_mock_get_requests(void *mcluster, size_t *cntp)')
+    : null;
+  const clearRequests = data.tracking ? fn('void rd_kafka_mock_clear_requests(void *mcluster)') : null;
+  const destroyArray = data.tracking
+    ? fn('void rd_kafka_mock_request_destroy_array(void **mreqs, size_t cnt)')
+    : null;
+  const apiKey = data.tracking ? fn('int16_t rd_kafka_mock_request_api_key(void *mreq)') : null;
+  const brokerId = data.tracking ? fn('int32_t rd_kafka_mock_request_id(void *mreq)') : null;
+  const stamp = data.tracking ? fn('int64_t rd_kafka_mock_request_timestamp(void *mreq)') : null;
+  const poll = () => {
+    if (broken || !getRequests || Atomics.load(i32, SLOT.TRACKING) !== 1) return;
+    lock();
+    try {
+      const mc = i64[SLOT.MC]!;
+      if (!mc) {
+        seen = 0;
+        return;
+      }
+      const cnt = new BigUint64Array(1);
+      const arr = getRequests(mc, cnt) as bigint | null;
+      const n = Number(cnt[0]);
+      if (!arr || n === 0) {
+        seen = 0;
+        return;
+      }
+      // rd_clock() is CLOCK_MONOTONIC in µs, as Node's hrtime: map it onto the wall clock.
+      const offsetMs = Date.now() - Number(process.hrtime.bigint() / 1000n) / 1000;
+      const ptrs = koffi.decode(arr, 'void *', n) as unknown as bigint[];
+      const list: number[] = [];
+      for (let i = seen < n ? seen : 0; i < n; i++) {
+        const r = ptrs[i]!;
+        list.push(Number(apiKey!(r)), Number(brokerId!(r)), Number(stamp!(r)) / 1000 + offsetMs);
+      }
+      destroyArray!(arr, n);
+      seen = n;
+      if (n > CLEAR_AT) {
+        clearRequests!(mc);
+        seen = 0;
+      }
+      if (list.length) post({ k: 'requests', list });
+    } catch (e) {
+      post({ k: 'error', message: `request tracking stopped: ${(e as Error).message}` });
+      broken = true;
+    } finally {
+      unlock();
+    }
+  };
+  const timer = setInterval(poll, POLL_MS);
+  const flusher = setInterval(() => Atomics.store(i32, SLOT.FLUSH, 1), FLUSH_MS);
+
+  port.on('message', (m: ToControl) => {
+    if (m.k === 'secrets') {
+      if (waiting.delete(m.id)) reply({ type: 'secrets', id: m.id, values: m.values });
+    } else if (m.k === 'stop') {
+      poll();
+      clearInterval(timer);
+      clearInterval(flusher);
+      sock.destroy();
+      port.close();
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { controlThread?: unknown })?.controlThread)
+  controlThread((workerData as { controlThread: ControlThreadData }).controlThread);

@@ -1,0 +1,157 @@
+// kcat (Debian's librdkafka CLI, linked dynamically) traced against `rdkafka-workbench mock`: every
+// delivery report and consumed message observed, kcat's own output and exit status untouched.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventData } from '../../protocol/index.ts';
+import { ensureBindings } from '../support/bindings.ts';
+import { sharedVersionDir } from '../support/versions.ts';
+import { counts, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
+
+let bindings: string;
+let mock: Mock;
+const LINES = 1000;
+const file = join(work, 'lines.txt');
+
+before(async () => {
+  bindings = await ensureBindings();
+  mock = await startMock(bindings);
+  writeFileSync(file, Array.from({ length: LINES }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}\n`).join(''));
+});
+after(async () => {
+  assert.equal(await mock.stop(), 0, 'rdkafka-workbench mock exits 0 on SIGTERM');
+});
+
+test('trace -- kcat -P: one delivery-report event per line of the file, kcat output and exit code unchanged', async () => {
+  const plain = await runCommand('kcat', ['-P', '-b', mock.bootstrap, '-t', 'kcat-plain', '-l', file]);
+  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-traced', '-l', file]);
+  assert.equal(r.code, plain.code, `exit code: ${r.stderr}`);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, plain.stdout);
+  assert.equal(programStderr(r.stderr), programStderr(plain.stderr));
+  assert.equal(counts(r.events).dr, LINES, 'exactly one delivery report per line');
+  const drs = r.events.filter((e) => e.type === 'dr').map((e) => e.data as EventData<'dr'>);
+  assert.ok(drs.every((d) => d.topic === 'kcat-traced' && d.err === 0 && d.offset >= 0));
+  // Each line's length reaches the report: kcat strips the newline, so "line i " + i % 50 x's.
+  const lens = drs.map((d) => d.len).sort((a, b) => a - b);
+  const want = Array.from({ length: LINES }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`.length).sort(
+    (a, b) => a - b,
+  );
+  assert.deepEqual(lens, want);
+  const created = r.events.find((e) => e.type === 'handle_created');
+  assert.deepEqual(created?.data, { kind: 'producer', name: created?.handle });
+  assert.ok(r.events.some((e) => e.type === 'handle_destroyed' && e.handle === created?.handle));
+  assert.match(
+    r.stderr,
+    /rdkafka-workbench trace: kcat \(librdkafka 2\.\d+\.\d+ from .*librdkafka\.so\.1\): exit 0/,
+  );
+});
+
+test('under load only a budget of delivery reports is detailed, and the counts stay exact', async () => {
+  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-budget', '-l', file], {
+    env: { ...process.env, RDKAFKA_WORKBENCH_TRACE_DETAIL: '10' },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const detailed = r.events.filter((e) => e.type === 'dr').length;
+  assert.ok(detailed >= 10 && detailed < LINES, `${detailed} detailed delivery reports`);
+  assert.ok(r.events.some((e) => e.type === 'dropped'));
+  assert.equal(counts(r.events).dr, LINES);
+});
+
+test('trace -- kcat -C: the consumed messages, and the same output as kcat alone', async () => {
+  const args = [
+    '-C',
+    '-b',
+    mock.bootstrap,
+    '-t',
+    'kcat-traced',
+    '-o',
+    'beginning',
+    '-e',
+    '-q',
+    '-f',
+    '%p %o %s\n',
+  ];
+  const plain = await runCommand('kcat', args);
+  const r = await trace(bindings, ['kcat', ...args]);
+  assert.equal(r.code, plain.code);
+  // Messages of different partitions interleave as the fetches come back, run to run, traced or not: the
+  // same lines, and each partition's in the same order, is what "unchanged" can mean here.
+  const byPartition = (out: string) =>
+    out
+      .trim()
+      .split('\n')
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  assert.deepEqual(byPartition(r.stdout), byPartition(plain.stdout));
+  assert.equal(r.stdout.trim().split('\n').length, LINES);
+  const messages = r.events
+    .filter((e) => e.type === 'consume')
+    .map((e) => e.data as EventData<'consume'>)
+    .filter((d) => d.err === 0);
+  assert.equal(messages.length, LINES);
+  // What kcat printed (partition, offset) is what the events say was consumed.
+  const printed = new Set(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ').slice(0, 2).join(' ')),
+  );
+  assert.deepEqual(new Set(messages.map((d) => `${d.partition} ${d.offset}`)), printed);
+  assert.ok(messages.every((d) => d.topic === 'kcat-traced'));
+  const consumer = r.events.find((e) => e.type === 'handle_created');
+  assert.equal((consumer?.data as EventData<'handle_created'>).kind, 'consumer');
+  assert.ok(r.events.filter((e) => e.type === 'consume').every((e) => e.handle === consumer?.handle));
+});
+
+test('a failing kcat fails the same way traced (exit code and message)', async () => {
+  const plain = await runCommand('kcat', ['-P', '-t', 'x', '-b']);
+  const r = await trace(bindings, ['kcat', '-P', '-t', 'x', '-b']);
+  assert.notEqual(plain.code, 0);
+  assert.equal(r.code, plain.code);
+  assert.equal(r.stdout, plain.stdout);
+  assert.equal(programStderr(r.stderr), programStderr(plain.stderr));
+});
+
+test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the tracer is generated from its header', async () => {
+  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-2151', '-l', file], {
+    extra: ['--librdkafka', '2.15.1'],
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(counts(r.events).dr, LINES);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `kcat \\(librdkafka 2\\.15\\.1 from ${sharedVersionDir('2.15.1').replace(/[.]/g, '\\.')}/lib/librdkafka\\.so\\.1\\)`,
+    ),
+  );
+});
+
+test('trace --bundle: an issue export of the traced run, with no secret of its command line in it', async () => {
+  const bundle = join(work, 'bundle');
+  const r = await trace(
+    bindings,
+    [
+      'kcat',
+      '-P',
+      '-b',
+      mock.bootstrap,
+      '-X',
+      'sasl.password=hunter2-in-argv',
+      '-t',
+      'kcat-bundle',
+      '-l',
+      file,
+    ],
+    { extra: ['--bundle', bundle] },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /issue export written to .*bundle \(\d+ files\)/);
+  const issue = readFileSync(join(bundle, 'ISSUE.md'), 'utf8');
+  assert.match(issue, /kcat \(traced\): librdkafka 2\.\d+\.\d+/);
+  assert.match(issue, /\| dr \| 1000 \|/);
+  assert.match(issue, /sasl\.password=••••••/);
+  for (const name of readdirSync(bundle))
+    if (statSync(join(bundle, name)).isFile())
+      assert.doesNotMatch(readFileSync(join(bundle, name), 'utf8'), /hunter2/, `${name} holds the secret`);
+});

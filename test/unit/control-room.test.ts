@@ -1,0 +1,417 @@
+// The control room's pure pieces (no browser): the mock actions found in a model, how they are written as
+// code, the API key names' fallback held to librdkafka 2.15.1's file, STATISTICS.md parsed into field docs
+// and looked up by stats path, where recorded cells go, the requests model, the secrets scrubber; and the
+// CLI's `run --bundle` on a real kernel: every part written, no secret anywhere.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { Model } from '../../gen/model.ts';
+import { FALLBACK_API_KEYS, parseApiKeys } from '../../extension/kernel/api-keys.ts';
+import { callArgs, callText, checkArgs, mockActions } from '../../extension/kernel/mock-actions.ts';
+import { insertIndex, recordedSource } from '../../extension/panel/record.ts';
+import { parseStatisticsMd } from '../../extension/panel/statsdocs.ts';
+import { loadStatsDocs } from '../../extension/panel/statsdocs-source.ts';
+import { bundleFiles } from '../../extension/export/bundle.ts';
+import { scrubber, secretLiterals } from '../../extension/export/secrets.ts';
+import { docFor, sentinelMeaning } from '../../webview/statsdocs.ts';
+import { RequestStats } from '../../webview/requests.ts';
+import { HandleStats } from '../../webview/stats.ts';
+import type { KernelEvent } from '../../protocol/index.ts';
+import { ensureBindings, ensureBindingsSync } from '../support/bindings.ts';
+import { cliPath, repoRoot } from '../support/repo.ts';
+import { installedVersion, missingVersion } from '../support/cached-version.ts';
+import { BUNDLE_FILES, filesUnder } from '../support/control-room.ts';
+
+const model = (dir: string) => JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Model;
+const names = {
+  error: (c: number) => (c === 6 ? 'RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION' : undefined),
+  api: (k: number) => (k === 0 ? 'Produce' : undefined),
+};
+const missing2151 = missingVersion('2.15.1');
+
+describe('mock actions from the model', () => {
+  test("the system header's rdkafka_mock.h gives per-broker, partition, request-error and coordinator actions, no life-cycle functions", async () => {
+    const acts = mockActions(model(await ensureBindings()));
+    const fns = acts.map((a) => a.action.fn);
+    for (const f of [
+      'rd_kafka_mock_broker_set_down',
+      'rd_kafka_mock_broker_set_up',
+      'rd_kafka_mock_broker_set_rtt',
+      'rd_kafka_mock_partition_set_leader',
+      'rd_kafka_mock_push_request_errors',
+      'rd_kafka_mock_coordinator_set',
+    ])
+      assert.ok(fns.includes(f), `${f} is offered`);
+    for (const f of [
+      'rd_kafka_mock_cluster_new',
+      'rd_kafka_mock_cluster_destroy',
+      'rd_kafka_mock_cluster_bootstraps',
+    ])
+      assert.ok(!fns.includes(f), `${f} is not a fault`);
+    const rtt = acts.find((a) => a.action.fn === 'rd_kafka_mock_broker_set_rtt')!;
+    assert.deepEqual(
+      rtt.action.params.map((p) => [p.name, p.kind]),
+      [
+        ['broker_id', 'broker'],
+        ['rtt_ms', 'ms'],
+      ],
+    );
+    // The variadic push is called through its _array twin; its tail is one error repeated cnt times.
+    const push = acts.find((a) => a.action.fn === 'rd_kafka_mock_push_request_errors')!;
+    assert.equal(push.action.via, 'rd_kafka_mock_push_request_errors_array');
+    assert.deepEqual(
+      push.action.params.map((p) => p.kind),
+      ['apiKey', 'count', 'error'],
+    );
+    assert.deepEqual(callText(push, [0, 2, 6], names), {
+      call: 'rd_kafka_mock_push_request_errors_array(MOCK_CLUSTER, 0 /* Produce */, 2, new Int32Array([RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION]));',
+      c: 'rd_kafka_mock_push_request_errors(mcluster, 0 /* Produce */, 2, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);',
+    });
+    assert.deepEqual(callArgs(push, [0, 2, 6]), [0, 2, Int32Array.from([6, 6])]);
+    const leader = acts.find((a) => a.action.fn === 'rd_kafka_mock_partition_set_leader')!;
+    assert.equal(
+      callText(leader, ['orders', 0, 2], names).call,
+      'rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, "orders", 0, 2);',
+    );
+  });
+
+  test('bad arguments are refused with the parameter named', async () => {
+    const acts = mockActions(model(await ensureBindings()));
+    const down = acts.find((a) => a.action.fn === 'rd_kafka_mock_broker_set_down')!.action;
+    assert.throws(() => checkArgs(down, []), /takes 1 argument\(s\) after the cluster \(broker_id\), got 0/);
+    assert.throws(() => checkArgs(down, ['x']), /broker_id must be an integer/);
+    assert.throws(() => checkArgs(down, [-1]), /broker_id must not be negative/);
+    assert.deepEqual(checkArgs(down, ['2']), [2]);
+    const coord = acts.find((a) => a.action.fn === 'rd_kafka_mock_coordinator_set')!.action;
+    assert.throws(() => checkArgs(coord, ['cluster', 'g', 1]), /key_type must be "group" or "transaction"/);
+  });
+
+  test(
+    'a newer rdkafka_mock.h (2.15.1) adds broker_decommission and the partition error stack, found in its model',
+    { skip: missing2151 ?? false },
+    async () => {
+      const v2151 = await installedVersion('2.15.1');
+      const fns = mockActions(model(v2151.bindingsDir)).map((a) => a.action.fn);
+      assert.ok(fns.includes('rd_kafka_mock_broker_decommission'));
+      assert.ok(fns.includes('rd_kafka_mock_partition_push_request_errors'));
+      assert.ok(
+        !fns.includes('rd_kafka_mock_start_request_tracking'),
+        "request tracking is the kernel's, not a fault",
+      );
+      const sys = mockActions(model(ensureBindingsSync())).map((a) => a.action.fn);
+      assert.ok(
+        !sys.includes('rd_kafka_mock_broker_decommission'),
+        'the system 2.0.2 header has no decommission',
+      );
+    },
+  );
+});
+
+describe('API key names', () => {
+  test(
+    "the one fallback list equals librdkafka 2.15.1's rdkafka_protocol.h",
+    { skip: missing2151 ?? false },
+    async () => {
+      const protocolH = join((await installedVersion('2.15.1')).include, 'rdkafka_protocol.h');
+      assert.ok(existsSync(protocolH), `the installed 2.15.1 keeps its rdkafka_protocol.h (${protocolH})`);
+      assert.deepEqual(parseApiKeys(readFileSync(protocolH, 'utf8')), FALLBACK_API_KEYS);
+    },
+  );
+  test('parses the RD_KAFKAP_ defines, leaving out None and the counts', () => {
+    const text =
+      '#define RD_KAFKAP_None -1\n#define RD_KAFKAP_Produce 0\n#define RD_KAFKAP_Fetch        1\n#define RD_KAFKAP__NUM 80\n#define RD_KAFKAP_RPC_VERSION_MAX INT16_MAX\n';
+    assert.deepEqual(parseApiKeys(text), [
+      ['Produce', 0],
+      ['Fetch', 1],
+    ]);
+  });
+});
+
+describe('statistics field docs', () => {
+  const docs = loadStatsDocs({
+    version: null,
+    headers: ['/usr/include/librdkafka/rdkafka.h'],
+    offsets: { RD_KAFKA_OFFSET_INVALID: -1001 },
+  });
+  test(
+    "the system librdkafka's STATISTICS.md: sections, types, units, sentinels, looked up by stats path",
+    { skip: docs.docs ? false : docs.missing },
+    () => {
+      const d = docs.docs!;
+      assert.deepEqual(Object.keys(d.sections).slice(0, 3), ['top-level', 'brokers', 'window stats']);
+      const p99 = docFor(d, ['brokers', '127.0.0.1:9092/1', 'rtt', 'p99'])!;
+      assert.equal(p99.where, 'brokers › rtt › p99');
+      assert.equal(p99.unit, 'µs');
+      assert.equal(
+        docFor(d, ['brokers', 'b/1', 'throttle', 'avg'])!.unit,
+        'ms',
+        'throttle windows are in milliseconds',
+      );
+      assert.equal(docFor(d, ['ts'])!.unit, 'µs');
+      assert.equal(docFor(d, ['msg_size'])!.unit, 'bytes');
+      assert.equal(docFor(d, ['msg_cnt'])!.type, 'int gauge');
+      const committed = docFor(d, ['topics', 'orders', 'partitions', '0', 'committed_offset'])!;
+      assert.match(sentinelMeaning(committed, -1001)!, /invalid or unknown offset/);
+      assert.equal(sentinelMeaning(committed, 42), null);
+      const lag = docFor(d, ['topics', 'orders', 'partitions', '0', 'consumer_lag'])!;
+      const stored = docFor(d, ['topics', 'orders', 'partitions', '0', 'consumer_lag_stored'])!;
+      assert.match(lag.description, /committed_offset/);
+      assert.match(stored.description, /stored_offset/);
+      assert.match(sentinelMeaning(lag, -1)!, /unknown/);
+      assert.equal(
+        docFor(d, ['brokers', 'b/1', 'nodeid'])!.sentinels?.[0]?.value,
+        -1,
+        'nodeid -1 is a bootstrap broker',
+      );
+      assert.match(docFor(d, ['brokers', 'b/1', 'req', 'Produce'])!.description, /Request type counters/);
+      assert.equal(docFor(d, ['cgrp', 'rebalance_cnt'])!.type, 'int');
+      assert.equal(docFor(d, ['no_such_field']), null);
+    },
+  );
+  test('parses tables by section and stops at the example output', () => {
+    const d = parseStatisticsMd(
+      '## Top-level\n\nField | Type | Example | Description\n----- | ---- | ------- | -----------\nage | int | | Time since created (microseconds)\nbrokers | object | | Dict of brokers, key is broker name. See **brokers** below\n\n## brokers\n\nField | Type | Example | Description\n----- | ---- | ------- | -----------\nnodeid | int | 13 | Broker id (-1 for bootstraps)\n\n# Example output\n\nname | string | | not a field\n',
+      'test',
+    );
+    assert.deepEqual(Object.keys(d.sections), ['top-level', 'brokers']);
+    assert.equal(d.sections['brokers']![0]!.sentinels![0]!.meaning, 'bootstraps');
+    assert.equal(docFor(d, ['brokers', 'x:1/13', 'nodeid'])!.example, '13');
+  });
+});
+
+describe('recorded fault cells', () => {
+  test('go after the running cell, after the cells already recorded during it; else after the cell that ran last', () => {
+    const cells = [
+      { recorded: false, endTime: 5 },
+      { recorded: false, endTime: 9 },
+      { recorded: true },
+      { recorded: false },
+    ];
+    assert.equal(insertIndex(cells, 2), 3, 'after cell 2 and the fault recorded after it');
+    assert.equal(insertIndex(cells, 1), 1);
+    assert.equal(insertIndex(cells, null), 3, 'idle: after cell 2, which finished last');
+    assert.equal(insertIndex([{ recorded: false }], null), 1, 'nothing ran: at the end');
+    const src = recordedSource({
+      call: 'rd_kafka_mock_broker_set_down(MOCK_CLUSTER, 2);',
+      c: 'rd_kafka_mock_broker_set_down(mcluster, 2);',
+      time: Date.UTC(2026, 0, 1),
+      cell: 3,
+    });
+    assert.match(
+      src,
+      /while cell 3 ran\. C: rd_kafka_mock_broker_set_down\(mcluster, 2\);\nrd_kafka_mock_broker_set_down\(MOCK_CLUSTER, 2\);\n$/,
+    );
+  });
+});
+
+describe('requests model', () => {
+  test('pushed errors answer the next requests of that API; the requests after them are retries', () => {
+    const r = new RequestStats();
+    const push = {
+      fn: 'rd_kafka_mock_push_request_errors',
+      label: '',
+      params: [
+        { name: 'ApiKey', kind: 'apiKey' as const, cType: 'int16_t' },
+        { name: 'cnt', kind: 'count' as const, cType: 'size_t' },
+        { name: 'err', kind: 'error' as const, cType: 'int' },
+      ],
+    };
+    r.add(100, 'Produce', 0, 1); // before the push: not affected
+    r.fault(200, push, [0, 2, 6], () => 'NOT_LEADER_FOR_PARTITION');
+    r.add(300, 'Metadata', 3, 1);
+    r.add(310, 'Produce', 0, 1);
+    r.add(420, 'Produce', 0, 1);
+    r.add(530, 'Produce', 0, 1);
+    r.add(600, 'Produce', 0, 2);
+    const p = r.apis.get(0)!;
+    assert.equal(p.total, 5);
+    assert.equal(p.errored, 2);
+    assert.equal(p.retries, 2, 'the two requests after the errored ones');
+    assert.deepEqual([...p.errors], [['NOT_LEADER_FOR_PARTITION', 2]]);
+    assert.deepEqual(
+      [...p.byBroker],
+      [
+        [1, 4],
+        [2, 1],
+      ],
+    );
+    assert.equal(r.medianGap(p), 110, 'spacing between requests to the same broker');
+    const s = r.series();
+    assert.equal(s.width, 100, 'a short run gets 100 ms buckets');
+    assert.equal(s.xs.length, s.series[0]![1].length);
+  });
+});
+
+describe('statistics over time', () => {
+  test("samples that arrive together (a handle polled late) are placed by librdkafka's own clock", () => {
+    const h = new HandleStats('rdkafka#producer-1');
+    // Taken 500 ms apart (ts, µs), delivered in one poll: the last one 2 ms after it was taken.
+    h.add(12_000, { ts: 1_000_000, msg_cnt: 1 });
+    h.add(12_001, { ts: 1_500_000, msg_cnt: 2 });
+    h.add(12_002, { ts: 2_000_000, msg_cnt: 3 });
+    assert.deepEqual(h.times, [11.002, 11.502, 12.002]);
+    // One that arrives sooner after it was taken re-anchors them all.
+    h.add(12_400, { ts: 2_500_000, msg_cnt: 4 });
+    assert.deepEqual(h.times, [10.9, 11.4, 11.9, 12.4]);
+  });
+});
+
+describe('secrets', () => {
+  test('literals of secret properties in cells are found, and scrubbed everywhere (also JSON-escaped)', () => {
+    const src = `rd_kafka_conf_set(conf, "sasl.password", "p\\"w-1", e, e.length);\nconst c = { 'ssl.key.password': 'k3y-pass' };\nrd_kafka_conf_set(conf, 'client.id', 'app', e, e.length);`;
+    assert.deepEqual(secretLiterals(src), ['p\\"w-1', 'k3y-pass']);
+    const scrub = scrubber(['hunter22', 'a"b\\c']);
+    assert.equal(scrub('x hunter22 y {"v":"a\\"b\\\\c"}'), 'x •••••• y {"v":"••••••"}');
+  });
+
+  test('bundleFiles leaves every secret out: source literals, kernel-known values, outputs and events', () => {
+    const secret = 'top-s3cret-value';
+    const events: KernelEvent[] = [
+      {
+        seq: 1,
+        time: 1,
+        handle: 'rdkafka#producer-1',
+        cell: 1,
+        type: 'handle_config',
+        data: {
+          name: 'rdkafka#producer-1',
+          kind: 'producer',
+          config: { 'sasl.password': '••••••', 'builtin.features': 'ssl' },
+          modified: ['sasl.password'],
+          redacted: ['sasl.password'],
+        },
+      },
+      {
+        seq: 2,
+        time: 2,
+        handle: 'rdkafka#producer-1',
+        cell: 1,
+        type: 'log',
+        data: { level: 7, facility: 'SASL', message: `using ${secret}` },
+      },
+    ];
+    const files = bundleFiles({
+      title: 't.rdkafka',
+      cells: [
+        {
+          kind: 'code',
+          language: 'typescript',
+          source: `rd_kafka_conf_set(conf, 'sasl.password', '${secret}', e, e.length);`,
+          outputs: [{ kind: 'stream', name: 'stdout', text: `it is ${secret}\n` }],
+        },
+      ],
+      events,
+      librdkafka: { version: '2.0.2' },
+      bootstrap: 'mock',
+      tool: 'test',
+    });
+    for (const [name, text] of files) assert.ok(!text.includes(secret), `${name} holds no secret`);
+    assert.ok(files.has('config/rdkafka_producer-1.properties'));
+    assert.match(files.get('ISSUE.md')!, /sasl\.password=••••••/);
+  });
+});
+
+describe('run --bundle', () => {
+  test('the export folder holds every part, and a sasl.password set in a cell appears nowhere in it', async () => {
+    const bindings = await ensureBindings();
+    const dir = mkdtempSync(join(tmpdir(), 'rdkafka-bundle-'));
+    const secret = 'sw0rdfish-9f3c-pass';
+    const nb = join(dir, 'issue.rdkafka');
+    writeFileSync(
+      nb,
+      JSON.stringify({
+        rdkafkaNotebook: 1,
+        metadata: {},
+        cells: [
+          {
+            kind: 'markdown',
+            language: 'markdown',
+            source: '# SASL settings on the mock cluster',
+            outputs: [],
+          },
+          {
+            kind: 'code',
+            language: 'typescript',
+            source: [
+              'const e = errbuf();',
+              'const conf = rd_kafka_conf_new();',
+              "rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);",
+              `const pw = ['${secret.slice(0, 8)}', '${secret.slice(8)}'].join('');`,
+              "rd_kafka_conf_set(conf, 'sasl.password', pw, e, e.length);",
+              "rd_kafka_conf_set(conf, 'debug', 'broker', e, e.length);",
+              "rd_kafka_conf_set(conf, 'statistics.interval.ms', '100', e, e.length);",
+              'const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);',
+              "console.log('the password ends in', pw.slice(-4), 'and is', pw);",
+            ].join('\n'),
+            outputs: [],
+          },
+          {
+            kind: 'code',
+            language: 'typescript',
+            source:
+              "rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('t'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);\nrd_kafka_flush(rk, 5000);\nconst until = Date.now() + 400;\nwhile (Date.now() < until) rd_kafka_poll(rk, 50);\nrd_kafka_destroy(rk);",
+            outputs: [],
+          },
+        ],
+      }),
+    );
+    const out = join(dir, 'export');
+    const stderr = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        [cliPath, 'run', nb, '--bindings', bindings, '--bundle', out],
+        { cwd: repoRoot, timeout: 120_000 },
+        (err, _o, se) => (err ? reject(new Error(`run failed: ${se}`)) : resolve(se)),
+      ),
+    );
+    assert.match(stderr, /issue export written to .*export \(\d+ files\)/);
+    const files = filesUnder(out).sort();
+    for (const f of BUNDLE_FILES) assert.ok(files.includes(f), `${f} is written (${files})`);
+    assert.ok(
+      files.some((f) => /^config\/rdkafka_producer-\d+\.properties$/.test(f)),
+      "the handle's configuration",
+    );
+    for (const f of files)
+      assert.ok(!readFileSync(join(out, f), 'utf8').includes(secret), `${f} holds no trace of the password`);
+    const issue = readFileSync(join(out, 'ISSUE.md'), 'utf8');
+    assert.match(issue, /librdkafka version \(release number or git tag\): `\d+\.\d+\.\d+/);
+    assert.match(issue, /Operating system: `.*(Linux)/);
+    assert.match(issue, /builtin\.features: `[a-z0-9_,]+`/);
+    assert.match(issue, /sasl\.password=••••••/);
+    assert.match(issue, /debug=broker/);
+    assert.match(issue, /\| stats \| \d+ \|/);
+    const env = JSON.parse(readFileSync(join(out, 'environment.json'), 'utf8'));
+    assert.match(env.builtinFeatures, /ssl|sasl|gzip/);
+    assert.ok(
+      readFileSync(join(out, 'logs.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => /^%7\|.*\|BROKER\|/.test(l)).length > 0,
+      'the debug=broker lines are in logs.txt',
+    );
+    assert.ok(
+      readFileSync(join(out, 'stats.jsonl'), 'utf8').trim().split('\n').length >= 2,
+      'statistics samples',
+    );
+    assert.match(
+      readFileSync(join(out, 'notebook.c'), 'utf8'),
+      /\/\* ---- cell 2 ---- \*\/\nconst e = errbuf\(\);/,
+    );
+    assert.match(readFileSync(join(out, 'outputs.txt'), 'utf8'), /the password ends in/);
+    // A folder that holds something else is refused before anything runs.
+    writeFileSync(join(dir, 'mine.txt'), 'keep me');
+    const refused = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        [cliPath, 'run', nb, '--bindings', bindings, '--bundle', dir],
+        { cwd: repoRoot },
+        (_e, _o, se) => resolve(se),
+      ),
+    );
+    assert.match(refused, /is not empty and holds no earlier export: choose a new or empty folder/);
+    assert.equal(readFileSync(join(dir, 'mine.txt'), 'utf8'), 'keep me');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
