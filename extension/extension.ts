@@ -9,8 +9,10 @@ import { Credentials, setClusterCredentials, type SaslInput } from './credential
 import { EventsPanels } from './panel/host.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
+import { IntelliSenseStatus } from './intellisense-status.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
+import { restartAndRun, restartKernel, targetCell } from './commands/restart.ts';
 import { redactConfig } from './redact.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
@@ -34,12 +36,17 @@ export function activate(context: vscode.ExtensionContext) {
   const panels = new EventsPanels(context.extensionUri);
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
+  const intellisenseStatus = new IntelliSenseStatus(intellisense);
 
   // Bindings for IntelliSense as soon as a notebook is open, not only at the first run.
   const prepare = (nb: vscode.NotebookDocument) =>
     nb.notebookType === NOTEBOOK_TYPE && bindings.prepareInBackground();
   vscode.workspace.notebookDocuments.forEach(prepare);
-  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(prepare));
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenNotebookDocument(prepare),
+    // Trust granted to a window whose notebooks are already open: their bindings now, not at the first run.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.notebookDocuments.forEach(prepare)),
+  );
 
   const noNotebook = () =>
     void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
@@ -53,6 +60,7 @@ export function activate(context: vscode.ExtensionContext) {
     panels,
     status,
     intellisense,
+    intellisenseStatus,
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), {
       transientOutputs: false,
     }),
@@ -66,18 +74,22 @@ export function activate(context: vscode.ExtensionContext) {
     panels.show(kernels.get(nb));
     return true;
   });
-  command('rdkafka.restartKernel', async (arg) => {
+  command('rdkafka.restartKernel', (arg) => {
     const nb = targetNotebook(arg);
+    return nb ? restartKernel(kernels, nb) : noNotebook();
+  });
+  command('rdkafka.restartKernelAndRunAll', (arg) => {
+    const nb = targetNotebook(arg);
+    return nb ? restartAndRun(kernels, nb) : noNotebook();
+  });
+  command('rdkafka.restartKernelAndRunUpToHere', (arg) => {
+    const nb =
+      targetNotebook(arg) ?? targetNotebook((arg as { notebook?: vscode.NotebookDocument })?.notebook?.uri);
     if (!nb) return noNotebook();
-    if (!vscode.workspace.isTrusted)
-      return void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
-    try {
-      await kernels.get(nb).restart();
-      return true;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`The kernel could not restart: ${(e as Error).message}`);
-      return false;
-    }
+    const last = targetCell(arg, nb);
+    if (last === undefined)
+      return void vscode.window.showWarningMessage('Select the cell to run up to first.');
+    return restartAndRun(kernels, nb, last);
   });
   command('rdkafka.interruptKernel', (arg) => {
     const nb = targetNotebook(arg);
@@ -111,6 +123,7 @@ export function activate(context: vscode.ExtensionContext) {
     panelStats: (nb: vscode.NotebookDocument) => panels.stats(nb),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
+    intelliSenseState: () => intellisense.state,
     shownClusterConfig: async () => redactConfig(await credentials.get()),
   };
 }

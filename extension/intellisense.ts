@@ -38,11 +38,21 @@ export const IGNORED_CODES = new Set([
   1108, // A 'return' statement can only be used within a function body
 ]);
 
+/** Whether completions can work in cells now, and if not, why (shown where the user looks). */
+export type IntelliSenseState =
+  { ok: true } | { ok: false; reason: 'restricted' | 'no-typescript' | 'failed'; detail: string };
+
+export const TS_EXTENSION = 'vscode.typescript-language-features';
+
 export class IntelliSense implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('rdkafka');
   private readonly subs: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private configuredWith: string | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<IntelliSenseState>();
+  /** Fires whenever the answer to "can completions work?" changes. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  state: IntelliSenseState = { ok: false, reason: 'failed', detail: 'not configured yet' };
 
   constructor(
     private readonly bindings: Bindings,
@@ -52,6 +62,11 @@ export class IntelliSense implements vscode.Disposable {
   ) {
     this.subs.push(
       bindings.onDidChange(() => this.configure(true)),
+      // Checked once at activation is not enough: a restricted window activates us before the TypeScript
+      // extension may run, and it can be enabled or installed later. Trust and extension changes re-check.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.configure(false)),
+      vscode.extensions.onDidChange(() => void this.configure(false)),
+      this.stateEmitter,
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) =>
@@ -62,25 +77,54 @@ export class IntelliSense implements vscode.Disposable {
     for (const nb of vscode.workspace.notebookDocuments) this.scheduleNotebook(nb);
   }
 
+  private setState(state: IntelliSenseState): void {
+    const was = JSON.stringify(this.state);
+    this.state = state;
+    if (JSON.stringify(state) === was) return;
+    if (!state.ok) this.log.warn(`IntelliSense in cells is off: ${state.detail}`);
+    this.stateEmitter.fire(state);
+  }
+
   /** Sends the declaration files to the plugin (again, with a new stamp, after a regeneration). */
   async configure(force: boolean): Promise<void> {
     const dtsPath = this.bindings.dtsPath;
-    if (this.configuredWith === dtsPath && !force) return;
-    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(
-      'vscode.typescript-language-features',
-    );
+    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(TS_EXTENSION);
     if (!ts) {
-      this.log.warn('the built-in TypeScript extension is not available: no completions in cells');
-      return;
+      this.configuredWith = undefined;
+      return this.setState(
+        vscode.workspace.isTrusted
+          ? {
+              ok: false,
+              reason: 'no-typescript',
+              detail:
+                'VS Code\'s built-in "TypeScript and JavaScript Language Features" extension is disabled or missing: enable it to get completions in cells',
+            }
+          : {
+              ok: false,
+              reason: 'restricted',
+              detail:
+                'VS Code runs no TypeScript in a restricted window: trust this folder to get completions in cells',
+            },
+      );
     }
-    const globals = join(this.storage.fsPath, 'workbench-globals.d.ts');
-    await mkdir(this.storage.fsPath, { recursive: true });
-    await writeFile(globals, CELL_GLOBALS_DTS);
-    const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
-    if (!api) return;
-    api.configurePlugin(TS_PLUGIN, { dtsPaths: [dtsPath, globals], stamp: Date.now() });
-    this.configuredWith = dtsPath;
-    this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
+    if (this.configuredWith === dtsPath && !force) return;
+    try {
+      const globals = join(this.storage.fsPath, 'workbench-globals.d.ts');
+      await mkdir(this.storage.fsPath, { recursive: true });
+      await writeFile(globals, CELL_GLOBALS_DTS);
+      const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
+      if (!api) throw new Error('the TypeScript extension offers no API version 0');
+      api.configurePlugin(TS_PLUGIN, { dtsPaths: [dtsPath, globals], stamp: Date.now() });
+      this.configuredWith = dtsPath;
+      this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
+      this.setState({ ok: true });
+    } catch (e) {
+      this.setState({
+        ok: false,
+        reason: 'failed',
+        detail: `the TypeScript extension could not be set up (${(e as Error).message}): reload the window`,
+      });
+    }
   }
 
   private scheduleNotebook(nb: vscode.NotebookDocument): void {

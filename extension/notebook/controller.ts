@@ -6,6 +6,9 @@ import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { outputItems } from './outputs.ts';
+import { kernelDiedOutput } from './failures.ts';
+import { offerRestart } from '../commands/restart.ts';
+import type { ExitInfo } from '../kernel/client.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -127,11 +130,25 @@ export class RdkafkaController implements vscode.Disposable {
       });
     };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
+    // A kernel that dies under the cell: the cell says what happened and what to do, a notification
+    // offers the restart (the client's own one-line KernelDied is replaced by that).
+    let exit: ExitInfo | undefined;
+    let died: CellOutput | undefined;
+    const offExit = client.onExit((info) => (exit = info));
+    const cellNumber = exec.cell.index + 1;
     try {
-      ({ status } = await client.execute(exec.cell.index + 1, exec.cell.document.getText(), onOutput));
+      ({ status } = await client.execute(cellNumber, exec.cell.document.getText(), (o) => {
+        if (o.kind === 'error' && o.name === 'KernelDied') died = o;
+        else onOutput(o);
+      }));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
+    offExit();
+    if (exit && died) {
+      onOutput(kernelDiedOutput(exit));
+      offerRestart(exec.cell.notebook, cellNumber, exit, this.kernels.log);
+    } else if (died) onOutput(died);
     await chain;
     if (kernel.client === client && client.alive) kernel.setState('idle');
     exec.end(status === 'ok', Date.now());

@@ -16,7 +16,8 @@ import {
 } from '../../extension/kernel/display.ts';
 
 const RK = 0x41fe12c0n;
-const known: PointerNamer = (p) => (p === RK ? { ctype: 'rd_kafka_t', name: 'rdkafka#producer-1' } : undefined);
+const known: PointerNamer = (p) =>
+  p === RK ? { ctype: 'rd_kafka_t', name: 'rdkafka#producer-1' } : undefined;
 
 test('display() of an array of objects is an HTML table with no application/json beside it', () => {
   const rows = [
@@ -62,11 +63,17 @@ test('pointers read as C shows them: type and name for a known handle, 0x… oth
   try {
     assert.equal(resultBundle(RK)['text/plain'], 'rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1)');
     const text = String(resultBundle({ rk: RK, conf: 0x5555deadn, n: 3n })['text/plain']);
-    assert.equal(text, '{\n  rk: rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1),\n  conf: 0x5555dead,\n  n: 3n\n}');
+    assert.equal(
+      text,
+      '{\n  rk: rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1),\n  conf: 0x5555dead,\n  n: 3n\n}',
+    );
     assert.doesNotMatch(text, /1107149744/);
     assert.equal(shortText([RK]), '[ rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1) ]');
     assert.match(htmlTable([{ handle: RK }]), /<td>rd_kafka_t \* 0x41fe12c0 \(rdkafka#producer-1\)<\/td>/);
-    assert.deepEqual(toJson({ rk: RK, big: 3n }), { rk: 'rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1)', big: 3 });
+    assert.deepEqual(toJson({ rk: RK, big: 3n }), {
+      rk: 'rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1)',
+      big: 3,
+    });
   } finally {
     setPointerNamer(() => undefined);
   }
