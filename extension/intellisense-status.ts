@@ -17,11 +17,6 @@ export class IntelliSenseStatus implements vscode.Disposable {
 
   constructor(private readonly intellisense: IntelliSense) {
     this.item.name = 'librdkafka IntelliSense';
-    this.item.command = {
-      title: 'Show the TypeScript extension',
-      command: 'workbench.extensions.search',
-      arguments: [`@builtin ${TS_EXTENSION}`],
-    };
     this.subs.push(
       intellisense.onDidChangeState((s) => {
         this.update();
@@ -46,6 +41,14 @@ export class IntelliSenseStatus implements vscode.Disposable {
     if (!this.shown || s.ok) return this.item.hide();
     this.item.text = '$(warning) IntelliSense off';
     this.item.tooltip = `No completions in librdkafka cells: ${s.detail}.`;
+    this.item.command =
+      s.reason === 'needs-reload'
+        ? { title: 'Reload Window', command: 'workbench.action.reloadWindow' }
+        : {
+            title: 'Show the TypeScript extension',
+            command: 'workbench.extensions.search',
+            arguments: [`@builtin ${TS_EXTENSION}`],
+          };
     this.item.show();
   }
 

@@ -40,7 +40,8 @@ export const IGNORED_CODES = new Set([
 
 /** Whether completions can work in cells now, and if not, why (shown where the user looks). */
 export type IntelliSenseState =
-  { ok: true } | { ok: false; reason: 'restricted' | 'no-typescript' | 'failed'; detail: string };
+  | { ok: true }
+  | { ok: false; reason: 'restricted' | 'no-typescript' | 'needs-reload' | 'failed'; detail: string };
 
 export const TS_EXTENSION = 'vscode.typescript-language-features';
 
@@ -64,7 +65,7 @@ export class IntelliSense implements vscode.Disposable {
       bindings.onDidChange(() => this.configure(true)),
       // Checked once at activation is not enough: a restricted window activates us before the TypeScript
       // extension may run, and it can be enabled or installed later. Trust and extension changes re-check.
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.configure(false)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.afterTrust()),
       vscode.extensions.onDidChange(() => void this.configure(false)),
       this.stateEmitter,
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -75,6 +76,27 @@ export class IntelliSense implements vscode.Disposable {
     );
     void this.configure(false);
     for (const nb of vscode.workspace.notebookDocuments) this.scheduleNotebook(nb);
+  }
+
+  private trustTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Trust granted: the TypeScript extension normally joins this extension host within a moment (the
+   * extensions change event then configures it). VS Code in a browser may start it elsewhere (in the
+   * browser's worker, where code-server does not ship it): after a grace period, say that a reload helps.
+   */
+  private afterTrust(): void {
+    void this.configure(false);
+    clearTimeout(this.trustTimer);
+    this.trustTimer = setTimeout(() => {
+      if (vscode.extensions.getExtension(TS_EXTENSION)) return;
+      this.setState({
+        ok: false,
+        reason: 'needs-reload',
+        detail:
+          'the TypeScript extension did not start beside this extension when the folder was trusted (VS Code in a browser starts it in the browser): reload the window to start it',
+      });
+    }, 15_000);
   }
 
   private setState(state: IntelliSenseState): void {
@@ -192,6 +214,7 @@ export class IntelliSense implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.trustTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
     this.diagnostics.dispose();

@@ -10,6 +10,7 @@ import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
+import { registerTrust } from './trust.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -22,7 +23,10 @@ export async function run(): Promise<void> {
     registerPanel();
     registerCommands();
     registerIntelliSense();
-  } else if (session === 'untrusted') registerUntrusted();
+  } else if (session === 'untrusted') {
+    registerUntrusted();
+    registerTrust(); // last: it grants the trust the tests before it need withheld
+  }
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }

@@ -74,6 +74,7 @@ export interface WorkbenchApi {
   ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
+  intelliSenseState(): { ok: boolean; reason?: string; detail?: string };
   shownClusterConfig(): Promise<Record<string, string>>;
 }
 
