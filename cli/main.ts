@@ -5,12 +5,14 @@ commands:
   gen    [--header PATH] [--lib PATH] [--out DIR] [--cc COMPILER]   generate bindings from rdkafka.h
   run    NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT] [--events FILE.jsonl]
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html]   run a notebook headless
+  lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events`;
 
 const commands: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   gen: () => import('./gen.ts'),
   run: () => import('./run.ts'),
   demo: () => import('./demo.ts'),
+  lib: () => import('./lib.ts'),
 };
 
 const [command, ...rest] = process.argv.slice(2);

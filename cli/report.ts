@@ -23,6 +23,8 @@ export interface ReportMeta {
   durationMs?: number;
   /** How the run ended ("ok", "error", …). */
   status?: string;
+  /** A section of trusted, already escaped HTML (and its CSS) shown above the panel, e.g. the version matrix. */
+  extra?: { html: string; css?: string };
 }
 
 interface Assets {
@@ -129,10 +131,12 @@ ${inlineSafe(a.style, 'style')}
 .report-meta { display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 6px 10px 0; margin: 0; color: var(--c-muted); }
 .report-meta dt { display: inline; }
 .report-meta dd { display: inline; margin: 0 0 0 4px; color: var(--c-fg); }
+${inlineSafe(meta.extra?.css ?? '', 'style')}
 </style>
 </head>
 <body data-title="${escapeHtml(title)}" data-mode="report">
 <dl class="report-meta" data-testid="report-meta">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>
+${meta.extra?.html ?? ''}
 <div id="app"></div>
 <script type="application/json" id="rdkafka-events">${jsonForScript(events)}</script>
 <script nonce="${nonce}">

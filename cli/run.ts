@@ -20,9 +20,11 @@ import {
 } from '../extension/notebook/format.ts';
 import { writeReport } from './report.ts';
 import { generate, GenError } from '../gen/generate.ts';
+import { pickLibrary } from './pick-library.ts';
 
 export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
-       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]`;
+       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
+       [--librdkafka VERSION | --matrix VERSION,VERSION,…|all [--parallel N]]`;
 
 export interface RunOptions {
   notebook: string;
@@ -36,6 +38,13 @@ export interface RunOptions {
   library?: string;
   quiet?: boolean;
   cwd: string;
+  /** An installed librdkafka version (or "system") to run on, instead of the notebook's "librdkafka". */
+  librdkafka?: string;
+  /** --bindings was given on the command line (it then wins over the notebook's "librdkafka"). */
+  bindingsGiven?: boolean;
+  /** --matrix: the versions to run the notebook on, one after another (cli/matrix.ts). */
+  matrix?: string;
+  parallel?: number;
 }
 
 export interface RunSummary {
@@ -80,6 +89,19 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
       case '--library':
         o.library = value(i++, a);
         break;
+      case '--librdkafka':
+        o.librdkafka = value(i++, a);
+        break;
+      case '--matrix':
+        o.matrix = value(i++, a);
+        break;
+      case '--parallel': {
+        const n = Number(value(i++, a));
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError('--parallel needs a whole number of runs, 1 or more');
+        o.parallel = n;
+        break;
+      }
       case '--timeout': {
         const t = Number(value(i++, a));
         if (!(t > 0)) throw new UsageError('--timeout needs a positive number of seconds');
@@ -101,6 +123,17 @@ export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
   }
   if (!o.notebook) throw new UsageError('which notebook? give the path of a .rdkafka file');
   if (o.inplace && o.out) throw new UsageError('--inplace and --out exclude each other: pick one');
+  if (o.librdkafka !== undefined && (o.library || o.bindings))
+    throw new UsageError(
+      '--librdkafka picks the library and its bindings: leave out --library and --bindings',
+    );
+  if (o.matrix !== undefined && (o.librdkafka !== undefined || o.library || o.inplace || o.out))
+    throw new UsageError(
+      '--matrix runs the notebook once per version: leave out --librdkafka, --library, --inplace and --out',
+    );
+  if (o.parallel !== undefined && o.matrix === undefined)
+    throw new UsageError('--parallel goes with --matrix');
+  if (o.bindings) o.bindingsGiven = true;
   return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, notebook: o.notebook } as RunOptions;
 }
 
@@ -156,10 +189,20 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
   const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
   summary.notebook = nb;
-  const meta = nb.metadata as { bootstrap?: unknown };
+  const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
-  const bindings = resolve(opts.cwd, opts.bindings);
-  await ensureBindings(bindings, info, opts.library);
+  // An installed version (--librdkafka or the notebook's "librdkafka") brings its library and bindings.
+  const picked = await pickLibrary({
+    librdkafka: opts.librdkafka,
+    explicit: Boolean(opts.library || opts.bindingsGiven),
+    metadata: meta.librdkafka,
+    notebook: opts.notebook,
+    cwd: opts.cwd,
+    log: info,
+  });
+  const bindings = picked?.bindingsDir ?? resolve(opts.cwd, opts.bindings);
+  const library = picked?.library ?? opts.library;
+  if (!picked) await ensureBindings(bindings, info, library);
 
   let eventsFile: WriteStream | null = null;
   if (opts.events) eventsFile = createWriteStream(resolve(opts.cwd, opts.events));
@@ -167,7 +210,7 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     bindingsDir: bindings,
     bootstrap,
     cwd: opts.cwd,
-    ...(opts.library ? { library: opts.library } : {}),
+    ...(library ? { library } : {}),
     events: true,
   });
   info(
@@ -271,6 +314,7 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
   if (write === defaultWrite) for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
   try {
     const opts = parseRunArgs(argv);
+    if (opts.matrix !== undefined) return await (await import('./matrix.ts')).runMatrix(opts, write);
     const s = await runNotebook(opts, write);
     if (!opts.quiet)
       write(

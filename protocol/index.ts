@@ -26,6 +26,12 @@ export interface InitRequest {
   cwd: string;
   /** Whether events are published at all (the panel may be closed and no --events file asked for). */
   events: boolean;
+  // Kernel → client channel (kernel-harden). Optional: compatible with clients that read IPC only.
+  /**
+   * File descriptor the client reads kernel → client messages from, as JSON lines (5, TEAM.md); absent:
+   * the kernel replies over IPC. Every reply then comes on that channel, in order.
+   */
+  channel?: number;
 }
 
 export interface ExecuteRequest {

@@ -1,9 +1,11 @@
 // The one esbuild script for every bundle. Entries that do not exist yet are skipped, so each room can
 // grow on its own. `node scripts/build.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cellGlobalsDts } from './cell-globals-dts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -23,6 +25,21 @@ const external = [
 const esmBanner =
   "import { createRequire as __wbCreateRequire } from 'node:module'; const require = __wbCreateRequire(import.meta.url);";
 
+// Which generator this build carries (versions/stamp.ts): bindings made by another one read as stale.
+const genStamp = createHash('sha256')
+  .update(
+    readdirSync('gen')
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => f + '\0' + readFileSync(join('gen', f), 'utf8'))
+      .join('\0'),
+  )
+  .digest('hex')
+  .slice(0, 16);
+// The editor's declarations of the cell API, generated from its one declaration (extension/kernel/cell-api.ts).
+const cellGlobals = { __CELL_GLOBALS_DTS__: JSON.stringify(cellGlobalsDts('extension/kernel/cell-api.ts')) };
+const defines = { ...cellGlobals, __RDKAFKA_GEN_STAMP__: JSON.stringify(genStamp) };
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -30,6 +47,7 @@ const node = {
   sourcemap: 'linked',
   external,
   logLevel: 'warning',
+  define: defines,
 };
 const esm = { ...node, format: 'esm', banner: { js: esmBanner } };
 
@@ -54,7 +72,7 @@ const entries = [
     outfile: 'dist/extension.cjs',
     ...node,
     format: 'cjs',
-    define: { 'import.meta.url': '__wbImportMetaUrl' },
+    define: { ...defines, 'import.meta.url': '__wbImportMetaUrl' },
     banner: { js: "const __wbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   { entryPoints: ['extension/kernel/main.ts'], outfile: 'dist/kernel.mjs', ...esm },

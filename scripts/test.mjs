@@ -19,15 +19,18 @@ const nodeTest = (dir) => {
   return list.length ? ['node', ['--test', '--test-reporter=spec', '--test-concurrency=1', ...list]] : null;
 };
 
-// name → what installs its needs (may be absent) and what runs it.
+// The librdkafka versions the unit and vscode suites run on, built into the cache once per machine.
+const librdkafkaVersions = ['node', ['dist/test/support/librdkafka.main.mjs']];
+
+// name → what installs its needs (may be absent; one step or a list of steps) and what runs it.
 const suites = [
   { name: 'static', run: () => ['node', ['scripts/static-checks.mjs']] },
-  { name: 'unit', run: () => nodeTest('dist/test/unit') },
+  { name: 'unit', setup: librdkafkaVersions, run: () => nodeTest('dist/test/unit') },
   { name: 'browser', setup: ['bash', ['test/browser/setup.sh']], run: () => nodeTest('dist/test/browser') },
   { name: 'kafka', setup: ['bash', ['scripts/kafka.sh', 'install']], run: () => nodeTest('dist/test/kafka') },
   {
     name: 'vscode',
-    setup: ['bash', ['test/vscode/install-host.sh']],
+    setup: [['bash', ['test/vscode/install-host.sh']], librdkafkaVersions],
     run: () =>
       existsSync('dist/test/vscode/run.main.mjs') ? ['node', ['dist/test/vscode/run.main.mjs']] : null,
   },
@@ -66,14 +69,19 @@ for (const suite of suites) {
     continue;
   }
   console.log(`\n### ${suite.name}`);
-  if (suite.setup && existsSync(suite.setup[1][0])) {
-    const code = await sh(...suite.setup);
+  const steps = !suite.setup ? [] : Array.isArray(suite.setup[0]) ? suite.setup : [suite.setup];
+  let setupFailed = false;
+  for (const step of steps) {
+    if (!existsSync(step[1][0])) continue;
+    const code = await sh(...step);
     if (code !== 0) {
-      broken.push(`${suite.name} (setup exited ${code})`);
+      broken.push(`${suite.name} (setup ${step[1][0]} exited ${code})`);
       total.failed++;
-      continue;
+      setupFailed = true;
+      break;
     }
   }
+  if (setupFailed) continue;
   const counts = { passed: 0, failed: 0, skipped: 0, seen: false };
   const code = await sh(...suite.run(), (line) => {
     // node:test's spec reporter ("ℹ pass 3") and our own runners' closing line ("3 passed, 0 failed").

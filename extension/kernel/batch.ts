@@ -4,30 +4,10 @@
 // array and one for the payloads and keys, reused from call to call (grown when needed), fields written
 // through a DataView with offsets from the generator's model, then a single FFI call. librdkafka copies
 // the bytes (RD_KAFKA_MSG_F_COPY is always set), so the region is free again when the call returns.
-type Koffi = typeof import('koffi');
-type Bytes = Uint8Array | string | null;
+import type { CellGlobals, ProduceBatchOptions, ProduceBatchResult, RdKafkaBytes } from './cell-api.ts';
+import type { Koffi } from './load.ts';
 
-export interface ProduceBatchOptions {
-  /** Keys, one per payload (null for none). */
-  keys?: readonly Bytes[];
-  /** Extra message flags (e.g. RD_KAFKA_MSG_F_PARTITION, RD_KAFKA_MSG_F_BLOCK); F_COPY is always added. */
-  flags?: number;
-  /**
-   * Called when librdkafka's queue is full, before the messages it refused are offered again: serve
-   * delivery reports here (rd_kafka_poll(rk, 1), or take DR events from your queue). Without it,
-   * produceBatch returns after one attempt and lists what was refused.
-   */
-  serve?: () => void;
-  /** Give up re-offering after this long (default 30 s); what is left is returned in `failed`. */
-  timeoutMs?: number;
-}
-
-export interface ProduceBatchResult {
-  /** Messages librdkafka accepted (each gets a delivery report). */
-  accepted: number;
-  /** Messages it did not accept: their index in `payloads` and the error code. */
-  failed: Array<{ index: number; err: number }>;
-}
+type Bytes = RdKafkaBytes | null;
 
 export interface BatchLayout {
   size: number;
@@ -97,7 +77,7 @@ export function makeProduceBatch(
   bindBatchCall: () => (rkt: bigint, partition: number, flags: number, msgs: bigint, n: number) => number,
   layout: BatchLayout,
   c: { F_COPY: number; F_FREE: number; QUEUE_FULL: number },
-) {
+): CellGlobals['produceBatch'] {
   const msgs = new Region(koffi);
   const data = new Region(koffi);
   const L = layout;

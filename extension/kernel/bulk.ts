@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-type Koffi = typeof import('koffi');
-type Fn = (...args: any[]) => any;
+import type { Rkmsg, RkmsgBatch } from './cell-api.ts';
+import type { Fn, Koffi } from './load.ts';
 
 // No librdkafka header needed: the struct offsets come from the generator's model, and
 // rd_kafka_message_destroy is looked up in the very library koffi loaded (RTLD_NOLOAD: never a second copy).
@@ -41,16 +41,6 @@ int wb_bulk_read(void **msgs, int n, const int32_t *offs, int32_t *err, int32_t 
   return n;
 }
 `;
-
-export interface MessageBatch {
-  /** How many entries are valid. */
-  n: number;
-  err: Int32Array;
-  partition: Int32Array;
-  offset: Float64Array;
-  len: Float64Array;
-  keyLen: Float64Array;
-}
 
 export interface BulkOffsets {
   err: number;
@@ -105,7 +95,7 @@ export function compileBulkHelper(
 }
 
 /**
- * Makes rkmsg.batch(msgs, n, options?): fills (and returns) a MessageBatch with the fields of msgs[0..n).
+ * Makes rkmsg.batch(msgs, n, options?): fills (and returns) a RkmsgBatch with the fields of msgs[0..n).
  * `destroy: true` also calls rd_kafka_message_destroy on each, as a consumer must. Binds lazily: the
  * first call compiles or loads the helper (once per machine: ~0.2 s, then ~1 ms to load).
  */
@@ -115,7 +105,7 @@ export function makeBulkReader(
   offsets: BulkOffsets,
   decoders: { destroy: () => Fn },
   dir: () => string = () => join(cacheDir(), 'native'),
-) {
+): Rkmsg['batch'] {
   let native: Fn | null | undefined; // undefined: not tried yet; null: JS fallback
   let why = '';
   const offs = new Int32Array([offsets.err, offsets.partition, offsets.offset, offsets.len, offsets.key_len]);
@@ -158,8 +148,8 @@ export function makeBulkReader(
   function batch(
     msgs: BigUint64Array | BigInt64Array,
     n?: number,
-    options: { destroy?: boolean; into?: MessageBatch } = {},
-  ): MessageBatch {
+    options: { destroy?: boolean; into?: RkmsgBatch } = {},
+  ): RkmsgBatch {
     if (!(msgs instanceof BigUint64Array || msgs instanceof BigInt64Array))
       throw new TypeError(
         'rkmsg.batch: expected the BigUint64Array your rd_kafka_consume_batch_queue call filled',

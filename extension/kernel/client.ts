@@ -5,9 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import {
   PROTOCOL_VERSION,
+  isKernelMessage,
   type CellOutput,
   type KernelEvent,
   type KernelMessage,
@@ -66,6 +67,11 @@ export function defaultKernelScript(): string {
   }
 }
 
+/** The kernel's end of the kernel → client channel (TEAM.md: fd 5). */
+const CHANNEL_FD = 5;
+/** How long, after the kernel exited, the client still reads what it wrote last. */
+const DRAIN_MS = 1000;
+
 /** The kernel process ended before it was ready. */
 class EarlyExit extends Error {
   constructor(
@@ -87,7 +93,12 @@ export class KernelClient {
   /** Cell of recently finished executions, for output that arrives after its cell finished. */
   private finished = new Map<string, number>();
   private stopping = false;
+  /** Why the client killed the kernel (said in the running cell's outputs). */
+  private killReason: string | null = null;
   private stderrTail = '';
+  private messageListeners = new Map<string, Set<(message: { type: string }) => void>>();
+  /** Per kernel process: settles once its exit has been handled (its last outputs read). */
+  private exited = new WeakMap<ChildProcess, Promise<void>>();
 
   private constructor(private opts: KernelOptions) {}
 
@@ -110,6 +121,11 @@ export class KernelClient {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** Process id of the running kernel. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private spawn(): Promise<void> {
     const script = this.opts.kernelScript ?? defaultKernelScript();
     if (!existsSync(script))
@@ -117,14 +133,21 @@ export class KernelClient {
         new Error(`kernel bundle not found at ${script}: build it with \`node scripts/build.mjs\``),
       );
     this.stopping = false;
+    this.killReason = null;
     this.stderrTail = '';
     const child = spawn(this.opts.execPath ?? process.execPath, [script], {
       cwd: existsSync(this.opts.cwd) ? this.opts.cwd : process.cwd(),
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'],
       serialization: 'advanced',
+      // Its own process group: Ctrl-C in a terminal reaches the client, which interrupts the cell and
+      // then shuts the kernel down; the kernel ends when the client does (its watchdog, main.ts).
+      detached: true,
     });
     this.child = child;
+    let exitHandled!: () => void;
+    this.exited.set(child, new Promise<void>((r) => (exitHandled = r)));
+    const channel = (child.stdio as unknown as (Readable | null)[])[CHANNEL_FD] ?? null;
     // Native code (librdkafka's own logger, printf) writes straight to the kernel's fd 1/2.
     const native = (name: 'stdout' | 'stderr') => (d: Buffer) => {
       const text = d.toString('utf8');
@@ -149,7 +172,7 @@ export class KernelClient {
           ),
         );
       }, this.opts.startTimeoutMs ?? 20000);
-      child.on('message', (m: KernelMessage) => {
+      const receive = (m: KernelMessage) => {
         if (!settled) {
           if (m.type === 'ready') {
             settled = true;
@@ -164,8 +187,10 @@ export class KernelClient {
           }
           return;
         }
-        this.onMessage(m);
-      });
+        this.dispatch(m);
+      };
+      child.on('message', receive);
+      const channelEnded = channel ? this.readChannel(channel, receive) : Promise.resolve();
       child.on('exit', (code, signal) => {
         if (!settled) {
           settled = true;
@@ -191,7 +216,19 @@ export class KernelClient {
             });
           }
         }
-        this.handleExit(child, code, signal);
+        // What the kernel wrote last (the outputs before a crash) is still in the channel: read it first.
+        let handled = false;
+        const handle = () => {
+          if (handled) return;
+          handled = true;
+          this.handleExit(child, code, signal);
+          exitHandled();
+        };
+        const drained = setTimeout(handle, DRAIN_MS);
+        void channelEnded.then(() => {
+          clearTimeout(drained);
+          handle();
+        });
       });
       child.on('error', (e) => {
         if (!settled) {
@@ -213,11 +250,39 @@ export class KernelClient {
         ...(this.opts.clusterConfig ? { clusterConfig: this.opts.clusterConfig } : {}),
         cwd: this.opts.cwd,
         events: this.opts.events ?? true,
+        ...(channel ? { channel: CHANNEL_FD } : {}),
       });
     });
   }
 
-  private onMessage(m: KernelMessage): void {
+  /** Splits the channel into JSON lines; resolves at its end. */
+  private readChannel(channel: Readable, onMessage: (m: KernelMessage) => void): Promise<void> {
+    let partial = '';
+    channel.setEncoding('utf8');
+    channel.on('data', (chunk: string) => {
+      let start = 0;
+      for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+        const line = partial + chunk.slice(start, nl);
+        partial = '';
+        start = nl + 1;
+        let m: unknown;
+        try {
+          m = JSON.parse(line);
+        } catch {
+          continue; // not ours: the channel carries only whole JSON lines
+        }
+        if (isKernelMessage(m)) onMessage(m);
+      }
+      partial += chunk.slice(start);
+    });
+    channel.on('error', () => {});
+    return new Promise((resolve) => {
+      channel.once('end', resolve);
+      channel.once('close', resolve);
+    });
+  }
+
+  private dispatch(m: KernelMessage): void {
     switch (m.type) {
       case 'output': {
         const p = this.pending.find((x) => x.id === m.id);
@@ -238,6 +303,7 @@ export class KernelClient {
         if (m.events.length) for (const l of this.eventListeners) l(m.events);
         break;
       default:
+        for (const l of this.messageListeners.get((m as { type: string }).type) ?? []) l(m);
         break;
     }
   }
@@ -248,12 +314,17 @@ export class KernelClient {
     const running = this.pending[0];
     const how = signal ?? `exit code ${code}`;
     let message: string;
-    if (this.stopping) message = 'kernel shut down';
+    if (this.killReason !== null) message = this.killReason;
+    else if (this.stopping) message = 'kernel shut down';
     else if (running) message = `kernel died (${how}) while running cell ${running.cell}`;
     else message = `kernel died (${how})`;
     for (const [i, p] of this.pending.entries()) {
-      const text = i === 0 ? message : `kernel died (${how}) before cell ${p.cell} ran`;
-      if (!this.stopping) p.onOutput({ kind: 'error', name: 'KernelDied', message: text, stack: '' });
+      if (this.killReason !== null) {
+        if (i === 0) p.onOutput({ kind: 'error', name: 'KernelKilled', message, stack: '' });
+      } else if (!this.stopping) {
+        const text = i === 0 ? message : `kernel died (${how}) before cell ${p.cell} ran`;
+        p.onOutput({ kind: 'error', name: 'KernelDied', message: text, stack: '' });
+      }
       p.resolve({ status: 'error', durationMs: Date.now() - p.started });
     }
     this.pending = [];
@@ -293,21 +364,41 @@ export class KernelClient {
     await this.spawn();
   }
 
-  /** Destroys every handle the cells created and ends the kernel process (killed after 10 s). */
-  async shutdown(): Promise<void> {
+  /**
+   * Destroys every handle the cells created and ends the kernel process; killed when it has not ended
+   * within `graceMs` (default 10 s: a real cluster may take a while to close a consumer).
+   */
+  async shutdown(graceMs = 10000): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (this.pending.length) (child.stdio[4] as Writable | null)?.write('\x01');
-      if (child.connected) child.send({ type: 'shutdown' });
-      else child.kill('SIGKILL');
-    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    if (this.pending.length) (child.stdio[4] as Writable | null)?.write('\x01');
+    if (child.connected) child.send({ type: 'shutdown' });
+    else child.kill('SIGKILL');
+    await this.exited.get(child);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Kills the kernel now (a cell stuck where no interrupt reaches). `reason` is the running cell's last
+   * output, e.g. "cell 3 was still running 2 s after --timeout 5 s and was killed".
+   */
+  async kill(reason: string): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.killReason = reason;
+    child.kill('SIGKILL');
+    await this.exited.get(child);
+  }
+
+  /** Messages of a kind this client does not handle itself (other rooms' kinds on the kernel's channel). */
+  onMessage<M extends { type: string }>(type: string, listener: (message: M) => void): () => void {
+    let set = this.messageListeners.get(type);
+    if (!set) this.messageListeners.set(type, (set = new Set()));
+    const l = listener as (message: { type: string }) => void;
+    set.add(l);
+    return () => set.delete(l);
   }
 
   onEvents(listener: (events: KernelEvent[]) => void): () => void {

@@ -1,40 +1,9 @@
 // Fast reads of librdkafka's public structs, one field at a time (koffi.decode of a whole
-// rd_kafka_message_t costs 2.5 µs; a single int field about 30 ns). Offsets come from model.json,
-// which the generator checked against the C compiler.
+// rd_kafka_message_t costs 2.5 µs; a single int field about 30 ns). Layouts come from facts.ts: the
+// model, which the generator checked against the C compiler.
 import type { TopicPartition } from '../../protocol/index.ts';
-
-type Koffi = typeof import('koffi');
-
-export interface StructModel {
-  name: string;
-  size: number;
-  fields: Array<{ name: string; type: string; offset: number }>;
-}
-
-export type Offsets = Record<string, Record<string, number>>;
-
-export function structOffsets(structs: StructModel[]): Offsets {
-  const out: Offsets = {};
-  for (const s of structs) out[s.name] = Object.fromEntries(s.fields.map((f) => [f.name, f.offset]));
-  return out;
-}
-
-/** x86-64/arm64 defaults, used only when a model lacks a struct (layouts are identical in 2.0–2.15). */
-const FALLBACK: Offsets = {
-  rd_kafka_message_t: {
-    err: 0,
-    rkt: 8,
-    partition: 16,
-    payload: 24,
-    len: 32,
-    key: 40,
-    key_len: 48,
-    offset: 56,
-  },
-  rd_kafka_topic_partition_t: { topic: 0, partition: 8, offset: 16, err: 48 },
-  rd_kafka_topic_partition_list_t: { cnt: 0, size: 4, elems: 8 },
-  _sizes: { rd_kafka_topic_partition_t: 64 },
-};
+import type { Layout } from './facts.ts';
+import type { Koffi } from './load.ts';
 
 export class StructReader {
   readonly m: Record<string, number>;
@@ -43,13 +12,16 @@ export class StructReader {
   readonly tpSize: number;
   constructor(
     private koffi: Koffi,
-    structs: StructModel[],
+    layout: {
+      rd_kafka_message_t: Layout;
+      rd_kafka_topic_partition_t: Layout;
+      rd_kafka_topic_partition_list_t: Layout;
+    },
   ) {
-    const o = structOffsets(structs);
-    this.m = { ...FALLBACK.rd_kafka_message_t, ...o.rd_kafka_message_t };
-    this.tp = { ...FALLBACK.rd_kafka_topic_partition_t, ...o.rd_kafka_topic_partition_t };
-    this.tpl = { ...FALLBACK.rd_kafka_topic_partition_list_t, ...o.rd_kafka_topic_partition_list_t };
-    this.tpSize = structs.find((s) => s.name === 'rd_kafka_topic_partition_t')?.size ?? 64;
+    this.m = layout.rd_kafka_message_t.offsets;
+    this.tp = layout.rd_kafka_topic_partition_t.offsets;
+    this.tpl = layout.rd_kafka_topic_partition_list_t.offsets;
+    this.tpSize = layout.rd_kafka_topic_partition_t.size;
   }
   int(p: bigint, off: number): number {
     return this.koffi.decode.int32(p + BigInt(off));
@@ -67,7 +39,7 @@ export class StructReader {
   str(p: bigint | null): string | null {
     return p ? this.koffi.decode.string(p) : null;
   }
-  /** Bytes at p (copied), or null for a NULL pointer. */
+  /** Bytes at p (copied, NULs included), or null for a NULL pointer. */
   bytes(p: bigint | null, len: number): Buffer | null {
     if (!p) return null;
     if (len === 0) return Buffer.alloc(0);

@@ -1,45 +1,54 @@
-// Helpers for what is awkward in C from TypeScript. Globals in every cell; documented in docs/kernel.md
-// and typed in helpers.d.ts.
-import type { Runtime } from './runtime.ts';
+// Helpers for what is awkward in C from TypeScript: globals in every cell, declared in cell-api.ts (which
+// this file implements: tsc checks it) and documented in docs/kernel.md.
+import type { CellHelpers, RdKafkaBytes, RdKafkaErrBuf } from './cell-api.ts';
 import { makeProduceBatch } from './batch.ts';
 import { makeBulkReader } from './bulk.ts';
+import type { StructReader } from './decode.ts';
+import type { Facts } from './facts.ts';
+import type { Bindings, Fn, Koffi } from './load.ts';
 
-type Bytes = string | Uint8Array;
+export interface HelperDeps {
+  koffi: Koffi;
+  bindings: Bindings;
+  facts: Facts;
+  reader: StructReader;
+  /** The function as cells call it (so the helpers' own C calls are observed like the cells'). */
+  fn: (name: string) => Fn;
+  topicName: (rkt: bigint | null) => string;
+}
 
 /** Tags for rd_kafka_producev: each returns the (type, value) pairs koffi's variadic call wants. */
-function vtags(c: Record<string, unknown>) {
-  const v = (name: string, dflt: number) =>
-    typeof c[`RD_KAFKA_VTYPE_${name}`] === 'number' ? (c[`RD_KAFKA_VTYPE_${name}`] as number) : dflt;
-  const buf = (b: Bytes | null) => (b === null ? null : typeof b === 'string' ? Buffer.from(b) : b);
-  const len = (b: Bytes | null, n?: number) =>
+function vtags(c: Facts['c']) {
+  const buf = (b: RdKafkaBytes | null) => (b === null ? null : typeof b === 'string' ? Buffer.from(b) : b);
+  const len = (b: RdKafkaBytes | null, n?: number) =>
     n ?? (b === null ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength);
   return {
-    RD_KAFKA_V_END: ['int', v('END', 0)],
-    RD_KAFKA_V_TOPIC: (topic: string) => ['int', v('TOPIC', 1), 'const char *', topic],
-    RD_KAFKA_V_RKT: (rkt: bigint) => ['int', v('RKT', 2), 'void *', rkt],
-    RD_KAFKA_V_PARTITION: (partition: number) => ['int', v('PARTITION', 3), 'int32_t', partition],
-    RD_KAFKA_V_VALUE: (value: Bytes | null, size?: number) => [
+    RD_KAFKA_V_END: ['int', c.RD_KAFKA_VTYPE_END],
+    RD_KAFKA_V_TOPIC: (topic: string) => ['int', c.RD_KAFKA_VTYPE_TOPIC, 'const char *', topic],
+    RD_KAFKA_V_RKT: (rkt: bigint) => ['int', c.RD_KAFKA_VTYPE_RKT, 'void *', rkt],
+    RD_KAFKA_V_PARTITION: (partition: number) => ['int', c.RD_KAFKA_VTYPE_PARTITION, 'int32_t', partition],
+    RD_KAFKA_V_VALUE: (value: RdKafkaBytes | null, size?: number) => [
       'int',
-      v('VALUE', 4),
+      c.RD_KAFKA_VTYPE_VALUE,
       'void *',
       buf(value),
       'size_t',
       len(value, size),
     ],
-    RD_KAFKA_V_KEY: (key: Bytes | null, size?: number) => [
+    RD_KAFKA_V_KEY: (key: RdKafkaBytes | null, size?: number) => [
       'int',
-      v('KEY', 5),
+      c.RD_KAFKA_VTYPE_KEY,
       'void *',
       buf(key),
       'size_t',
       len(key, size),
     ],
-    RD_KAFKA_V_OPAQUE: (opaque: bigint | null) => ['int', v('OPAQUE', 6), 'void *', opaque],
-    RD_KAFKA_V_MSGFLAGS: (flags: number) => ['int', v('MSGFLAGS', 7), 'int', flags],
-    RD_KAFKA_V_TIMESTAMP: (ts: number | bigint) => ['int', v('TIMESTAMP', 8), 'int64_t', ts],
-    RD_KAFKA_V_HEADER: (name: string, value: Bytes | null, size?: number) => [
+    RD_KAFKA_V_OPAQUE: (opaque: bigint | null) => ['int', c.RD_KAFKA_VTYPE_OPAQUE, 'void *', opaque],
+    RD_KAFKA_V_MSGFLAGS: (flags: number) => ['int', c.RD_KAFKA_VTYPE_MSGFLAGS, 'int', flags],
+    RD_KAFKA_V_TIMESTAMP: (ts: number | bigint) => ['int', c.RD_KAFKA_VTYPE_TIMESTAMP, 'int64_t', ts],
+    RD_KAFKA_V_HEADER: (name: string, value: RdKafkaBytes | null, size?: number) => [
       'int',
-      v('HEADER', 9),
+      c.RD_KAFKA_VTYPE_HEADER,
       'const char *',
       name,
       'void *',
@@ -47,12 +56,12 @@ function vtags(c: Record<string, unknown>) {
       'int64_t',
       value === null ? -1 : len(value, size),
     ],
-    RD_KAFKA_V_HEADERS: (hdrs: bigint) => ['int', v('HEADERS', 10), 'void *', hdrs],
+    RD_KAFKA_V_HEADERS: (hdrs: bigint) => ['int', c.RD_KAFKA_VTYPE_HEADERS, 'void *', hdrs],
   };
 }
 
 /** A zeroed buffer for `char *errstr, size_t errstr_size` parameters; its toString() is the C string. */
-export function errbuf(size = 512): Buffer & { readonly text: string } {
+export function errbuf(size = 512): Buffer & RdKafkaErrBuf {
   const b = Buffer.alloc(size) as Buffer & { text: string };
   const text = () => {
     const nul = b.indexOf(0);
@@ -63,10 +72,10 @@ export function errbuf(size = 512): Buffer & { readonly text: string } {
   return b;
 }
 
-export function makeHelpers(rt: Runtime): Record<string, unknown> {
-  const koffi = rt.koffi;
-  const r = rt.reader;
+export function makeHelpers(d: HelperDeps): CellHelpers {
+  const { koffi, reader: r, facts } = d;
   const o = r.m;
+  const c = facts.c;
   const need = (m: unknown, what: string): bigint => {
     if (typeof m !== 'bigint' || !m)
       throw new TypeError(`rkmsg.${what}: expected an rd_kafka_message_t pointer, got ${String(m)}`);
@@ -83,33 +92,25 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
   const OFFSET = BigInt(o.offset!);
   const LEN = BigInt(o.len!);
   const KEY_LEN = BigInt(o.key_len!);
-  const c = rt.bindings.constants;
-  const tailBase = typeof c.RD_KAFKA_OFFSET_TAIL_BASE === 'number' ? c.RD_KAFKA_OFFSET_TAIL_BASE : -2000;
   return {
     koffi,
     NULL: null,
     errbuf,
-    /** The C string at a pointer (or in a buffer, up to its NUL), or null for NULL. */
-    cstr(p: bigint | Uint8Array | null): string | null {
+    cstr(p) {
       if (p === null || p === undefined) return null;
       if (typeof p === 'bigint') return p ? koffi.decode.string(p) : null;
       const b = Buffer.from(p.buffer, p.byteOffset, p.byteLength);
       const nul = b.indexOf(0);
       return b.toString('utf8', 0, nul < 0 ? b.length : nul);
     },
-    /** The `n` pointers of a C array of pointers (`T **`, e.g. what rd_kafka_CreateTopics_result_topics returns). */
-    cptrs(p: bigint | null, n: number | bigint): bigint[] {
+    cptrs(p, n) {
       const out: bigint[] = [];
       if (!p) return out;
       for (let i = 0; i < Number(n); i++) out.push(BigInt(koffi.decode.uint64(p + BigInt(i * 8))));
       return out;
     },
-    /**
-     * Full decode of a public struct (or `n` consecutive ones) by its C name, e.g.
-     * cstruct(md, "rd_kafka_metadata_t"). Pointer members stay pointers (BigInt): decode them in turn.
-     */
     cstruct(p: bigint, name: string, n?: number) {
-      const types = rt.bindings.types;
+      const types = d.bindings.types;
       const type =
         types[name] ??
         types[`${name}_t`] ??
@@ -118,38 +119,34 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
       if (!type) throw new TypeError(`cstruct: no struct named ${name} in the bindings`);
       return n === undefined ? koffi.decode(p, type as never) : koffi.decode(p, type as never, n);
     },
-    /** Out-parameters: pass `x` where C wants `T *`, read `x[0]` after the call. */
     out: {
       int: () => new Int32Array(1),
       int32: () => new Int32Array(1),
       int64: () => new BigInt64Array(1),
       size: () => new BigUint64Array(1),
-      /** For `T **` parameters: after the call `p[0]` is the pointer (0n for NULL). */
       ptr: () => new BigUint64Array(1),
     },
     ...vtags(c),
-    RD_KAFKA_OFFSET_TAIL: (n: number) => tailBase - n,
+    RD_KAFKA_OFFSET_TAIL: (n: number) => c.RD_KAFKA_OFFSET_TAIL_BASE - n,
     produceBatch: makeProduceBatch(
       koffi,
-      () => rt.raw.rd_kafka_produce_batch as never,
+      () => d.fn('rd_kafka_produce_batch') as never,
       {
-        size: rt.bindings.model.structs?.find((s) => s.name === 'rd_kafka_message_t')?.size ?? 72,
+        size: facts.layout.rd_kafka_message_t.size,
         err: o.err!,
         partition: o.partition!,
         payload: o.payload!,
         len: o.len!,
         key: o.key!,
         key_len: o.key_len!,
-        _private: o._private ?? 64,
+        _private: o._private!,
       },
       {
-        F_COPY: typeof c.RD_KAFKA_MSG_F_COPY === 'number' ? c.RD_KAFKA_MSG_F_COPY : 2,
-        F_FREE: typeof c.RD_KAFKA_MSG_F_FREE === 'number' ? c.RD_KAFKA_MSG_F_FREE : 1,
-        QUEUE_FULL:
-          typeof c.RD_KAFKA_RESP_ERR__QUEUE_FULL === 'number' ? c.RD_KAFKA_RESP_ERR__QUEUE_FULL : -184,
+        F_COPY: c.RD_KAFKA_MSG_F_COPY,
+        F_FREE: c.RD_KAFKA_MSG_F_FREE,
+        QUEUE_FULL: c.RD_KAFKA_RESP_ERR__QUEUE_FULL,
       },
     ),
-    /** Fast field reads of an rd_kafka_message_t (about 30 ns each, instead of 2.5 µs for a full decode). */
     rkmsg: {
       err: (m: bigint) => (typeof m === 'bigint' && m ? i32(m + ERR) : i32(need(m, 'err'))) as number,
       partition: (m: bigint) =>
@@ -157,10 +154,9 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
       offset: (m: bigint) => Number(typeof m === 'bigint' && m ? i64(m + OFFSET) : need(m, 'offset')),
       len: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + LEN) : need(m, 'len')),
       keyLen: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + KEY_LEN) : need(m, 'keyLen')),
-      topic: (m: bigint) => rt.topicName(r.ptr(need(m, 'topic'), o.rkt!)),
+      topic: (m: bigint) => d.topicName(r.ptr(need(m, 'topic'), o.rkt!)),
       payload: (m: bigint) => r.bytes(r.ptr(need(m, 'payload'), o.payload!), r.size(m, o.len!)),
       key: (m: bigint) => r.bytes(r.ptr(need(m, 'key'), o.key!), r.size(m, o.key_len!)),
-      /** Payload as UTF-8 text (null for a NULL payload). */
       value: (m: bigint) => {
         const p = r.ptr(need(m, 'value'), o.payload!);
         return p ? koffi.decode.string(p, r.size(m, o.len!)) : null;
@@ -169,21 +165,19 @@ export function makeHelpers(rt: Runtime): Record<string, unknown> {
         const p = r.ptr(need(m, 'keyString'), o.key!);
         return p ? koffi.decode.string(p, r.size(m, o.key_len!)) : null;
       },
-      timestamp: (m: bigint) => Number(rt.raw.rd_kafka_message_timestamp!(need(m, 'timestamp'), null)),
-      /** err/partition/offset/len/keyLen of msgs[0..n) in one call, into typed arrays (see docs/kernel.md). */
+      timestamp: (m: bigint) => Number(d.fn('rd_kafka_message_timestamp')(need(m, 'timestamp'), null)),
       batch: makeBulkReader(
         koffi,
-        rt.library,
+        d.bindings.library,
         { err: o.err!, partition: o.partition!, offset: o.offset!, len: o.len!, key_len: o.key_len! },
-        { destroy: () => rt.raw.rd_kafka_message_destroy! },
+        { destroy: () => d.fn('rd_kafka_message_destroy') },
       ),
-      /** All of the above at once, as a plain object (for display). */
       toObject: (m: bigint) => {
         need(m, 'toObject');
         const p = r.ptr(m, o.payload!);
         const k = r.ptr(m, o.key!);
         return {
-          topic: rt.topicName(r.ptr(m, o.rkt!)),
+          topic: d.topicName(r.ptr(m, o.rkt!)),
           partition: r.int(m, o.partition!),
           offset: r.i64(m, o.offset!),
           err: r.int(m, o.err!),

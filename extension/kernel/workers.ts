@@ -1,13 +1,10 @@
-// Two tiny helper threads of the kernel, written as self-contained sources for `new Worker(src, {eval})`
-// so they need no bundle of their own.
+// The log relay thread of the kernel, written as a self-contained source for `new Worker(src, {eval})`
+// so it needs no bundle of its own (the interrupt and client-gone watcher is watchdog.ts).
 //
 // Log relay: librdkafka calls log_cb on its own threads. A JS callback registered on the main thread
 // makes such a thread wait for the main event loop, and a synchronous rd_kafka_flush()/rd_kafka_destroy()
 // then deadlocks (FACTS.md). The native log_cb is therefore registered inside this worker, whose event
 // loop is always free: each line is copied and posted to the main thread, in order, losing nothing.
-//
-// Interrupt watcher: reads a pipe from the client on its own event loop; each byte sets a shared flag that the loops
-// of cell code check (rewrite.ts), so an interrupt stops a synchronous loop even while the main thread is busy.
 import { Worker } from 'node:worker_threads';
 
 const LOG_RELAY = `
@@ -46,24 +43,4 @@ export function startLogRelay(koffiPath: string, library: string, onLine: (line:
   const pointer = new BigInt64Array(sab)[1]!;
   worker.on('message', onLine);
   return { pointer, worker };
-}
-
-const INTERRUPT_WATCHER = `
-const { workerData } = require('node:worker_threads');
-const net = require('node:net');
-const flag = new Int32Array(workerData.sab);
-// A socket on this thread's own event loop: data arrives even while the main thread is busy, and
-// (unlike a blocking read) it never keeps the process from exiting.
-const s = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
-s.on('data', () => Atomics.store(flag, 0, 1));
-s.on('error', () => {});
-`;
-
-/** Watches `fd` for interrupt bytes; returns the shared flag (index 0 is 1 while an interrupt is pending). */
-export function startInterruptWatcher(fd: number): Int32Array {
-  const sab = new SharedArrayBuffer(8);
-  const worker = new Worker(INTERRUPT_WATCHER, { eval: true, workerData: { fd, sab } });
-  worker.unref();
-  worker.on('error', () => {});
-  return new Int32Array(sab);
 }

@@ -1,0 +1,145 @@
+// `rdkafka-workbench run NOTEBOOK --matrix 2.0.2,2.12.0,2.15.1` (`all`: every installed version and the
+// system's): the notebook once per version, each in a fresh kernel (one after another, or --parallel N at
+// once), then one table with a row per code cell and a column per version, the run time, event counts and
+// delivery errors side by side, and where the versions' event sequences part (extension/kernel/compare.ts).
+// Exit 0 only when every version ran every cell; 2 when nothing could run (a version not installed).
+import { compareRuns } from '../extension/kernel/compare.ts';
+import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
+import { runNotebook, type RunOptions } from './run.ts';
+import { writeMatrixReport } from './matrix-report.ts';
+import {
+  cellStatuses,
+  firstLine,
+  eventsFileFor,
+  formatMatrix,
+  type MatrixVersion,
+  type VersionRun,
+} from './matrix-table.ts';
+
+type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
+
+/** The versions a --matrix value names, checked before anything runs (LibraryError naming `lib add`). */
+export function matrixVersions(value: string, cwd: string): MatrixVersion[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!names.length)
+    throw new LibraryError('--matrix needs versions, e.g. --matrix system,2.15.1 or --matrix all', 'usage');
+  const specs: string[] = [];
+  // In the order given; `all` is the system library, then every installed version, oldest first.
+  for (const n of names) {
+    if (n.toLowerCase() === 'all') {
+      if (systemLibrary()?.library) specs.push('system');
+      specs.push(...listInstalled().versions.map((v) => v.version));
+    } else specs.push(n);
+  }
+  const out: MatrixVersion[] = [];
+  for (const spec of specs) {
+    const r = findLibrary(spec, { cwd });
+    const v: MatrixVersion = r.system
+      ? { spec: 'system', label: r.label, tag: 'system' }
+      : { spec: r.version, label: r.label, tag: r.version };
+    if (!out.some((o) => o.label === v.label)) out.push(v);
+  }
+  return out;
+}
+
+async function runOne(opts: RunOptions, v: MatrixVersion): Promise<VersionRun> {
+  const started = Date.now();
+  let stderr = '';
+  const capture: Write = (name, s) => {
+    if (name === 'stderr') stderr += s;
+  };
+  const eventsFile = opts.events ? eventsFileFor(opts.events, v.tag) : undefined;
+  const one: RunOptions = {
+    ...opts,
+    librdkafka: v.spec,
+    quiet: true,
+    inplace: false,
+    bindingsGiven: false,
+    ...(eventsFile ? { events: eventsFile } : {}),
+  };
+  delete one.matrix;
+  delete one.parallel;
+  delete one.report;
+  delete one.out;
+  delete one.library;
+  try {
+    const summary = await runNotebook(one, capture);
+    const cells = cellStatuses(summary, stderr);
+    const ranAll = summary.code === 0 && cells.every((c) => c.kind === 'ok');
+    return {
+      version: v,
+      summary,
+      failure: null,
+      cells,
+      ranAll,
+      durationMs: summary.durationMs,
+      ...(eventsFile ? { eventsFile } : {}),
+    };
+  } catch (e) {
+    return {
+      version: v,
+      summary: null,
+      failure: firstLine((e as Error).message),
+      cells: [],
+      ranAll: false,
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+/** Runs `tasks` with at most `n` at once, keeping their order in the result. */
+async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  return out;
+}
+
+export async function runMatrix(opts: RunOptions, write: Write): Promise<number> {
+  const versions = matrixVersions(opts.matrix!, opts.cwd);
+  const info = (s: string) => {
+    if (!opts.quiet) write('stderr', s);
+  };
+  const parallel = opts.parallel ?? 1;
+  info(
+    `running ${opts.notebook} on ${versions.map((v) => v.label).join(', ')}${parallel > 1 ? `, ${parallel} at a time` : ''}\n`,
+  );
+  let finished = 0;
+  const runs = await pool(
+    versions.map((v) => async () => {
+      info(`${v.label}: running…\n`);
+      const r = await runOne(opts, v);
+      finished++;
+      const ok = r.cells.filter((c) => c.kind === 'ok').length;
+      const skipped = (r.summary as { skipped?: string | null } | null)?.skipped;
+      info(
+        `${v.label}: ${r.failure ? `could not run: ${r.failure}` : skipped ? `skipped: ${skipped}` : `${r.ranAll ? 'ok' : 'FAILED'}, ${ok} of ${r.cells.length} code cells ok`} in ${(r.durationMs / 1000).toFixed(1)} s (${finished} of ${versions.length})\n`,
+      );
+      return r;
+    }),
+    parallel,
+  );
+  const comparison = compareRuns(
+    runs.map((r) => ({
+      label: r.version.label,
+      events: r.summary?.events ?? [],
+      counts: r.summary?.counts ?? {},
+    })),
+  );
+  write('stdout', formatMatrix(runs, comparison, process.stdout.columns || 120));
+  for (const r of runs) if (r.eventsFile) info(`events of ${r.version.label}: ${r.eventsFile}\n`);
+  if (opts.report) {
+    await writeMatrixReport(runs, comparison, opts);
+    info(`report: ${opts.report}\n`);
+  }
+  return runs.every((r) => r.ranAll) ? 0 : 1;
+}

@@ -1,0 +1,124 @@
+// Running cells: one at a time, in the order they were asked for, in this process's global scope. Each
+// execution ends with exactly one `done`, whatever the cell throws, and its outputs are all sent before it.
+import vm from 'node:vm';
+import { performance } from 'node:perf_hooks';
+import type { CellOutput, ExecuteRequest } from '../../protocol/index.ts';
+import type { Outputs } from './outputs.ts';
+import type { EventStream } from './events.ts';
+import type { Runtime } from './runtime.ts';
+import { send } from './channel.ts';
+import { transpileCell } from './transpile.ts';
+import type { CellScript } from './sourcemap.ts';
+import { resultBundle } from './display.ts';
+import { CLIENT_GONE, INTERRUPT } from './watchdog.ts';
+
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
+export interface ExecutionDeps {
+  outputs: Outputs;
+  runtime: () => Runtime | null;
+  events: () => EventStream | null;
+  /** Cell scripts by file name, for stack traces (sourcemap.ts). */
+  scripts: Map<string, CellScript>;
+  /** Watchdog flags (watchdog.ts). */
+  flags: Int32Array;
+  errorOutput: (e: unknown) => CellOutput;
+}
+
+export class Execution {
+  private queue: ExecuteRequest[] = [];
+  private running = false;
+  private current: { id: string; interrupt: () => void } | null = null;
+  private seq = 0;
+
+  constructor(private d: ExecutionDeps) {}
+
+  /** Called by every loop of cell code (rewrite.ts): throws when an interrupt is pending. */
+  readonly tick = (): void => {
+    const f = this.d.flags;
+    if (f[INTERRUPT] && (this.current || f[CLIENT_GONE])) {
+      f[INTERRUPT] = f[CLIENT_GONE]; // stays set once the client is gone: every loop stops
+      throw new Interrupted('interrupted');
+    }
+  };
+
+  enqueue(req: ExecuteRequest): void {
+    this.queue.push(req);
+    void this.drain();
+  }
+
+  /** Interrupts the running execution (`id` absent: whichever runs). */
+  interrupt(id?: string): void {
+    if (this.current && (!id || id === this.current.id)) this.current.interrupt();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length) await this.execute(this.queue.shift()!);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async execute(req: ExecuteRequest): Promise<void> {
+    const { outputs } = this.d;
+    const started = performance.now();
+    let status: 'ok' | 'error' | 'interrupted' = 'ok';
+    let interrupt!: () => void;
+    const interrupted = new Promise<typeof Interrupted>((r) => (interrupt = () => r(Interrupted)));
+    this.current = { id: req.id, interrupt };
+    outputs.target = req.id;
+    this.d.flags[INTERRUPT] = this.d.flags[CLIENT_GONE];
+    const events = this.d.events();
+    if (events) events.cell = req.cell;
+    try {
+      if (!this.d.runtime()) throw new Error('the kernel is not initialised');
+      const t = await transpileCell(req.source, req.cell);
+      const filename = `cell-${req.cell}.${++this.seq}.js`;
+      this.d.scripts.set(filename, { cell: req.cell, map: t.map, prefixLength: t.prefixLength });
+      const promise = new vm.Script(t.code, { filename }).runInThisContext() as Promise<{
+        hasValue: boolean;
+        value?: unknown;
+      }>;
+      promise.catch(() => {}); // an abandoned (interrupted) cell may still reject later
+      const r = await Promise.race([promise, interrupted]);
+      if (r === Interrupted) throw new Interrupted('interrupted');
+      const result = r as { hasValue: boolean; value?: unknown };
+      if (result.hasValue && result.value !== undefined)
+        outputs.emit({ kind: 'result', data: resultBundle(result.value) });
+    } catch (e) {
+      // instanceof on a hostile thrown value (a revoked Proxy) throws: errorOutput guards its own reads.
+      let isInterrupt: boolean;
+      try {
+        isInterrupt = e instanceof Interrupted;
+      } catch {
+        isInterrupt = false;
+      }
+      status = isInterrupt ? 'interrupted' : 'error';
+      outputs.emit(
+        isInterrupt
+          ? { kind: 'error', name: 'Interrupted', message: `cell ${req.cell} was interrupted`, stack: '' }
+          : this.d.errorOutput(e),
+      );
+    }
+    try {
+      await this.d.runtime()?.settle();
+    } catch (e) {
+      outputs.emit(this.d.errorOutput(e));
+    }
+    outputs.flush();
+    events?.flush();
+    this.current = null;
+    if (events) events.cell = null;
+    send({
+      type: 'done',
+      id: req.id,
+      status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+// The interceptor table: which C functions the kernel wraps, and how. Each entry is a self-contained rule
+// (types.ts); a function wraps through every entry that applies, the first outermost. Functions no entry
+// applies to are the koffi functions themselves. To add one, write it in a file of its own (or next to
+// its kin) and list it here: see docs/kernel.md, "Adding an interceptor".
+import { blocking } from './blocking.ts';
+import { callbacks } from './callbacks.ts';
+import { confs } from './confs.ts';
+import { handles } from './handles.ts';
+import { messages } from './messages.ts';
+import { queues } from './queues.ts';
+import type { Interceptor } from './types.ts';
+import { varargs } from './varargs.ts';
+
+export const INTERCEPTORS: readonly Interceptor[] = [
+  ...confs,
+  ...handles,
+  ...callbacks,
+  ...queues,
+  ...messages,
+  // Argument conversion and the blocking hook come last: nearest the C call.
+  ...varargs,
+  ...blocking,
+];
+
+export type { Interceptor, KernelContext } from './types.ts';

@@ -1,0 +1,73 @@
+// "Which call hangs?": what a cell printed, and the events of its handles, reach the client before a native
+// call that blocks starts — so they are there when the client gives up and kills the kernel.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { KernelClient } from '../../extension/kernel/client.ts';
+import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
+import { repoRoot as root } from '../support/repo.ts';
+import { ensureBindingsSync as bindings } from '../support/bindings.ts';
+
+const clients: KernelClient[] = [];
+after(async () => {
+  for (const k of clients) await k.kill('test over');
+});
+
+/** Resolves when `probe` holds, checked on each of `on`'s notifications. */
+function until(on: (notify: () => void) => void, probe: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    on(() => {
+      if (probe()) resolve();
+    });
+  });
+}
+
+test(
+  'text printed and delivery reports observed before rd_kafka_poll(rk, 60000) reach the client while the call blocks',
+  { timeout: 60_000 },
+  async () => {
+    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+    clients.push(k);
+    const events: KernelEvent[] = [];
+    const outputs: CellOutput[] = [];
+    let notify = () => {};
+    k.onEvents((batch) => {
+      events.push(...batch);
+      notify();
+    });
+    const text = () => outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+    const arrived = until(
+      (n) => (notify = n),
+      () => text().includes('line 99\n') && events.filter((e) => e.type === 'dr').length === 10,
+    );
+    let finished = false;
+    const run = k
+      .execute(
+        1,
+        `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set_dr_msg_cb(conf, () => {});
+const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+for (let i = 0; i < 10; i++)
+  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("blocking"), RD_KAFKA_V_VALUE("m" + i), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 10000);
+for (let i = 0; i < 100; i++) console.log("line", i);
+rd_kafka_poll(rk, 60000);`,
+        (o) => {
+          outputs.push(o);
+          notify();
+        },
+      )
+      .then((r) => {
+        finished = true;
+        return r;
+      });
+    await arrived;
+    assert.equal(finished, false, 'the cell is still inside rd_kafka_poll');
+    await k.kill('the test is done waiting');
+    const r = await run;
+    assert.equal(r.status, 'error');
+    assert.match(text(), /^line 0\n(line \d+\n)*line 99\n$/);
+    assert.equal(events.filter((e) => e.type === 'dr' && e.data.err === 0).length, 10);
+  },
+);
