@@ -7,6 +7,7 @@ import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
 import { handles } from './handles.ts';
 import { messages } from './messages.ts';
+import { pointers } from './pointers.ts';
 import { queues } from './queues.ts';
 import type { Interceptor } from './types.ts';
 import { varargs } from './varargs.ts';
@@ -17,6 +18,7 @@ export const INTERCEPTORS: readonly Interceptor[] = [
   ...callbacks,
   ...queues,
   ...messages,
+  ...pointers,
   // Argument conversion and the blocking hook come last: nearest the C call.
   ...varargs,
   ...blocking,
