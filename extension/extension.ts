@@ -14,6 +14,9 @@ import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.t
 import { newNotebook } from './commands/newNotebook.ts';
 import { restartAndRun, restartKernel, targetCell } from './commands/restart.ts';
 import { redactConfig } from './redact.ts';
+import { VariablesView } from './notebook/variables-view.ts';
+import { CellDebugger } from './notebook/debug.ts';
+import { registerPortAttributes } from './ports.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
@@ -37,6 +40,8 @@ export function activate(context: vscode.ExtensionContext) {
   const status = new KernelStatusBar(kernels);
   const intellisense = new IntelliSense(bindings, log, context.globalStorageUri);
   const intellisenseStatus = new IntelliSenseStatus(intellisense);
+  const variables = new VariablesView(kernels);
+  const debuggerOfCells = new CellDebugger(kernels, log, context.asAbsolutePath('dist'));
 
   // Bindings for IntelliSense as soon as a notebook is open, not only at the first run.
   const prepare = (nb: vscode.NotebookDocument) =>
@@ -61,6 +66,9 @@ export function activate(context: vscode.ExtensionContext) {
     status,
     intellisense,
     intellisenseStatus,
+    variables,
+    debuggerOfCells,
+    registerPortAttributes(kernels, log),
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), {
       transientOutputs: false,
     }),
@@ -98,6 +106,19 @@ export function activate(context: vscode.ExtensionContext) {
     return true;
   });
   command('rdkafka.newNotebook', () => newNotebook());
+  command('rdkafka.showVariables', () => variables.reveal());
+  command('rdkafka.debugCell', (arg) => {
+    // From a cell's menu the argument is the cell; from the palette, the selected cell.
+    const given = arg as vscode.NotebookCell | undefined;
+    const editor = vscode.window.activeNotebookEditor;
+    const cell =
+      given && typeof given.index === 'number' && given.notebook
+        ? given
+        : editor && editor.notebook.cellCount > 0
+          ? editor.notebook.cellAt(editor.selection.start)
+          : undefined;
+    return cell ? debuggerOfCells.debugCell(cell) : noNotebook();
+  });
   command('rdkafka.setClusterCredentials', (arg) =>
     setClusterCredentials(credentials, arg as SaslInput | undefined),
   );
@@ -124,6 +145,7 @@ export function activate(context: vscode.ExtensionContext) {
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     intelliSenseState: () => intellisense.state,
+    variables: () => variables.last,
     shownClusterConfig: async () => redactConfig(await credentials.get()),
   };
 }

@@ -109,6 +109,10 @@ export function cellSourceMap(mappings: string, prefixLength: number, sourceFile
   });
 }
 
+// Spelled in two parts: this file's own text must not hold the magic comment, or a debugger reading it
+// (through the kernel bundle's source map) takes the template for a source map of its own.
+const MAGIC = ['//#', 'sourceMappingURL='].join(' ');
+
 const sources = new Map<string, string>();
 let writing = false;
 
@@ -126,7 +130,7 @@ export function withSourceMap(code: string, mappings: string, prefixLength: numb
   sources.set(sourceKey(source), source);
   if (writing) writeSource(source);
   const map = Buffer.from(cellSourceMap(mappings, prefixLength, sourcePath(source))).toString('base64');
-  return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${map}`;
+  return `${code}\n${MAGIC}data:application/json;charset=utf-8;base64,${map}`;
 }
 
 /** Opens the inspector (once) and writes every cell source run so far; returns its port. */

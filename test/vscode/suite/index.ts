@@ -11,6 +11,7 @@ import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerTrust } from './trust.suite.ts';
+import { registerDebug } from './debug.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -22,6 +23,7 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerDebug();
     registerIntelliSense();
   } else if (session === 'untrusted') {
     registerUntrusted();
