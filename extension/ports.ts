@@ -1,10 +1,9 @@
 // Keeps the kernels' own ports (the embedded mock cluster's brokers, the inspector while debugging) out of
 // the editor's port forwarding: a remote or browser VS Code would otherwise offer three new ports per kernel.
-// A port is the kernel's when VS Code says a kernel's process listens on it, or when a running kernel says
-// so itself (the `ports` request: it reads its own sockets). Uses the `portsAttributes` API proposal (a
+// A port is the kernel's when a running kernel says so (the `ports` request: it reads its own sockets). Uses the `portsAttributes` API proposal (a
 // VS Code that does not allow it to this extension just forwards as before; said once in the log).
 import * as vscode from 'vscode';
-import type { KernelManager } from './kernels.ts';
+import type { KernelManager, NotebookKernel } from './kernels.ts';
 import { askKernel } from './kernel/tools-client.ts';
 import type { PortsRequest } from '../protocol/index.ts';
 
@@ -12,7 +11,7 @@ interface PortAttributesApi {
   registerPortAttributesProvider(
     selector: { portRange?: [number, number] },
     provider: {
-      providePortAttributes(attributes: { port: number; pid?: number }): Promise<unknown> | unknown;
+      providePortAttributes(attributes: { port: number }): Promise<unknown> | unknown;
     },
   ): vscode.Disposable;
 }
@@ -22,21 +21,28 @@ interface PortTypes {
   PortAutoForwardAction: { Ignore: number };
 }
 
-/** Whether `port` belongs to one of the running kernels. */
-export async function isKernelPort(kernels: KernelManager, port: number, pid?: number): Promise<boolean> {
-  const running = kernels.running();
-  if (pid !== undefined && running.some((k) => k.client?.pid === pid)) return true;
-  const answers = await Promise.all(
-    running.map((k): Promise<number[]> =>
-      k.client
-        ? askKernel<PortsRequest>(k.client, { type: 'ports' }, 2000).then(
-            (r) => r.ports,
-            () => [],
-          )
-        : Promise.resolve([]),
-    ),
+/** How long a kernel's answer is reused: VS Code asks once per port, often many ports in a row. */
+const FRESH_MS = 2000;
+const answers = new WeakMap<object, { at: number; ports: Promise<number[]> }>();
+
+function portsOf(client: NonNullable<NotebookKernel['client']>): Promise<number[]> {
+  const cached = answers.get(client);
+  if (cached && Date.now() - cached.at < FRESH_MS) return cached.ports;
+  const ports = askKernel<PortsRequest>(client, { type: 'ports' }, 2000).then(
+    (r) => r.ports,
+    () => [] as number[],
   );
-  return answers.some((ports) => ports.includes(port));
+  answers.set(client, { at: Date.now(), ports });
+  return ports;
+}
+
+/**
+ * Whether `port` belongs to one of the running kernels, as the kernels say (they read their own sockets).
+ * Not by the pid VS Code passes: it gives one pid for a whole batch of ports of several processes.
+ */
+export async function isKernelPort(kernels: KernelManager, port: number): Promise<boolean> {
+  const lists = await Promise.all(kernels.running().flatMap((k) => (k.client ? [portsOf(k.client)] : [])));
+  return lists.some((ports) => ports.includes(port));
 }
 
 export function registerPortAttributes(
@@ -53,8 +59,8 @@ export function registerPortAttributes(
     return api.registerPortAttributesProvider(
       { portRange: [1, 65535] },
       {
-        providePortAttributes: async ({ port, pid }) =>
-          (await isKernelPort(kernels, port, pid))
+        providePortAttributes: async ({ port }) =>
+          (await isKernelPort(kernels, port))
             ? new types.PortAttributes!(types.PortAutoForwardAction!.Ignore)
             : undefined,
       },

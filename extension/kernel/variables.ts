@@ -20,8 +20,19 @@ export function baselineOf(scope: object): Set<string> {
   return new Set(Object.getOwnPropertyNames(scope));
 }
 
+/** A buffer in one line: an errbuf() by its C string, other bytes by their first few. */
+function bytesText(v: ArrayBufferView): string {
+  const text = (v as { text?: unknown }).text;
+  if (typeof text === 'string') return JSON.stringify(text);
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, Math.min(v.byteLength, 16));
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `${hex}${v.byteLength > 16 ? ' …' : ''}`;
+}
+
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
+  if (ArrayBuffer.isView(value))
+    return `${(value.constructor as { name?: string }).name ?? 'ArrayBufferView'}(${value.byteLength})`;
   if (Array.isArray(value)) return `Array(${value.length})`;
   if (value instanceof Map) return `Map(${value.size})`;
   if (value instanceof Set) return `Set(${value.size})`;
@@ -65,9 +76,13 @@ export function variableInfo(name: string, value: unknown, src: VariableSources,
     name,
     type: typeOf(value),
     value:
-      typeof value === 'function' ? `ƒ ${value.name || '(anonymous)'}` : shortText(value, 120, src.describe),
+      typeof value === 'function'
+        ? `ƒ ${value.name || '(anonymous)'}`
+        : ArrayBuffer.isView(value)
+          ? bytesText(value)
+          : shortText(value, 120, src.describe),
   };
-  if (depth === 0 && value !== null && typeof value === 'object') {
+  if (depth === 0 && value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const entries: [string, unknown][] =
       value instanceof Map
         ? [...value].map(([k, v]) => [shortText(k, 40, src.describe), v])

@@ -132,3 +132,10 @@ test('a cell script source map: line 1 moves by the rewrite prefix, the other li
   ]);
   assert.equal(encodeFull(decodeFull(mappings)), mappings);
 });
+
+test('variables: an errbuf reads as its C string, other bytes by their first few, neither expanded', async () => {
+  await run(9, 'const eb = errbuf(64); const bytes = new Uint8Array([1, 2, 255]);');
+  const vs = await variables();
+  assert.deepEqual(find(vs, 'eb'), { name: 'eb', type: 'Buffer(64)', value: '""' });
+  assert.deepEqual(find(vs, 'bytes'), { name: 'bytes', type: 'Uint8Array(3)', value: '01 02 ff' });
+});

@@ -12,6 +12,9 @@ import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerTrust } from './trust.suite.ts';
 import { registerDebug } from './debug.suite.ts';
+import { registerOutputs } from './outputs.suite.ts';
+import { registerFailures } from './failures.suite.ts';
+import { registerVariables } from './variables.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -23,6 +26,9 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerOutputs();
+    registerFailures();
+    registerVariables();
     registerDebug();
     registerIntelliSense();
   } else if (session === 'untrusted') {

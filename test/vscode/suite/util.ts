@@ -75,6 +75,8 @@ export interface WorkbenchApi {
   statusBarText(): string | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   intelliSenseState(): { ok: boolean; reason?: string; detail?: string };
+  /** What the Variables view showed last. */
+  variables(): unknown[];
   shownClusterConfig(): Promise<Record<string, string>>;
 }
 
