@@ -5,6 +5,7 @@
 import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
+import { defaultLog } from './default-log.ts';
 import { handles } from './handles.ts';
 import { messages } from './messages.ts';
 import { pointers } from './pointers.ts';
@@ -14,6 +15,8 @@ import { varargs } from './varargs.ts';
 
 export const INTERCEPTORS: readonly Interceptor[] = [
   ...confs,
+  // Outside handles: it sees the handle registered, and gives it the default logger's printer.
+  ...defaultLog,
   ...handles,
   ...callbacks,
   ...queues,

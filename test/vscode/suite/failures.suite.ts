@@ -1,7 +1,7 @@
 // Failures that say what to do: a kernel that dies under a cell says so in the cell and offers Restart
 // Kernel in a notification (clicked here as a user clicks it); Restart Kernel and Run All / Up to Here.
 import * as vscode from 'vscode';
-import { click, dom, screenshot, suite, test } from './harness.ts';
+import { click, dom, frames, screenshot, suite, test } from './harness.ts';
 import {
   api,
   assert,
@@ -123,5 +123,41 @@ export function registerFailures(): void {
       );
       assertEqual(endTimes(cells)[2], before[2], 'the cell below the chosen one ran');
     }, 180_000);
+
+    test("librdkafka's default logger lines are counted as logs in the events panel and still printed in the cell", async () => {
+      await closeAllEditors();
+      const editor = await scratchNotebook(
+        [
+          '// No log_cb: librdkafka logs with its default logger (connection errors to a closed port).',
+          'const e = errbuf();',
+          'const conf = rd_kafka_conf_new();',
+          "rd_kafka_conf_set(conf, 'bootstrap.servers', '127.0.0.1:9', e, e.length);",
+          'const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);',
+          'await new Promise((r) => setTimeout(r, 1500));',
+          'rd_kafka_destroy(rk);',
+        ].join('\n'),
+      );
+      const nb = editor.notebook;
+      assert(
+        await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri),
+        'the panel did not open',
+      );
+      const a = await api();
+      const [s] = await runCells(editor);
+      assert(s!.success, `cell failed: ${outputText(nb.cellAt(0))}`);
+      assert(
+        /^%3\|\d+\.\d{3}\|FAIL\|rdkafka#producer-\d+\| /m.test(outputText(nb.cellAt(0))),
+        `cell output: ${outputText(nb.cellAt(0))}`,
+      );
+      await waitFor('log events in the panel', () => (a.panelStats(nb)?.byType.log ?? 0) >= 1, 20_000);
+      if (await frames())
+        await waitFor(
+          'the panel to count the logs',
+          async () => (await frames())!.some((f) => /\blogs?\s*[1-9]/i.test(f.text)),
+          15_000,
+          500,
+        );
+      await screenshot('default-logger-logs');
+    }, 120_000);
   });
 }
