@@ -8,6 +8,7 @@ import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { outputItems } from './outputs.ts';
 import { kernelDiedOutput } from './failures.ts';
 import { offerRestart } from '../commands/restart.ts';
+import { forVSCode } from '../commands/wording.ts';
 import type { ExitInfo } from '../kernel/client.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
@@ -96,7 +97,7 @@ export class RdkafkaController implements vscode.Disposable {
     try {
       client = await kernel.ensure();
     } catch (e) {
-      const message = (e as Error).message;
+      const message = forVSCode((e as Error).message);
       await exec.replaceOutput(
         toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message, stack: '' }),
       );

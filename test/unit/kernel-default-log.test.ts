@@ -79,7 +79,10 @@ test('log.queue=true is left to the cell: its queued lines are served by librdka
   const before = events.length;
   const { outputs, stderr } = await run(
     3,
-    refused("rd_kafka_conf_set(conf, 'log.queue', 'true', e, e.length);", 'rd_kafka_set_log_queue(rk, null); rd_kafka_poll(rk, 100);'),
+    refused(
+      "rd_kafka_conf_set(conf, 'log.queue', 'true', e, e.length);",
+      'rd_kafka_set_log_queue(rk, null); rd_kafka_poll(rk, 100);',
+    ),
   );
   const res = outputs.find((o) => o.kind === 'result');
   const name = String(res?.kind === 'result' && res.data['text/plain']).replace(/'/g, '');

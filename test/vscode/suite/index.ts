@@ -12,6 +12,7 @@ import { registerCommands } from './commands.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerTrust } from './trust.suite.ts';
 import { registerDebug } from './debug.suite.ts';
+import { registerRegenerate } from './regenerate.suite.ts';
 import { registerOutputs } from './outputs.suite.ts';
 import { registerFailures } from './failures.suite.ts';
 import { registerVariables } from './variables.suite.ts';
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerRegenerate();
     registerOutputs();
     registerFailures();
     registerVariables();
