@@ -41,13 +41,16 @@ cpSync(join(root, 'examples'), folder, {
 // TRUST_SETTINGS in test/vscode/host.ts), and completions would need a reload.
 const settingsFile = join(state, 'user-data', 'User', 'settings.json');
 mkdirSync(dirname(settingsFile), { recursive: true });
-let userSettings = {};
-try {
-  userSettings = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-} catch {
-  console.log(`${settingsFile} is not plain JSON: left as it is`);
-  userSettings = null;
+/** The profile's settings, or null when the file is not plain JSON (then it is left as it is). */
+function readSettings() {
+  try {
+    return existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
+  } catch {
+    console.log(`${settingsFile} is not plain JSON: left as it is`);
+    return null;
+  }
 }
+const userSettings = readSettings();
 if (userSettings) {
   const support = { ...(userSettings['extensions.supportUntrustedWorkspaces'] ?? {}) };
   support['vscode.typescript-language-features'] ??= { supported: true };
