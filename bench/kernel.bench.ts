@@ -4,6 +4,7 @@
 //   kernel.bench.mjs NOTEBOOK --bindings DIR --bootstrap HOST:PORT [--events on|off] [--params JSON] [--library PATH] [--config JSON]
 //     [--exec NODE]   (e.g. a wrapper running node --cpu-prof, to profile the kernel)
 //     [--kernel-script PATH]   (another kernel bundle, to compare a kernel change)
+//     [--start-timeout MS]   (a kernel under valgrind starts slowly)
 //   kernel.bench.mjs overheads --bindings DIR --bootstrap HOST:PORT [--runs N] [--library PATH]
 import { readFileSync } from 'node:fs';
 import { KernelClient, type KernelOptions } from '../extension/kernel/client.ts';
@@ -23,7 +24,9 @@ const base = (events: boolean): KernelOptions => {
   const config = option('--config', '');
   const exec = option('--exec', '');
   const kernelScript = option('--kernel-script', '');
+  const startTimeout = option('--start-timeout', '');
   return {
+    ...(startTimeout ? { startTimeoutMs: Number(startTimeout) } : {}),
     ...(exec ? { execPath: exec } : {}),
     ...(kernelScript ? { kernelScript } : {}),
     bindingsDir: option('--bindings'),

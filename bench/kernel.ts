@@ -43,7 +43,8 @@ async function prepare(ctx: Context, bindings: string, log: (s: string) => void)
 }
 
 export async function kernelImpls(ctx: Context, log: (s: string) => void): Promise<KernelImpls> {
-  const bindings = process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(ctx.root, '.rdkafka', 'bindings');
+  const bindings =
+    ctx.bindingsDir ?? process.env.RDKAFKA_WORKBENCH_BINDINGS ?? join(ctx.root, '.rdkafka', 'bindings');
   const missing = await prepare(ctx, bindings, log);
   if (missing) log(`kernel cases skipped: ${missing}`);
   const script = join(ctx.root, 'dist/bench/kernel.bench.mjs');

@@ -1,13 +1,19 @@
 // `npm run bench`: every case several times, implementations alternating within each round, against a
 // 3-broker mock cluster in its own process (or --bootstrap HOST:PORT); prints a markdown table and writes
 // bench/results.json. Options: --quick (fewer messages and runs), --runs N, --count N, --only REGEX,
-// --bootstrap HOST:PORT, -X NAME=VALUE (client property for a real cluster, repeatable).
-import { execFileSync } from 'node:child_process';
+// --bootstrap HOST:PORT, -X NAME=VALUE (client property for a real cluster, repeatable), --librdkafka VERSION
+// (the C reference, koffi, cffi and the kernel against a version built into the cache).
+// Peers are installed into the cache on first use; one that ran on this machine before and is missing now
+// makes the bench exit non-zero (record.ts).
 import { availableParallelism, loadavg } from 'node:os';
-import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consumeGroup, produceGroup, targets, type Context, type Group } from './cases.ts';
+import { consumeGroup, produceGroup, targets, type Context, type Group, type PeerKind } from './cases.ts';
+import { resolveLibrary } from '../versions/index.ts';
+import { compileC, systemLibrary } from './compile.ts';
+import { missingPeers, outcome, parseRecord, updateRecord, type PeerOutcome } from './record.ts';
+import { cacheDir } from '../extension/kernel/bulk.ts';
 import { overheadsGroup } from './overheads.ts';
 import { kernelImpls } from './kernel.ts';
 import { realCluster, startMock, type Cluster } from './cluster.ts';
@@ -23,10 +29,19 @@ interface Options {
   only: RegExp | null;
   bootstrap: string | null;
   props: string[];
+  librdkafka: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, runs: 0, count: 0, only: null, bootstrap: null, props: [] };
+  const o: Options = {
+    quick: false,
+    runs: 0,
+    count: 0,
+    only: null,
+    bootstrap: null,
+    props: [],
+    librdkafka: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -40,9 +55,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new RegExp(value(), 'i');
     else if (a === '--bootstrap') o.bootstrap = value();
     else if (a === '-X') o.props.push(value());
+    else if (a === '--librdkafka') o.librdkafka = value();
     else
       throw new Error(
-        `unknown option '${a}' (options: --quick, --runs N, --count N, --only REGEX, --bootstrap HOST:PORT, -X NAME=VALUE)`,
+        `unknown option '${a}' (options: --quick, --runs N, --count N, --only REGEX, --bootstrap HOST:PORT, -X NAME=VALUE, --librdkafka VERSION)`,
       );
   }
   if (!o.runs) o.runs = o.quick ? 2 : 5;
@@ -51,47 +67,33 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** Compiles the C reference programs with the system compiler against the system librdkafka (newer sources only). */
-function compileC(): void {
-  const out = join(root, 'bench/c/build');
-  mkdirSync(out, { recursive: true });
-  for (const prog of ['mock_cluster', 'produce', 'consume', 'topics']) {
-    const src = join(root, 'bench/c', `${prog}.c`);
-    const bin = join(out, prog);
-    if (
-      existsSync(bin) &&
-      statSync(bin).mtimeMs >
-        Math.max(statSync(src).mtimeMs, statSync(join(root, 'bench/c/common.h')).mtimeMs)
-    )
-      continue;
-    try {
-      execFileSync('cc', ['-O2', '-Wall', '-o', bin, src, '-lrdkafka'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
+/** Installs peers into the cache on first use, once per run (a failed install is the row's skip reason). */
+function installer(log: (s: string) => void): (peer: PeerKind) => Promise<string | { skip: string }> {
+  const done = new Map<PeerKind, Promise<string | { skip: string }>>();
+  const setup = (peer: PeerKind): [string, number] =>
+    peer === 'node-rdkafka'
+      ? [join(root, 'bench/node-rdkafka/setup.sh'), 900_000]
+      : [join(root, 'bench/py/setup.sh'), 600_000];
+  return (peer) => {
+    let p = done.get(peer);
+    if (!p) {
+      const [script, timeoutMs] = setup(peer);
+      log(`peer ${peer}: ${script}`);
+      p = run('bash', [script, ...(peer === 'node-rdkafka' ? [] : [peer])], { timeoutMs }).then((r) => {
+        const last = r.stdout.trim().split('\n').pop() ?? '';
+        if (r.code === 0 && existsSync(last)) return last;
+        const why = r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.includes('==>'))
+          .slice(-1)[0];
+        return {
+          skip: `could not install ${peer} (${script.slice(root.length + 1)}): ${why || `exit ${r.code}`}`,
+        };
       });
-    } catch (e) {
-      const msg = (e as { stderr?: Buffer }).stderr?.toString().trim() ?? String(e);
-      throw new Error(
-        `could not compile bench/c/${prog}.c (needs cc and librdkafka-dev: apt-get install build-essential librdkafka-dev): ${msg.split('\n').slice(0, 3).join(' ')}`,
-        { cause: e },
-      );
+      done.set(peer, p);
     }
-  }
-}
-
-/** The librdkafka.so that `cc -lrdkafka` links, so FFI cases load the very same file. */
-function systemLibrary(): string {
-  const p = execFileSync('cc', ['-print-file-name=librdkafka.so'], { encoding: 'utf8' }).trim();
-  if (!p.includes('/'))
-    throw new Error('the C compiler does not find librdkafka.so (apt-get install librdkafka-dev)');
-  return realpathSync(p);
-}
-
-async function confluentPython(): Promise<string | { skip: string }> {
-  const r = await run('bash', [join(root, 'bench/py/setup.sh')], { timeoutMs: 300_000 });
-  const last = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.code === 0 && existsSync(last)) return last;
-  return {
-    skip: `could not install confluent-kafka from PyPI: ${r.stderr.trim().split('\n').slice(-1)[0] ?? 'unknown error'}`,
+    return p;
   };
 }
 
@@ -106,7 +108,7 @@ async function runGroup(
   const results = new Map<string, CaseResult>();
   const live: typeof impls = [];
   for (const impl of impls) {
-    const skip = impl.available ? await impl.available(ctx) : null;
+    const skip = impl.inapplicable?.(ctx) ?? (impl.available ? await impl.available(ctx) : null);
     const note = impl.note?.(ctx);
     results.set(impl.impl, {
       name: group.name,
@@ -164,8 +166,16 @@ async function main(): Promise<number> {
   const log = (s: string) => process.stderr.write(s + '\n');
   const started = Date.now();
   const loadBefore = loadavg()[0]!;
-  compileC();
-  const library = systemLibrary();
+  // The mock cluster and the Admin API helper always use the system library; the reference programs use
+  // the version under test.
+  compileC(['mock_cluster', 'produce', 'consume', 'topics'], null);
+  // The library manager's resolver (versions/): an installed version, its bindings current.
+  const resolved = opts.librdkafka
+    ? await resolveLibrary(opts.librdkafka, { cwd: root, onProgress: log })
+    : null;
+  const version = resolved && !resolved.system ? resolved : null;
+  const cBuild = version ? compileC(['produce', 'consume'], version) : join(root, 'bench/c/build');
+  const library = version ? version.library : systemLibrary();
   const stamp = Date.now().toString(36);
   let cluster: Cluster;
   if (opts.bootstrap) cluster = realCluster(opts.bootstrap, join(root, 'bench/c/build/topics'), opts.props);
@@ -179,6 +189,8 @@ async function main(): Promise<number> {
       bootstrap: cluster.bootstrap,
       clusterKind: cluster.kind,
       library,
+      cBuild,
+      ...(version ? { bindingsDir: version.bindingsDir, version: version.version } : {}),
       props: opts.props,
       count: opts.count,
       size: 100,
@@ -187,7 +199,7 @@ async function main(): Promise<number> {
       // The mock keeps 5 MiB per partition: 1M x 100 B needs 32 partitions to be kept whole (16 kept 70%).
       consumePartitions: 32,
       quick: opts.quick,
-      confluentPython: await confluentPython(),
+      install: installer(log),
     };
     await cluster.createTopic(ctx.produceTopic, 1);
     await cluster.createTopic(ctx.consumeTopic, ctx.consumePartitions);
@@ -204,6 +216,28 @@ async function main(): Promise<number> {
     const raw: CaseResult[] = [];
     for (const g of groups) raw.push(...(await runGroup(g, ctx, opts, log)));
 
+    // Peers that ran on this machine before must run now (per cluster kind: a real cluster's run is
+    // another setting). Only peers this run tried count: --only and inapplicable options are not failures.
+    const recordFile = join(cacheDir(), 'bench', 'peers.json');
+    const peers: PeerOutcome[] = groups.flatMap((g) =>
+      g.impls
+        .filter((i) => i.peer && (!opts.only || opts.only.test(`${g.name} ${i.impl}`)))
+        .map((i) =>
+          outcome(
+            raw.find((r) => r.name === g.name && r.impl === i.impl),
+            `${g.name}: ${i.impl}`,
+            i.inapplicable?.(ctx) ?? null,
+          ),
+        ),
+    );
+    const record = parseRecord(existsSync(recordFile) ? readFileSync(recordFile, 'utf8') : null);
+    const missing = missingPeers(record, cluster.kind, peers);
+    mkdirSync(dirname(recordFile), { recursive: true });
+    writeFileSync(
+      recordFile,
+      JSON.stringify(updateRecord(record, cluster.kind, peers, new Date().toISOString()), null, 2) + '\n',
+    );
+
     const references = Object.fromEntries(
       groups.filter((g) => g.reference).map((g) => [g.name, g.reference!]),
     );
@@ -213,8 +247,11 @@ async function main(): Promise<number> {
     console.log(`\n${table}\n`);
     for (const g of groups) if (g.about) console.log(`- ${g.name}: ${g.about(ctx)}.`);
     console.log(
-      `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${library}; ` +
+      `${cluster.kind === 'mock' ? '3-broker librdkafka mock cluster in its own process' : `cluster ${cluster.bootstrap}`}; librdkafka ${version ? `${version.label} (${library})` : library}; ` +
         `${opts.count.toLocaleString('en-US')} messages of ${ctx.size} B; median of ${opts.runs} alternating runs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+    );
+    console.log(
+      `Peers: ${peers.map((p) => `${p.impl.replace(/^\w+: /, '')} ${p.ran ? 'ran' : `did not run (${p.why ?? 'not selected'})`}`).join('; ')}.`,
     );
     const loadAfter = loadavg()[0]!;
     const cores = availableParallelism();
@@ -233,6 +270,7 @@ async function main(): Promise<number> {
           cluster: cluster.kind,
           bootstrap: cluster.bootstrap,
           library,
+          ...(version ? { librdkafka: version.version } : {}),
           count: opts.count,
           runs: opts.runs,
           cases,
@@ -243,6 +281,16 @@ async function main(): Promise<number> {
       ) + '\n',
     );
     log('wrote bench/results.json');
+    if (missing.length) {
+      console.log(
+        `\nMissing peers (they ran on this machine before, record ${recordFile}): ${missing
+          .map((m) => `${m.impl} (last ran ${m.lastRan}) did not run: ${m.why}`)
+          .join(
+            '; ',
+          )}. Fix the install (the reason is in the table), or delete its entry from the record if it is gone for good.`,
+      );
+      return 1;
+    }
     return 0;
   } finally {
     await cluster.stop();

@@ -14,11 +14,14 @@ as_root() {
 }
 
 # apt-get install, running `apt-get update` once per machine first (a new machine's lists are empty).
+# Other installs may hold dpkg's lock (several engineers, or CI and a session, share a machine): wait for
+# it up to 5 minutes instead of failing at once.
+APT_WAIT=(-o DPkg::Lock::Timeout=300)
 apt_install() {
   step "installing Debian packages: $*"
-  if [ ! -f "$CACHE_DIR/.apt-updated" ] || ! as_root apt-get install -y -q --no-install-recommends "$@" >/dev/null 2>&1; then
-    as_root apt-get update -q >/dev/null
+  if [ ! -f "$CACHE_DIR/.apt-updated" ] || ! as_root apt-get "${APT_WAIT[@]}" install -y -q --no-install-recommends "$@" >/dev/null 2>&1; then
+    as_root apt-get "${APT_WAIT[@]}" update -q >/dev/null
     touch "$CACHE_DIR/.apt-updated"
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "$@" >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get "${APT_WAIT[@]}" install -y -q --no-install-recommends "$@" >/dev/null
   fi
 }

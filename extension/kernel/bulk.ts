@@ -4,11 +4,8 @@
 // compiled once per machine by the system `cc` into the cache and loaded with koffi, copies the fields of
 // N messages into typed arrays (and optionally destroys the messages) in one call. Where no compiler works
 // the same function runs in JS (same results, one crossing per field), and `rkmsg.batch.native` says so.
-import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir, compileHelper } from './native.ts';
 
 import type { Rkmsg, RkmsgBatch } from './cell-api.ts';
 import type { Fn, Koffi } from './load.ts';
@@ -50,12 +47,7 @@ export interface BulkOffsets {
   key_len: number;
 }
 
-/** The cache folder of slow, machine-specific things (as scripts/lib.sh's CACHE_DIR). */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.RDKAFKA_WORKBENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rdkafka-workbench')
-  );
-}
+export { cacheDir };
 
 /**
  * Compiles the helper once (keyed by its source and the platform) and returns the shared library's path,
@@ -65,33 +57,7 @@ export function compileBulkHelper(
   dir: string,
   cc = process.env.CC || 'cc',
 ): { path: string } | { why: string } {
-  const key = createHash('sha256').update(`${SOURCE}\0${process.platform}\0${process.arch}`).digest('hex');
-  const so = join(dir, `bulk-${key.slice(0, 16)}.so`);
-  if (existsSync(so)) return { path: so };
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    return { why: `cannot create ${dir} (${(e as Error).message})` };
-  }
-  const tmp = `${so}.${process.pid}.tmp`;
-  const src = `${tmp}.c`;
-  try {
-    writeFileSync(src, SOURCE);
-    const r = spawnSync(cc, ['-O2', '-shared', '-fPIC', '-o', tmp, src, '-ldl'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (r.error)
-      return { why: `no C compiler (${cc}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message})` };
-    if (r.status !== 0) return { why: `${cc} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}` };
-    renameSync(tmp, so); // atomic: kernels compiling at the same time never load a half-written file
-    return { path: so };
-  } catch (e) {
-    return { why: (e as Error).message };
-  } finally {
-    rmSync(src, { force: true });
-    rmSync(tmp, { force: true });
-  }
+  return compileHelper('bulk', SOURCE, dir, cc);
 }
 
 /**
@@ -103,7 +69,7 @@ export function makeBulkReader(
   koffi: Koffi,
   library: string,
   offsets: BulkOffsets,
-  decoders: { destroy: () => Fn },
+  decoders: { destroy: () => Fn; destroyed?: () => void },
   dir: () => string = () => join(cacheDir(), 'native'),
 ): Rkmsg['batch'] {
   let native: Fn | null | undefined; // undefined: not tried yet; null: JS fallback
@@ -170,6 +136,8 @@ export function makeBulkReader(
     if (count === 0) return out;
     if (native === undefined) native = bind();
     const destroy = options.destroy ? 1 : 0;
+    // Messages freed here may have their fields copied by a hot path (hotpath.ts): that copy is stale now.
+    if (destroy) decoders.destroyed?.();
     if (native) {
       native(msgs, count, offs, out.err, out.partition, out.offset, out.len, out.keyLen, destroy);
       return out;

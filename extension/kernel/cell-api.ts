@@ -52,6 +52,8 @@ export interface Rkmsg {
     n?: number,
     options?: { destroy?: boolean; into?: RkmsgBatch },
   ) => RkmsgBatch) & { readonly native: boolean; readonly why: string };
+  /** Whether the per-message C paths (consumer_poll, dr_msg_cb, produce) use the compiled helper, and why not. */
+  readonly hotPath: { native: boolean; why: string };
 }
 
 export interface ProduceBatchOptions {

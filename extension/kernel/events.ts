@@ -28,6 +28,8 @@ interface Counter {
 
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
 const CLOCK_EVERY = 64;
+/** Detailed events that go out before a blocking call even within the same millisecond. */
+const DETAIL_BATCH = 1000;
 
 export class EventStream {
   private seq = 0;
@@ -39,6 +41,9 @@ export class EventStream {
   private anyDropped = false;
   /** Calls of want() since the clock was last read (see want()). */
   private ticks = 0;
+  /** Calls of flushBeforeBlocking() with only counts to send, and when the stream last sent. */
+  private blockTicks = 0;
+  private lastFlush = 0;
   cell: number | null = null;
   private readonly flushMs: number;
   private readonly windowMs: number;
@@ -140,10 +145,28 @@ export class EventStream {
     this.timer.unref?.();
   }
 
+  /**
+   * Before a native call that can block (beforeBlockingCall): events waiting in detail go out unless the
+   * stream sent less than a millisecond ago (so the client has everything but the last millisecond before a
+   * call that hangs), counts alone at most every flushMs. A consumer loop calls this once per message
+   * (rd_kafka_consumer_poll with a timeout): a send each time cost ~6 µs a message with counts, ~0.15 µs a
+   * message averaged over the details, more than the rest of the loop. With only counts pending, the clock
+   * is read once every CLOCK_EVERY calls.
+   */
+  flushBeforeBlocking(): void {
+    if (this.pending.length) {
+      if (this.pending.length >= DETAIL_BATCH || this.now() - this.lastFlush >= 1) this.flush();
+      return;
+    }
+    if (!this.anyDropped || this.blockTicks++ % CLOCK_EVERY !== 0) return;
+    if (this.now() - this.lastFlush >= this.flushMs) this.flush();
+  }
+
   /** Sends everything pending now (end of a cell, shutdown). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.lastFlush = this.now();
     if (this.anyDropped) {
       this.anyDropped = false;
       const counts: Record<string, number> = {};

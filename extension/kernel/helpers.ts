@@ -6,6 +6,7 @@ import { makeBulkReader } from './bulk.ts';
 import type { StructReader } from './decode.ts';
 import type { Facts } from './facts.ts';
 import type { Bindings, Fn, Koffi } from './load.ts';
+import type { MessageCopy } from './hotpath.ts';
 
 export interface HelperDeps {
   koffi: Koffi;
@@ -15,6 +16,10 @@ export interface HelperDeps {
   /** The function as cells call it (so the helpers' own C calls are observed like the cells'). */
   fn: (name: string) => Fn;
   topicName: (rkt: bigint | null) => string;
+  /** The fields of the message a hot path just handed out (hotpath.ts): read without crossing into C. */
+  copy: MessageCopy;
+  /** Whether the hot paths use their compiled helper, and why not. */
+  hotPath: () => { native: boolean; why: string };
 }
 
 /** Tags for rd_kafka_producev: each returns the (type, value) pairs koffi's variadic call wants. */
@@ -92,6 +97,7 @@ export function makeHelpers(d: HelperDeps): CellHelpers {
   const OFFSET = BigInt(o.offset!);
   const LEN = BigInt(o.len!);
   const KEY_LEN = BigInt(o.key_len!);
+  const copy = d.copy;
   return {
     koffi,
     NULL: null,
@@ -148,12 +154,32 @@ export function makeHelpers(d: HelperDeps): CellHelpers {
       },
     ),
     rkmsg: {
-      err: (m: bigint) => (typeof m === 'bigint' && m ? i32(m + ERR) : i32(need(m, 'err'))) as number,
+      // The message a hot path just handed out (rd_kafka_consumer_poll, a dr_msg_cb) is read from the
+      // helper's copy of its fields, without crossing into C (hotpath.ts).
+      err: (m: bigint) =>
+        (m === copy.cur && m !== null
+          ? copy.i32[0]!
+          : typeof m === 'bigint' && m
+            ? i32(m + ERR)
+            : i32(need(m, 'err'))) as number,
       partition: (m: bigint) =>
-        (typeof m === 'bigint' && m ? i32(m + PARTITION) : i32(need(m, 'partition'))) as number,
-      offset: (m: bigint) => Number(typeof m === 'bigint' && m ? i64(m + OFFSET) : need(m, 'offset')),
-      len: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + LEN) : need(m, 'len')),
-      keyLen: (m: bigint) => Number(typeof m === 'bigint' && m ? u64(m + KEY_LEN) : need(m, 'keyLen')),
+        (m === copy.cur && m !== null
+          ? copy.i32[1]!
+          : typeof m === 'bigint' && m
+            ? i32(m + PARTITION)
+            : i32(need(m, 'partition'))) as number,
+      offset: (m: bigint) =>
+        m === copy.cur && m !== null
+          ? copy.f64[0]!
+          : Number(typeof m === 'bigint' && m ? i64(m + OFFSET) : need(m, 'offset')),
+      len: (m: bigint) =>
+        m === copy.cur && m !== null
+          ? copy.f64[1]!
+          : Number(typeof m === 'bigint' && m ? u64(m + LEN) : need(m, 'len')),
+      keyLen: (m: bigint) =>
+        m === copy.cur && m !== null
+          ? copy.f64[2]!
+          : Number(typeof m === 'bigint' && m ? u64(m + KEY_LEN) : need(m, 'keyLen')),
       topic: (m: bigint) => d.topicName(r.ptr(need(m, 'topic'), o.rkt!)),
       payload: (m: bigint) => r.bytes(r.ptr(need(m, 'payload'), o.payload!), r.size(m, o.len!)),
       key: (m: bigint) => r.bytes(r.ptr(need(m, 'key'), o.key!), r.size(m, o.key_len!)),
@@ -170,8 +196,16 @@ export function makeHelpers(d: HelperDeps): CellHelpers {
         koffi,
         d.bindings.library,
         { err: o.err!, partition: o.partition!, offset: o.offset!, len: o.len!, key_len: o.key_len! },
-        { destroy: () => d.fn('rd_kafka_message_destroy') },
+        {
+          destroy: () => d.fn('rd_kafka_message_destroy'),
+          destroyed: () => {
+            copy.cur = null;
+          },
+        },
       ),
+      get hotPath() {
+        return d.hotPath();
+      },
       toObject: (m: bigint) => {
         need(m, 'toObject');
         const p = r.ptr(m, o.payload!);

@@ -96,6 +96,12 @@ function flushAll(): void {
   events?.flush();
 }
 
+/** Before a native call that can block: the text, the events in detail; counts at most every 50 ms. */
+function flushBeforeBlocking(): void {
+  outputs.flush();
+  events?.flushBeforeBlocking();
+}
+
 async function init(req: InitRequest): Promise<void> {
   phase = 'init received';
   if (req.channel !== undefined) openChannel(req.channel, leave);
@@ -120,7 +126,7 @@ async function init(req: InitRequest): Promise<void> {
       ...(req.clusterConfig ? { clusterConfig: req.clusterConfig } : {}),
       events,
       // What the cell printed, and its events, are with the client before a call that can block starts.
-      beforeBlockingCall: flushAll,
+      beforeBlockingCall: flushBeforeBlocking,
       onCallbackError: (cb, e) => {
         const out = errorOutput(e);
         outputs.emit({

@@ -7,6 +7,7 @@ import type { EventDecoder } from './decode-events.ts';
 import type { EventStream } from './events.ts';
 import type { Bindings, Fn, Koffi } from './load.ts';
 import type { HandleRegistry } from './registry.ts';
+import type { HotPath } from './hotpath.ts';
 
 export interface ObserverDeps {
   koffi: Koffi;
@@ -16,6 +17,8 @@ export interface ObserverDeps {
   registry: HandleRegistry;
   /** A callback from the cells threw: report it in the running cell's output. */
   onCallbackError: (callback: string, error: unknown) => void;
+  /** The per-message C paths (hotpath.ts), when they can run. */
+  hot?: () => HotPath | null;
 }
 
 export interface Prototype {
@@ -102,6 +105,13 @@ export class Observer {
     };
     const ptr = this.register(protoName, kind === 'dr_msg' ? drTramp : tramp);
     this.d.registry.keepAlive(owner, ptr);
+    // dr_msg_cb through the helper: JS entered with nothing to convert, the message's fields copied for
+    // rkmsg (hotpath.ts). Only for a conf the registry knows, which gives the slot back with its handle.
+    if (kind === 'dr_msg' && !returnsValue && this.d.registry.conf(owner)) {
+      const served = this.d.hot?.()?.drCallback(drTramp, ptr);
+      if (served && this.d.registry.onRelease(owner, served.release)) return served.pointer;
+      served?.release();
+    }
     return ptr;
   }
 }

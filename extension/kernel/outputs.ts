@@ -23,6 +23,8 @@ export class Outputs {
 
   /** Sends pending text now. */
   flush(): void {
+    // Nothing to send (a consumer loop's beforeBlockingCall, once per message): not even a clock read.
+    if (!this.text && !this.timer) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.lastFlush = performance.now();

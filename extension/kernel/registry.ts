@@ -6,6 +6,8 @@ import type { Fn } from './load.ts';
 export interface ConfState {
   /** koffi registrations of the callbacks set on this conf. */
   regs: bigint[];
+  /** Other things to give back with them (a hot path's callback slot, hotpath.ts). */
+  releases: Array<() => void>;
   /** rd_kafka_conf_dup() copied the callbacks: two confs reference them, keep them for the kernel's life. */
   shared: boolean;
   statsInterval: number;
@@ -20,6 +22,7 @@ export interface HandleState {
   name: string;
   kind: HandleKind;
   regs: bigint[];
+  releases: Array<() => void>;
   shared: boolean;
 }
 
@@ -40,7 +43,14 @@ export class HandleRegistry {
   }
 
   addConf(conf: bigint): ConfState {
-    const s: ConfState = { regs: [], shared: false, statsInterval: 0, hasStatsCb: false, logFn: null };
+    const s: ConfState = {
+      regs: [],
+      releases: [],
+      shared: false,
+      statsInterval: 0,
+      hasStatsCb: false,
+      logFn: null,
+    };
     this.confs.set(conf, s);
     return s;
   }
@@ -49,21 +59,27 @@ export class HandleRegistry {
     const s = this.conf(from);
     if (!s || typeof to !== 'bigint' || !to) return;
     s.shared = true; // callbacks now referenced by two confs: keep them alive
-    this.confs.set(to, { ...s, regs: [...s.regs], shared: true });
+    this.confs.set(to, { ...s, regs: [...s.regs], releases: [...s.releases], shared: true });
   }
 
   /** After rd_kafka_conf_destroy(): its callbacks can no longer be called. */
   destroyConf(conf: unknown): void {
     const s = this.conf(conf);
     if (!s) return;
-    if (!s.shared) this.release(s.regs);
+    if (!s.shared) this.release(s);
     this.confs.delete(conf as bigint);
   }
 
   /** After a successful rd_kafka_new(): the handle owns what its conf had (rd_kafka_new consumed the conf). */
   addHandle(rk: bigint, conf: unknown, kind: HandleKind, name: string): HandleState {
     const s = this.conf(conf);
-    const h: HandleState = { name, kind, regs: s?.regs ?? [], shared: s?.shared ?? false };
+    const h: HandleState = {
+      name,
+      kind,
+      regs: s?.regs ?? [],
+      releases: s?.releases ?? [],
+      shared: s?.shared ?? false,
+    };
     this.handles.set(rk, h);
     this.names.set(rk, name);
     // An address can be reused after a destroy: never keep another handle's log_cb.
@@ -78,7 +94,7 @@ export class HandleRegistry {
     const h = this.handles.get(rk);
     if (!h) return undefined;
     this.handles.delete(rk);
-    if (!h.shared) this.release(h.regs);
+    if (!h.shared) this.release(h);
     return h;
   }
 
@@ -89,13 +105,23 @@ export class HandleRegistry {
     o?.regs.push(registration);
   }
 
+  /** Runs `release` when `owner` (a conf or handle the registry knows) is gone; false if it knows no such owner. */
+  onRelease(owner: unknown, release: () => void): boolean {
+    const o = typeof owner === 'bigint' ? (this.confs.get(owner) ?? this.handles.get(owner)) : undefined;
+    o?.releases.push(release);
+    return o !== undefined;
+  }
+
   /** The handle a queue belongs to, when the cell got it from a function taking the handle. */
   queueOwner(q: unknown): bigint | null {
     return typeof q === 'bigint' ? (this.queues.get(q) ?? null) : null;
   }
 
-  private release(regs: bigint[]): void {
-    for (const p of regs) this.unregister(p);
-    regs.length = 0;
+  private release(o: { regs: bigint[]; releases: Array<() => void> }): void {
+    // The slots first: they point at registrations released next.
+    for (const r of o.releases) r();
+    o.releases.length = 0;
+    for (const p of o.regs) this.unregister(p);
+    o.regs.length = 0;
   }
 }

@@ -19,6 +19,7 @@ import { MockCluster } from './mock-cluster.ts';
 import { cFunctions, type CFunctions } from './c-functions.ts';
 import { Observer } from './observe.ts';
 import { HandleRegistry } from './registry.ts';
+import { loadHotPath, newMessageCopy, type HotPath } from './hotpath.ts';
 
 export { FatalError, type Bindings } from './load.ts';
 
@@ -55,6 +56,10 @@ export class Runtime {
   private readonly interceptors: readonly Interceptor[];
   private readonly beforeBlockingCall: (() => void) | undefined;
   private wrapped = new Map<string, Fn>();
+  /** The fields of the last message a hot path saw, read by rkmsg (helpers.ts). */
+  private readonly messageCopy = newMessageCopy();
+  private hotPath: HotPath | null | undefined; // undefined: not loaded yet; null: plain koffi paths
+  private hotWhy = '';
 
   private constructor(opts: RuntimeOptions, loaded: Loaded) {
     const { koffi, bindings } = loaded;
@@ -83,6 +88,7 @@ export class Runtime {
       decoder: this.decoder,
       registry: this.registry,
       onCallbackError: opts.onCallbackError,
+      hot: () => this.hot(),
     });
     this.logs = new LogRelayHub({
       koffiPath: loaded.koffiPath,
@@ -113,7 +119,31 @@ export class Runtime {
       native,
       fn: (name) => this.fn(name),
       decl: (name) => this.c.decls.get(name),
+      hot: () => this.hot(),
     };
+  }
+
+  /** The per-message C paths (hotpath.ts), loaded (compiled once per machine) on first use. */
+  private hot(): HotPath | null {
+    if (this.hotPath === undefined) {
+      const o = this.reader.m;
+      const h = loadHotPath(
+        this.koffi,
+        this.library,
+        {
+          err: o.err!,
+          rkt: o.rkt!,
+          partition: o.partition!,
+          offset: o.offset!,
+          len: o.len!,
+          key_len: o.key_len!,
+        },
+        this.messageCopy,
+      );
+      this.hotPath = 'why' in h ? null : h;
+      this.hotWhy = 'why' in h ? h.why : '';
+    }
+    return this.hotPath;
   }
 
   /** Loads koffi, the bindings and librdkafka; throws FatalError with a sentence saying what to do. */
@@ -140,6 +170,8 @@ export class Runtime {
         reader: this.reader,
         fn: (name) => this.fn(name),
         topicName: (rkt) => this.decoder.topicName(rkt),
+        copy: this.messageCopy,
+        hotPath: () => ({ native: this.hot() !== null, why: this.hotWhy }),
       }),
     });
   }

@@ -145,3 +145,40 @@ test('event stream disabled: nothing is sent', () => {
   s.flush();
   assert.equal(sent, 0);
 });
+
+test('event stream before a blocking call: details go at once, counts alone at most every flushMs', () => {
+  const batches: KernelEvent[][] = [];
+  let now = 10_000;
+  const s = new EventStream({ enabled: true, send: (b) => batches.push(b), flushMs: 50, now: () => now });
+  s.publish('error', 'p', { err: -195, errName: '_TRANSPORT', reason: 'down', fatal: false });
+  s.flushBeforeBlocking();
+  assert.equal(batches.length, 1, 'an event in detail reaches the client before the call');
+  assert.equal(batches[0]![0]!.type, 'error');
+  // Within the same millisecond as that send, a detail waits (a loop sends once a millisecond, not per call)…
+  s.publish('stats', 'p', { a: 1 });
+  s.flushBeforeBlocking();
+  assert.equal(batches.length, 1);
+  now += 1; // …and goes before the next blocking call a millisecond later
+  s.flushBeforeBlocking();
+  assert.equal(batches.length, 2);
+  batches.length = 1;
+  // A consumer loop: one count and one blocking call per message, within the same 50 ms.
+  for (let i = 0; i < 1000; i++) {
+    s.count('consume');
+    s.flushBeforeBlocking();
+  }
+  assert.equal(batches.length, 1, 'counts are not sent once per message');
+  now += 60;
+  for (let i = 0; i < 64; i++) {
+    s.count('consume');
+    s.flushBeforeBlocking();
+  }
+  assert.equal(batches.length, 2, 'but within 64 calls once flushMs has passed');
+  const dropped = batches[1]!.find((e) => e.type === 'dropped');
+  assert.ok(dropped?.type === 'dropped');
+  s.flush();
+  const counted = batches
+    .flat()
+    .reduce((n, e) => n + (e.type === 'dropped' ? (e.data.counts.consume ?? 0) : 0), 0);
+  assert.equal(counted, 1064, 'and every count arrives exactly');
+});

@@ -7,6 +7,7 @@ import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
 import { defaultLog } from './default-log.ts';
 import { handles } from './handles.ts';
+import { hotpaths } from './hotpath.ts';
 import { messages } from './messages.ts';
 import { pointers } from './pointers.ts';
 import { queues } from './queues.ts';
@@ -25,6 +26,8 @@ export const INTERCEPTORS: readonly Interceptor[] = [
   // Argument conversion and the blocking hook come last: nearest the C call.
   ...varargs,
   ...blocking,
+  // In place of the C function itself: the same call through the compiled helper.
+  ...hotpaths,
 ];
 
 export type { Interceptor, KernelContext } from './types.ts';

@@ -8,6 +8,7 @@ import type { LogRelayHub } from '../log-relay.ts';
 import type { MockCluster } from '../mock-cluster.ts';
 import type { Observer } from '../observe.ts';
 import type { HandleRegistry } from '../registry.ts';
+import type { HotPath } from '../hotpath.ts';
 
 /** The kernel's parts, as interceptors see them. */
 export interface KernelContext {
@@ -33,6 +34,8 @@ export interface KernelContext {
   fn(name: string): Fn;
   /** A function's declaration (model.json, or fallbacks.ts). */
   decl(name: string): FunctionDecl | undefined;
+  /** The per-message C paths (hotpath.ts), loaded on first use; null where they cannot run. */
+  hot(): HotPath | null;
 }
 
 /**
