@@ -4,7 +4,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelClient } from '../../extension/kernel/client.ts';
-import { defaultLogLine } from '../../extension/kernel/interceptors/default-log.ts';
 import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
 import { repoRoot as root } from '../support/repo.ts';
 import { ensureBindingsSync as bindings } from '../support/bindings.ts';
@@ -92,12 +91,5 @@ test('log.queue=true is left to the cell: its queued lines are served by librdka
     events.slice(before).filter((e) => e.type === 'log' && e.handle === name).length,
     0,
     'log.queue lines went through the relay',
-  );
-});
-
-test('the printed line has the default logger format', () => {
-  assert.equal(
-    defaultLogLine(3, 'FAIL', 'rdkafka#producer-1', 'boom', 1733400000123),
-    '%3|1733400000.123|FAIL|rdkafka#producer-1| boom\n',
   );
 });

@@ -1,11 +1,10 @@
 // librdkafka's default logger, observed. A handle whose conf has no log_cb prints its log lines itself
 // (`%3|1733400000.123|FAIL|rdkafka#producer-1| …` on stderr) and the kernel sees none of them: a cell full of
-// connection errors showed "logs 0" in the panel. Such a conf gets the kernel's log relay as its log_cb,
-// and the relay prints each line exactly as the default logger does, on the same stderr, besides
-// publishing it as a `log` event. Confs with their own log_cb, or log.queue=true (logs served through a
+// connection errors showed "logs 0" in the panel. Such a conf gets the kernel's log relay as its log_cb, in
+// its printing form: the relay thread writes each line to stderr as the default logger does, when librdkafka
+// logs it (so it lands where and when it did before), then it is published as a `log` event. Confs with their own log_cb, or log.queue=true (logs served through a
 // queue the cell polls), are left as they are. Whether a conf still has the default logger is asked of
 // librdkafka itself: rd_kafka_conf_get(conf, "log_cb") is the default's address until one is set.
-import { writeSync } from 'node:fs';
 import type { Interceptor, KernelContext } from './types.ts';
 
 /** What rd_kafka_conf_get says of `name` on `conf` ('' when it cannot say). */
@@ -35,19 +34,6 @@ function defaultLogCb(ctx: KernelContext): string {
   return d;
 }
 
-/** A line as librdkafka's rd_kafka_log_print() writes it. */
-export function defaultLogLine(
-  level: number,
-  fac: string,
-  name: string,
-  message: string,
-  now = Date.now(),
-): string {
-  const sec = Math.floor(now / 1000);
-  const ms = String(now % 1000).padStart(3, '0');
-  return `%${level}|${sec}.${ms}|${fac}|${name}| ${message}\n`;
-}
-
 export const defaultLog: Interceptor[] = [
   {
     name: "the default logger's lines become log events, printed as before",
@@ -57,19 +43,14 @@ export const defaultLog: Interceptor[] = [
       if (typeof conf === 'bigint' && conf && ctx.decl('rd_kafka_conf_set_log_cb')) {
         const current = confValue(ctx, conf, 'log_cb');
         if (current && current === defaultLogCb(ctx) && confValue(ctx, conf, 'log.queue') !== 'true') {
-          ctx.native('rd_kafka_conf_set_log_cb')(conf, ctx.logs.pointer());
+          ctx.native('rd_kafka_conf_set_log_cb')(conf, ctx.logs.printingPointer());
           relayed = true;
         }
       }
       const rk = next(type, conf, errstr, size);
-      if (!relayed) return rk;
-      if (typeof rk === 'bigint' && rk)
-        ctx.registry.logFns.set(rk, (_rk: unknown, level: number, fac: string, buf: string) => {
-          const name = ctx.registry.names.get(rk) ?? '';
-          writeSync(2, defaultLogLine(level, fac, name, buf));
-        });
       // rd_kafka_new failed: the conf is still the cell's, with the logger it had.
-      else ctx.native('rd_kafka_conf_set_log_cb')(conf, BigInt(defaultLogCb(ctx)));
+      if (relayed && !(typeof rk === 'bigint' && rk))
+        ctx.native('rd_kafka_conf_set_log_cb')(conf, BigInt(defaultLogCb(ctx)));
       return rk;
     },
   },

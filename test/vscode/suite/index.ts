@@ -27,12 +27,12 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerIntelliSense(); // while the TypeScript server holds few notebooks: its first completions are slow
     registerRegenerate();
     registerOutputs();
     registerFailures();
     registerVariables();
     registerDebug();
-    registerIntelliSense();
   } else if (session === 'untrusted') {
     registerUntrusted();
     registerTrust(); // last: it grants the trust the tests before it need withheld

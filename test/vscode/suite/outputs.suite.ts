@@ -74,7 +74,10 @@ export function registerOutputs(): void {
       const [s] = await runCells(editor);
       const cell = editor.notebook.cellAt(0);
       assert(s!.success, `cell failed: ${outputText(cell)}`);
-      const result = cell.outputs.at(-1)!;
+      const result = cell.outputs.find(
+        (o) => (o.metadata as { rdkafkaKind?: string })?.rdkafkaKind === 'result',
+      );
+      assert(result, `no value shown: ${outputText(cell)}`);
       assertEqual(
         result.items.map((i) => i.mime),
         ['text/plain'],
