@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { decodeSegments, encodeSegments } from './sourcemap.ts';
 
 /** Where this kernel's cell sources go while debugging. */
 export const SOURCE_DIR = join(tmpdir(), `rdkafka-workbench-debug-${process.pid}`);
@@ -23,89 +24,19 @@ export function sourcePath(source: string, dir = SOURCE_DIR): string {
   return join(dir, `${sourceKey(source)}.ts`);
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
-
-function vlq(n: number): string {
-  let v = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v) digit |= 32;
-    out += B64[digit];
-  } while (v);
-  return out;
-}
-
-/** Decodes a single-source v3 `mappings` into absolute [genCol, origLine, origCol] per generated line. */
-export function decodeFull(mappings: string): Array<Array<[number, number, number]>> {
-  const lines: Array<Array<[number, number, number]>> = [];
-  let origLine = 0;
-  let origCol = 0;
-  for (const line of mappings.split(';')) {
-    const segs: Array<[number, number, number]> = [];
-    let genCol = 0;
-    for (const seg of line.split(',')) {
-      if (!seg) continue;
-      const values: number[] = [];
-      let shift = 0;
-      let acc = 0;
-      for (const ch of seg) {
-        const d = B64_INDEX.get(ch) ?? 0;
-        acc += (d & 31) << shift;
-        if (d & 32) shift += 5;
-        else {
-          values.push(acc & 1 ? -(acc >>> 1) : acc >>> 1);
-          acc = 0;
-          shift = 0;
-        }
-      }
-      genCol += values[0] ?? 0;
-      if (values.length >= 4) {
-        origLine += values[2]!;
-        origCol += values[3]!;
-        segs.push([genCol, origLine, origCol]);
-      }
-    }
-    lines.push(segs);
-  }
-  return lines;
-}
-
-/** Encodes absolute segments back into `mappings` (one source, index 0). */
-export function encodeFull(lines: Array<Array<[number, number, number]>>): string {
-  let prevLine = 0;
-  let prevCol = 0;
-  return lines
-    .map((segs) => {
-      let prevGen = 0;
-      return segs
-        .map(([gen, line, col]) => {
-          const s = vlq(gen - prevGen) + vlq(0) + vlq(line - prevLine) + vlq(col - prevCol);
-          prevGen = gen;
-          prevLine = line;
-          prevCol = col;
-          return s;
-        })
-        .join(',');
-    })
-    .join(';');
-}
-
 /**
  * The source map of a rewritten cell script: esbuild's mappings (`mappings`, from the TypeScript text to
  * esbuild's output), whose lines the rewrite kept; only line 1 moved, by the `prefixLength` characters put
  * in front of it.
  */
 export function cellSourceMap(mappings: string, prefixLength: number, sourceFile: string): string {
-  const lines = decodeFull(mappings);
+  const lines = decodeSegments(mappings);
   if (lines[0]) lines[0] = lines[0].map(([g, l, c]) => [g + prefixLength, l, c]);
   return JSON.stringify({
     version: 3,
     sources: [pathToFileURL(sourceFile).href],
     names: [],
-    mappings: encodeFull(lines),
+    mappings: encodeSegments(lines),
   });
 }
 

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KernelClient } from '../../extension/kernel/client.ts';
 import { askKernel } from '../../extension/kernel/tools-client.ts';
-import { cellSourceMap, decodeFull, encodeFull, sourceKey } from '../../extension/kernel/debugging.ts';
+import { cellSourceMap, sourceKey } from '../../extension/kernel/debugging.ts';
+import { decodeSegments, encodeSegments } from '../../extension/kernel/sourcemap.ts';
 import type {
   CellOutput,
   DebugStartRequest,
@@ -123,14 +124,14 @@ test('a cell script source map: line 1 moves by the rewrite prefix, the other li
   const mappings = 'AAAA,MAAM;AACA';
   const map = JSON.parse(cellSourceMap(mappings, 10, '/tmp/x.ts')) as { sources: string[]; mappings: string };
   assert.deepEqual(map.sources, ['file:///tmp/x.ts']);
-  assert.deepEqual(decodeFull(map.mappings), [
+  assert.deepEqual(decodeSegments(map.mappings), [
     [
       [10, 0, 0],
       [16, 0, 6],
     ],
     [[0, 1, 6]], // columns are relative across lines too
   ]);
-  assert.equal(encodeFull(decodeFull(mappings)), mappings);
+  assert.equal(encodeSegments(decodeSegments(mappings)), mappings);
 });
 
 test('variables: an errbuf reads as its C string, other bytes by their first few, neither expanded', async () => {
