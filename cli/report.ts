@@ -23,6 +23,8 @@ export interface ReportMeta {
   durationMs?: number;
   /** How the run ended ("ok", "error", …). */
   status?: string;
+  /** The run's events: how many were observed, how many the report holds in detail (cli/event-sample.ts). */
+  events?: { total: number; detailed: number; sampled: boolean };
   /** A section of trusted, already escaped HTML (and its CSS) shown above the panel, e.g. the version matrix. */
   extra?: { html: string; css?: string };
 }
@@ -116,7 +118,16 @@ export function reportHtml(events: readonly KernelEvent[], meta: ReportMeta = {}
   if (meta.durationMs !== undefined) facts.push(['duration', `${(meta.durationMs / 1000).toFixed(2)} s`]);
   if (meta.librdkafka) facts.push(['librdkafka', meta.librdkafka]);
   if (meta.bootstrap) facts.push(['bootstrap', meta.bootstrap]);
-  facts.push(['events in this file', String(events.length)]);
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (meta.events) {
+    facts.push(['events', n(meta.events.total)]);
+    facts.push([
+      'details',
+      meta.events.sampled
+        ? `sampled: ${n(meta.events.detailed)} of the ${n(meta.events.total)} events are here in detail (the first and the last of each type); every count is exact`
+        : 'every event is here in detail',
+    ]);
+  } else facts.push(['events in this file', n(events.length)]);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

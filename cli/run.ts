@@ -1,140 +1,48 @@
 // `rdkafka-workbench run NOTEBOOK.rdkafka`: runs the code cells in order in a fresh kernel, prints their
 // outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
-// timed out, or the kernel died), 2 bad usage or input (nothing ran).
-import {
-  createWriteStream,
-  existsSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  type WriteStream,
-} from 'node:fs';
+// timed out, or the kernel died), 2 bad usage or input (nothing ran), 128 + N stopped by signal N (130
+// SIGINT, 143 SIGTERM, 129 SIGHUP). The command line is cli/run-args.ts; stopping early, cli/stop.ts.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../protocol/index.ts';
 import {
-  parseNotebook,
+  parseNotebookBytes,
   serializeNotebook,
   NotebookFormatError,
   type NotebookData,
 } from '../extension/notebook/format.ts';
+import { LimitedOutputs, type OutputLimit } from '../extension/notebook/output-limit.ts';
 import { writeReport } from './report.ts';
 import { generate, GenError } from '../gen/generate.ts';
+import { parseRunArgs, RUN_USAGE, UsageError, type RunOptions } from './run-args.ts';
 import { pickLibrary } from './pick-library.ts';
+import { StopRequests, Stopper, type StopReason } from './stop.ts';
+import { RunEvents } from './run-events.ts';
+import type { SampleLimit } from './event-sample.ts';
 
-export const RUN_USAGE = `usage: rdkafka-workbench run NOTEBOOK.rdkafka [--bindings DIR] [--bootstrap mock|HOST:PORT]
-       [--events FILE.jsonl] [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--library PATH] [--quiet]
-       [--librdkafka VERSION | --matrix VERSION,VERSION,…|all [--parallel N]]`;
-
-export interface RunOptions {
-  notebook: string;
-  bindings: string;
-  bootstrap?: string;
-  events?: string;
-  inplace?: boolean;
-  out?: string;
-  timeout?: number;
-  report?: string;
-  library?: string;
-  quiet?: boolean;
-  cwd: string;
-  /** An installed librdkafka version (or "system") to run on, instead of the notebook's "librdkafka". */
-  librdkafka?: string;
-  /** --bindings was given on the command line (it then wins over the notebook's "librdkafka"). */
-  bindingsGiven?: boolean;
-  /** --matrix: the versions to run the notebook on, one after another (cli/matrix.ts). */
-  matrix?: string;
-  parallel?: number;
-}
+export { parseRunArgs, RUN_USAGE, type RunOptions } from './run-args.ts';
 
 export interface RunSummary {
   code: number;
   cellsRun: number;
   /** Position (from 1) of the cell that failed. */
   failedCell: number | null;
+  /** The run's events as the report keeps them: a bounded sample whose `dropped` events carry the rest. */
   events: KernelEvent[];
   /** Exact number of events per type (including those only counted under load). */
   counts: Record<string, number>;
   durationMs: number;
   notebook: NotebookData | null;
+  /** What stopped the run early ("--timeout 3 s", "SIGTERM"), or null. */
+  stopped: string | null;
 }
 
-class UsageError extends Error {}
-
-export function parseRunArgs(argv: string[], cwd = process.cwd()): RunOptions {
-  const o: Partial<RunOptions> & { cwd: string } = { cwd };
-  const value = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    switch (a) {
-      case '--bindings':
-        o.bindings = value(i++, a);
-        break;
-      case '--bootstrap':
-        o.bootstrap = value(i++, a);
-        break;
-      case '--events':
-        o.events = value(i++, a);
-        break;
-      case '--out':
-        o.out = value(i++, a);
-        break;
-      case '--report':
-        o.report = value(i++, a);
-        break;
-      case '--library':
-        o.library = value(i++, a);
-        break;
-      case '--librdkafka':
-        o.librdkafka = value(i++, a);
-        break;
-      case '--matrix':
-        o.matrix = value(i++, a);
-        break;
-      case '--parallel': {
-        const n = Number(value(i++, a));
-        if (!Number.isInteger(n) || n < 1)
-          throw new UsageError('--parallel needs a whole number of runs, 1 or more');
-        o.parallel = n;
-        break;
-      }
-      case '--timeout': {
-        const t = Number(value(i++, a));
-        if (!(t > 0)) throw new UsageError('--timeout needs a positive number of seconds');
-        o.timeout = t;
-        break;
-      }
-      case '--inplace':
-        o.inplace = true;
-        break;
-      case '--quiet':
-        o.quiet = true;
-        break;
-      default:
-        if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
-        if (o.notebook)
-          throw new UsageError(`only one notebook can be run at a time (got ${o.notebook} and ${a})`);
-        o.notebook = a;
-    }
-  }
-  if (!o.notebook) throw new UsageError('which notebook? give the path of a .rdkafka file');
-  if (o.inplace && o.out) throw new UsageError('--inplace and --out exclude each other: pick one');
-  if (o.librdkafka !== undefined && (o.library || o.bindings))
-    throw new UsageError(
-      '--librdkafka picks the library and its bindings: leave out --library and --bindings',
-    );
-  if (o.matrix !== undefined && (o.librdkafka !== undefined || o.library || o.inplace || o.out))
-    throw new UsageError(
-      '--matrix runs the notebook once per version: leave out --librdkafka, --library, --inplace and --out',
-    );
-  if (o.parallel !== undefined && o.matrix === undefined)
-    throw new UsageError('--parallel goes with --matrix');
-  if (o.bindings) o.bindingsGiven = true;
-  return { bindings: join(cwd, '.rdkafka', 'bindings'), ...o, notebook: o.notebook } as RunOptions;
+/** What a caller of runNotebook may pass besides the options: a source of stop requests, limits. */
+export interface RunControl {
+  stop?: StopRequests;
+  outputLimit?: OutputLimit;
+  reportSample?: SampleLimit;
 }
 
 /** Generates bindings into `dir` when it has none (what `rdkafka-workbench gen --out DIR` does). */
@@ -171,7 +79,24 @@ function textOf(o: CellOutput): string {
   }
 }
 
-export async function runNotebook(opts: RunOptions, write: Write = defaultWrite): Promise<RunSummary> {
+/** Reads and parses the notebook; bad input is a NotebookFormatError (nothing runs, nothing is written). */
+function readNotebook(path: string, name: string): NotebookData {
+  if (!existsSync(path)) throw new UsageError(`${name} does not exist: check the path`);
+  return parseNotebookBytes(readFileSync(path), name);
+}
+
+/** Writes beside, then renames: a crash never leaves half a notebook. */
+function saveNotebook(target: string, nb: NotebookData): void {
+  const tmp = `${target}.${process.pid}.tmp`;
+  writeFileSync(tmp, serializeNotebook(nb));
+  renameSync(tmp, target);
+}
+
+export async function runNotebook(
+  opts: RunOptions,
+  write: Write = defaultWrite,
+  control: RunControl = {},
+): Promise<RunSummary> {
   const started = Date.now();
   const summary: RunSummary = {
     code: 0,
@@ -181,13 +106,13 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
     counts: {},
     durationMs: 0,
     notebook: null,
+    stopped: null,
   };
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
   const path = resolve(opts.cwd, opts.notebook);
-  if (!existsSync(path)) throw new UsageError(`${opts.notebook} does not exist: check the path`);
-  const nb = parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  const nb = readNotebook(path, opts.notebook);
   summary.notebook = nb;
   const meta = nb.metadata as { bootstrap?: unknown; librdkafka?: unknown };
   const bootstrap = opts.bootstrap ?? (typeof meta.bootstrap === 'string' ? meta.bootstrap : 'mock');
@@ -204,79 +129,104 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
   const library = picked?.library ?? opts.library;
   if (!picked) await ensureBindings(bindings, info, library);
 
-  let eventsFile: WriteStream | null = null;
-  if (opts.events) eventsFile = createWriteStream(resolve(opts.cwd, opts.events));
-  const kernel = await KernelClient.start({
-    bindingsDir: bindings,
-    bootstrap,
-    cwd: opts.cwd,
-    ...(library ? { library } : {}),
-    events: true,
-  });
+  const events = new RunEvents(opts.events ? resolve(opts.cwd, opts.events) : null, control.reportSample);
+  let kernel: KernelClient;
+  try {
+    kernel = await KernelClient.start({
+      bindingsDir: bindings,
+      bootstrap,
+      cwd: opts.cwd,
+      ...(library ? { library } : {}),
+      events: true,
+    });
+  } catch (e) {
+    events.close();
+    throw e;
+  }
   info(
     `kernel ready in ${kernel.info.startupMs} ms: librdkafka ${kernel.info.librdkafka.version}, bootstrap ${bootstrap}\n`,
   );
-  kernel.onEvents((batch) => {
-    for (const e of batch) {
-      if (e.type === 'dropped')
-        for (const [t, n] of Object.entries(e.data.counts)) summary.counts[t] = (summary.counts[t] ?? 0) + n;
-      else summary.counts[e.type] = (summary.counts[e.type] ?? 0) + 1;
-      if (summary.events.length < 200000) summary.events.push(e);
-      eventsFile?.write(JSON.stringify(e) + '\n');
-    }
+  kernel.onEvents((batch) => events.add(batch));
+
+  // Each cell's outputs, bounded (output-limit.ts); late output of a finished cell joins its own.
+  const kept = new Map<number, LimitedOutputs>();
+  const keep = (cell: number, o: CellOutput) => {
+    let l = kept.get(cell);
+    if (!l) kept.set(cell, (l = new LimitedOutputs(control.outputLimit)));
+    l.add(o);
+  };
+  const show = (o: CellOutput) =>
+    write(
+      o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
+      textOf(o),
+    );
+  kernel.onStrayOutput((o, cell) => {
+    show(o);
+    if (cell !== null) keep(cell, o);
   });
 
-  let timedOut = false;
+  const stopper = new Stopper(kernel);
+  const stop = (r: StopReason) => stopper.stop(r);
+  const offStop = control.stop?.on(stop);
   const timer = opts.timeout
-    ? setTimeout(() => {
-        timedOut = true;
-        kernel.interrupt();
-        // A cell stuck in native code cannot be interrupted: end the kernel.
-        setTimeout(() => void kernel.shutdown(), 3000).unref();
-      }, opts.timeout * 1000)
+    ? setTimeout(
+        () => stop({ why: `--timeout ${opts.timeout} s`, exitCode: 1, timeout: true }),
+        opts.timeout * 1000,
+      )
     : null;
 
   try {
     for (const [index, cell] of nb.cells.entries()) {
       if (cell.kind !== 'code') continue;
-      if (timedOut) break;
-      info(`── cell ${index + 1} ──\n`);
-      const outputs: CellOutput[] = [];
-      const r = await kernel.execute(index + 1, cell.source, (o) => {
-        outputs.push(o);
-        write(
-          o.kind === 'error' || (o.kind === 'stream' && o.name === 'stderr') ? 'stderr' : 'stdout',
-          textOf(o),
-        );
+      if (stopper.stopped()) break;
+      const n = index + 1;
+      info(`── cell ${n} ──\n`);
+      stopper.running = n;
+      const r = await kernel.execute(n, cell.source, (o) => {
+        // The kernel says "was interrupted"; the cell's outputs say why.
+        if (stopper.stopped() && o.kind === 'error' && o.name === 'Interrupted')
+          o = { ...o, message: stopper.stoppedMessage(n) };
+        show(o);
+        keep(n, o);
       });
-      cell.outputs = mergeStreams(outputs);
+      stopper.cellEnded();
       summary.cellsRun++;
-      if (r.status !== 'ok' || timedOut) {
-        summary.failedCell = index + 1;
+      const stopped = stopper.stopped();
+      if (r.status !== 'ok' || stopped) {
+        summary.failedCell = n;
         summary.code = 1;
-        const why = timedOut
-          ? `timed out after ${opts.timeout} s`
+        const why = stopped
+          ? stopped.timeout
+            ? `timed out after ${opts.timeout} s`
+            : `was stopped by ${stopped.why}`
           : r.status === 'interrupted'
             ? 'was interrupted'
             : 'failed';
-        write('stderr', `cell ${index + 1} ${why}: stopping\n`);
+        write('stderr', `cell ${n} ${why}: stopping\n`);
         break;
       }
     }
   } finally {
     if (timer) clearTimeout(timer);
-    await kernel.shutdown();
-    if (eventsFile) await new Promise((r) => eventsFile!.end(r));
+    offStop?.();
+    await kernel.shutdown(stopper.shutdownGraceMs(10000));
+    events.close();
   }
+  if (stopper.reason) {
+    summary.stopped = stopper.reason.why;
+    summary.code = stopper.reason.exitCode;
+  }
+  if (events.error) write('stderr', `rdkafka-workbench run: ${events.error}\n`);
   summary.durationMs = Date.now() - started;
+  summary.counts = events.sample.counts;
+  summary.events = events.sample.events();
+  for (const [i, cell] of nb.cells.entries()) {
+    const l = kept.get(i + 1);
+    if (l) cell.outputs = l.outputs();
+  }
 
   const target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
-  if (target) {
-    // Write beside, then rename: a crash never leaves half a notebook.
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, serializeNotebook(nb));
-    renameSync(tmp, target);
-  }
+  if (target) saveNotebook(target, nb);
   if (opts.report) {
     await writeReport(summary.events, resolve(opts.cwd, opts.report), {
       title: basename(opts.notebook),
@@ -286,21 +236,14 @@ export async function runNotebook(opts: RunOptions, write: Write = defaultWrite)
       startedAt: started,
       durationMs: summary.durationMs,
       status: summary.code === 0 ? 'ok' : 'error',
+      events: {
+        total: events.sample.total,
+        detailed: events.sample.detailed,
+        sampled: events.sample.sampled,
+      },
     });
   }
   return summary;
-}
-
-/** Consecutive stream outputs of the same stream become one (how a notebook shows them anyway). */
-function mergeStreams(outputs: CellOutput[]): CellOutput[] {
-  const out: CellOutput[] = [];
-  for (const o of outputs) {
-    const last = out[out.length - 1];
-    if (o.kind === 'stream' && last?.kind === 'stream' && last.name === o.name)
-      out[out.length - 1] = { ...last, text: last.text + o.text };
-    else out.push(o);
-  }
-  return out;
 }
 
 export function formatCounts(counts: Record<string, number>): string {
@@ -308,14 +251,29 @@ export function formatCounts(counts: Record<string, number>): string {
   return entries.length ? entries.map(([t, n]) => `${t} ${n}`).join(', ') : 'none';
 }
 
+const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 /** `write` lets tests capture what the command prints. */
 export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
   // Piped into `head` and the like: a closed stdout must not turn a good run into a crash.
   if (write === defaultWrite) for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
+  const stop = new StopRequests();
+  let handlers: (() => void)[] = [];
   try {
     const opts = parseRunArgs(argv);
     if (opts.matrix !== undefined) return await (await import('./matrix.ts')).runMatrix(opts, write);
-    const s = await runNotebook(opts, write);
+    // SIGINT/SIGTERM/SIGHUP interrupt the running cell, then the kernel shuts down and what ran is saved.
+    handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
+      const handler = () => {
+        // A second signal before any kernel runs (bindings being generated, the kernel starting): leave now.
+        if (stop.first && !stop.listening) process.exit(exitCode);
+        write('stderr', `rdkafka-workbench run: ${signal}: stopping the run\n`);
+        stop.request({ why: signal, exitCode });
+      };
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+    const s = await runNotebook(opts, write, { stop });
     if (!opts.quiet)
       write(
         'stderr',
@@ -333,5 +291,7 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     }
     write('stderr', `rdkafka-workbench run: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    for (const off of handlers) off();
   }
 }

@@ -5,7 +5,14 @@ import { NOTEBOOK_TYPE, RdkafkaSerializer } from './notebook/serializer.ts';
 import { RdkafkaController } from './notebook/controller.ts';
 import { KernelManager } from './kernels.ts';
 import { Bindings } from './bindings.ts';
-import { Credentials, setClusterCredentials, type SaslInput } from './credentials.ts';
+import {
+  Credentials,
+  clearClusterCredentials,
+  setClusterCredentials,
+  type SaslInput,
+} from './credentials.ts';
+import { ClusterApproval } from './cluster-approval.ts';
+import { bootstrapFor } from './settings.ts';
 import { EventsPanels } from './panel/host.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
@@ -13,7 +20,6 @@ import { IntelliSenseStatus } from './intellisense-status.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
 import { restartAndRun, restartKernel, targetCell } from './commands/restart.ts';
-import { redactConfig } from './redact.ts';
 import { VariablesView } from './notebook/variables-view.ts';
 import { CellDebugger } from './notebook/debug.ts';
 import { registerPortAttributes } from './ports.ts';
@@ -33,8 +39,9 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
 export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('librdkafka', { log: true });
   const credentials = new Credentials(context.secrets);
+  const approval = new ClusterApproval(context.globalState, credentials);
   const bindings = new Bindings(context, log);
-  const kernels = new KernelManager(context, log, bindings, credentials);
+  const kernels = new KernelManager(context, log, bindings, credentials, approval);
   const controller = new RdkafkaController(kernels);
   const panels = new EventsPanels(context.extensionUri);
   const status = new KernelStatusBar(kernels);
@@ -119,12 +126,20 @@ export function activate(context: vscode.ExtensionContext) {
           : undefined;
     return cell ? debuggerOfCells.debugCell(cell) : noNotebook();
   });
-  command('rdkafka.setClusterCredentials', (arg) =>
-    setClusterCredentials(credentials, arg as SaslInput | undefined),
+  command('rdkafka.setClusterCredentials', (arg) => {
+    const nb = vscode.window.activeNotebookEditor?.notebook;
+    const suggested = nb?.notebookType === NOTEBOOK_TYPE ? bootstrapFor(nb.uri, nb.metadata) : undefined;
+    return setClusterCredentials(credentials, arg as SaslInput | undefined, suggested);
+  });
+  command('rdkafka.clearClusterCredentials', (arg) =>
+    clearClusterCredentials(credentials, arg as { bootstrap?: string; all?: boolean } | undefined),
   );
-  command('rdkafka.clearClusterCredentials', async () => {
-    await credentials.clear();
-    void vscode.window.showInformationMessage('Cluster credentials removed from the secret storage.');
+  // Credentials an earlier version stored for any cluster are not used: say so once.
+  void credentials.hasLegacy().then((legacy) => {
+    if (legacy)
+      void vscode.window.showWarningMessage(
+        'SASL credentials stored by an earlier rdkafka workbench were not bound to a cluster and are no longer used: store them again for their cluster with "librdkafka: Set SASL Credentials for the Cluster…".',
+      );
   });
 
   return {
@@ -146,7 +161,8 @@ export function activate(context: vscode.ExtensionContext) {
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
     intelliSenseState: () => intellisense.state,
     variables: () => variables.last,
-    shownClusterConfig: async () => redactConfig(await credentials.get()),
+    shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),
+    pendingClusterApproval: () => approval.pending,
   };
 }
 

@@ -2,13 +2,14 @@
 // shows about it: state (status bar), librdkafka version, and the events (for the events panel).
 import * as vscode from 'vscode';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { KernelClient, type KernelOptions } from './kernel/client.ts';
 import type { KernelEvent, ReadyMessage } from '../protocol/index.ts';
 import { redactConfig } from './redact.ts';
 import type { Credentials } from './credentials.ts';
+import type { ClusterApproval } from './cluster-approval.ts';
 import type { Bindings } from './bindings.ts';
-import { bootstrapFor, settings } from './settings.ts';
+import { bootstrapChoice, settings } from './settings.ts';
 
 export type KernelState =
   'not started' | 'starting' | 'idle' | 'busy' | 'interrupting' | 'restarting' | 'dead';
@@ -152,6 +153,7 @@ export class KernelManager implements vscode.Disposable {
     readonly log: vscode.LogOutputChannel,
     private readonly bindings: Bindings,
     private readonly credentials: Credentials,
+    private readonly approval: ClusterApproval,
   ) {
     // A closed notebook's kernel goes with it: every handle its cells created is destroyed.
     this.subscriptions.push(
@@ -200,9 +202,11 @@ export class KernelManager implements vscode.Disposable {
       folder?.uri.fsPath ??
       (notebook.uri.scheme === 'file' ? dirname(notebook.uri.fsPath) : this.context.globalStorageUri.fsPath);
     await mkdir(cwd, { recursive: true });
-    // Credentials are for a real cluster; the embedded mock cluster takes none.
-    const bootstrap = bootstrapFor(notebook.uri, notebook.metadata);
-    const clusterConfig = bootstrap === 'mock' ? undefined : await this.credentials.get();
+    // A real cluster the user has not approved is asked about first; credentials go only to their own
+    // cluster (credentials.ts), the embedded mock cluster takes none.
+    const { bootstrap, source } = bootstrapChoice(notebook.uri, notebook.metadata);
+    await this.approval.check(bootstrap, source, basename(notebook.uri.path) || 'this notebook');
+    const clusterConfig = await this.credentials.get(bootstrap);
     const options: KernelOptions = {
       bindingsDir,
       bootstrap,

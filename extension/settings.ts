@@ -1,5 +1,6 @@
 // The extension's settings (package.json `contributes.configuration`) for one resource.
 import * as vscode from 'vscode';
+import type { BootstrapSource } from './kernel/clusters.ts';
 
 export interface Settings {
   headerPath: string;
@@ -23,9 +24,22 @@ export function settings(scope?: vscode.Uri): Settings {
  * notebook's own `bootstrap` metadata (as the CLI reads it), else the embedded mock cluster.
  */
 export function bootstrapFor(scope: vscode.Uri, notebookMetadata: Record<string, unknown>): string {
+  return bootstrapChoice(scope, notebookMetadata).bootstrap;
+}
+
+/** bootstrapFor, and where the address came from (only the user's own settings need no approval). */
+export function bootstrapChoice(
+  scope: vscode.Uri,
+  notebookMetadata: Record<string, unknown>,
+): { bootstrap: string; source: BootstrapSource } {
   const i = vscode.workspace.getConfiguration('rdkafka', scope).inspect<string>('bootstrapServers');
-  const explicit = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-  if (typeof explicit === 'string' && explicit.trim()) return explicit.trim();
+  const set = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+  if (set(i?.workspaceFolderValue))
+    return { bootstrap: i.workspaceFolderValue.trim(), source: 'workspace settings' };
+  if (set(i?.workspaceValue)) return { bootstrap: i.workspaceValue.trim(), source: 'workspace settings' };
+  if (set(i?.globalValue)) return { bootstrap: i.globalValue.trim(), source: 'user settings' };
   const meta = notebookMetadata.bootstrap;
-  return typeof meta === 'string' && meta.trim() ? meta.trim() : 'mock';
+  return set(meta)
+    ? { bootstrap: meta.trim(), source: 'notebook metadata' }
+    : { bootstrap: 'mock', source: 'default' };
 }

@@ -3,7 +3,7 @@
 // The probe is compiled to assembly only (no link, no run): the values are read from its data section.
 import { GenError } from './errors.ts';
 import type { LayoutCheck, StructDecl } from './model.ts';
-import { firstError, runCompiler } from './run.ts';
+import { compilerLimits, firstError, includeArgs, inputBytes, runCompiler } from './run.ts';
 
 export interface CLayout {
   size: number;
@@ -32,10 +32,10 @@ function probeExprs(s: StructDecl): string[] {
   ];
 }
 
-export function probeSource(headers: string[], structs: StructDecl[]): string {
+/** The probe's C source; the headers come before it with `-include` (includeArgs). */
+export function probeSource(structs: StructDecl[]): string {
   const values = structs.flatMap(probeExprs);
   return [
-    ...headers.map((h) => `#include ${JSON.stringify(h)}`),
     '#include <stddef.h>',
     `const unsigned long long rdkw_layout_probe[${Math.max(values.length, 1)}] = {`,
     values.map((v) => `  ${v},`).join('\n') || '  0,',
@@ -52,8 +52,9 @@ export async function compilerLayouts(
 ): Promise<Map<string, CLayout>> {
   const res = await runCompiler(
     compiler,
-    ['-S', '-O0', '-w', '-o', '-', '-x', 'c', '-'],
-    probeSource(headers, structs),
+    ['-S', '-O0', '-w', '-o', '-', ...includeArgs(headers), '-x', 'c', '-'],
+    probeSource(structs),
+    compilerLimits(inputBytes(headers), `compiling the layout probe for ${headers[0]}`, 'layout'),
   );
   if (res.code !== 0) {
     throw new GenError(

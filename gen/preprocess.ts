@@ -4,7 +4,7 @@
 // (libc) is kept aside to resolve typedefs such as `ssize_t` or `FILE`.
 import { basename } from 'node:path';
 import { GenError } from './errors.ts';
-import { firstError, runCompiler } from './run.ts';
+import { compilerLimits, firstError, includeArgs, inputBytes, runCompiler } from './run.ts';
 
 export interface MacroDef {
   name: string;
@@ -37,10 +37,18 @@ export async function preprocess(
   compiler: string,
   headers: string[],
   extraArgs: string[] = [],
+  timeLimitMs?: number,
 ): Promise<Preprocessed> {
   const started = performance.now();
-  const input = headers.map((h) => `#include ${JSON.stringify(h)}\n`).join('');
-  const res = await runCompiler(compiler, ['-E', '-dD', ...extraArgs, '-x', 'c', '-'], input);
+
+  const limits = compilerLimits(inputBytes(headers), `preprocessing ${headers[0]}`, 'preprocess');
+  if (timeLimitMs !== undefined) limits.timeLimitMs = timeLimitMs;
+  const res = await runCompiler(
+    compiler,
+    ['-E', '-dD', ...extraArgs, ...includeArgs(headers), '-x', 'c', '-'],
+    '',
+    limits,
+  );
   if (res.code !== 0) {
     throw new GenError(
       `The C preprocessor failed on ${headers[0]}: ${firstError(res.stderr) || `${compiler} exited with status ${res.code}`}; check that the file is a complete librdkafka rdkafka.h (or that --cc names a C compiler).`,

@@ -1,8 +1,43 @@
 // Atomic output: everything is written into a temporary folder beside the target, then swapped in
 // with renames. On any failure the temporary folder is removed and the previous output is untouched.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// A run killed midway cannot remove its folder: the next run does (removeStale), by the pid in its name.
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GenError } from './errors.ts';
+
+/** Whether process `pid` is running on this machine (a staging folder's tag names the run's pid). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the staging folders (and their `.old` twins) that runs killed midway left beside `target`: those
+ * whose run's process is gone. A concurrent run's folder (its process alive) is left alone.
+ */
+export function removeStale(target: string): string[] {
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || running(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
 
 export class Staging {
   readonly dir: string;
@@ -11,6 +46,7 @@ export class Staging {
   constructor(target: string) {
     this.target = resolve(target);
     const parent = dirname(this.target);
+    removeStale(this.target);
     const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.dir = join(parent, `.${basename(this.target)}.tmp-${tag}`);
     try {

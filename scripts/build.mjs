@@ -1,5 +1,6 @@
-// The one esbuild script for every bundle. Entries that do not exist yet are skipped, so each room can
-// grow on its own. `node scripts/build.mjs --watch` rebuilds on change.
+// The one esbuild script for every bundle. Every entry listed here must exist: a renamed or deleted entry
+// point fails the build, naming it, instead of silently dropping its bundle (tests, benchmarks and
+// `*.main.ts` files are found by name). `node scripts/build.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -109,7 +110,15 @@ const entries = [
     outfile: mjs(src),
     ...esm,
   })),
-].filter((e) => existsSync(e.entryPoints[0]));
+];
+
+const missing = entries.flatMap((e) => e.entryPoints).filter((p) => !existsSync(p));
+if (missing.length) {
+  console.error(
+    `build failed: entry point${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing: restore ${missing.length > 1 ? 'them' : 'it'}, or change scripts/build.mjs if ${missing.length > 1 ? 'they were' : 'it was'} renamed`,
+  );
+  process.exit(1);
+}
 
 // tsserver loads the extension's TypeScript plugin by package name from <extension>/node_modules: a tiny
 // package there forwards to the bundle (not committed; the .vsix carries it).

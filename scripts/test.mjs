@@ -65,7 +65,10 @@ for (const suite of suites) {
   if (only.length && !only.includes(suite.name)) continue;
   const cmd = suite.run();
   if (!cmd) {
-    console.log(`\n### ${suite.name}: no tests built yet`);
+    // Nothing to run is a failure, not a pass: a suite whose bundles are missing tested nothing.
+    console.log(`\n### ${suite.name}: no tests built (run node scripts/build.mjs)`);
+    broken.push(`${suite.name} (built no tests)`);
+    total.failed++;
     continue;
   }
   console.log(`\n### ${suite.name}`);
@@ -83,7 +86,12 @@ for (const suite of suites) {
   }
   if (setupFailed) continue;
   const counts = { passed: 0, failed: 0, skipped: 0, seen: false };
+  const empty = [];
   const code = await sh(...suite.run(), (line) => {
+    // A test file that registered no test is reported as one passing "test" named by its path: it tested
+    // nothing, so it is no pass.
+    const file = /^\u2714 (\S+\.test\.mjs) \([\d.]+ms\)$/.exec(line.trim());
+    if (file) empty.push(file[1]);
     // node:test's spec reporter ("ℹ pass 3") and our own runners' closing line ("3 passed, 0 failed").
     let m = /^\u2139 (pass|fail|skipped|cancelled|todo) (\d+)$/.exec(line.trim());
     if (m) {
@@ -102,11 +110,22 @@ for (const suite of suites) {
       counts.seen = true;
     }
   });
+  if (empty.length) {
+    counts.passed -= empty.length;
+    counts.failed += empty.length;
+    broken.push(`${suite.name} (${empty.join(', ')} registered no tests)`);
+  }
   if (code !== 0 && counts.failed === 0) {
     broken.push(`${suite.name} (exited ${code} without a failing test)`);
     counts.failed++;
   }
-  if (!counts.seen && code === 0) broken.push(`${suite.name} (printed no result line)`);
+  if (!counts.seen && code === 0) {
+    broken.push(`${suite.name} (printed no result line)`);
+    counts.failed++;
+  } else if (counts.passed + counts.failed === 0) {
+    broken.push(`${suite.name} (ran no tests)`);
+    counts.failed++;
+  }
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;

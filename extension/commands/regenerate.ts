@@ -171,6 +171,16 @@ export async function regenerateBindings(
       : arg instanceof vscode.Uri
         ? { header: arg.fsPath }
         : (arg ?? {});
+  // Generating runs the C compiler on the header and loads the generated bindings.js to check it: code
+  // that came with the workspace. Not before the user trusts it.
+  if (!vscode.workspace.isTrusted) {
+    const error =
+      'Regenerating bindings runs the C compiler and loads the code generated from the header: trust this workspace first (Manage Workspace Trust).';
+    void vscode.window.showWarningMessage(error, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return { ok: false, error };
+  }
   const interactive = !args.header;
   const header = args.header ?? (await pickHeader());
   if (!header) return undefined;

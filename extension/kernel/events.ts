@@ -26,10 +26,14 @@ interface Counter {
   sent: number;
 }
 
+/**
+ * Always sent in detail, beyond any budget: as few as the handles, and without them a view cannot tell a
+ * destroyed handle from a live one.
+ */
+const LIFECYCLE: ReadonlySet<KernelEventType> = new Set(['handle_created', 'handle_destroyed']);
+
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
 const CLOCK_EVERY = 64;
-/** Detailed events that go out before a blocking call even within the same millisecond. */
-const DETAIL_BATCH = 1000;
 
 export class EventStream {
   private seq = 0;
@@ -124,7 +128,7 @@ export class EventStream {
   /** Publishes an event (call want() first for high-volume types). */
   publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>): void {
     if (!this.opts.enabled) return;
-    if (!this.want(type)) return this.count(type);
+    if (!LIFECYCLE.has(type) && !this.want(type)) return this.count(type);
     const c = this.counters.get(type) ?? this.counter(type);
     c.total++;
     c.sent++;
@@ -146,18 +150,15 @@ export class EventStream {
   }
 
   /**
-   * Before a native call that can block (beforeBlockingCall): events waiting in detail go out unless the
-   * stream sent less than a millisecond ago (so the client has everything but the last millisecond before a
-   * call that hangs), counts alone at most every flushMs. A consumer loop calls this once per message
-   * (rd_kafka_consumer_poll with a timeout): a send each time cost ~6 µs a message with counts, ~0.15 µs a
-   * message averaged over the details, more than the rest of the loop. With only counts pending, the clock
-   * is read once every CLOCK_EVERY calls.
+   * Before a native call that can block (beforeBlockingCall): events waiting in detail go out, every time —
+   * the call may be the one that hangs, and the client must have what happened before it ("which call
+   * hangs?"; test/unit/kernel-blocking.test.ts). Details are at most detailPerWindow a second per type, so
+   * this is bounded; counts alone go at most every flushMs (a consumer loop calls this once per message, and
+   * a `dropped` event each time cost ~6 µs a message). With only counts pending, the clock is read once
+   * every CLOCK_EVERY calls.
    */
   flushBeforeBlocking(): void {
-    if (this.pending.length) {
-      if (this.pending.length >= DETAIL_BATCH || this.now() - this.lastFlush >= 1) this.flush();
-      return;
-    }
+    if (this.pending.length) return this.flush();
     if (!this.anyDropped || this.blockTicks++ % CLOCK_EVERY !== 0) return;
     if (this.now() - this.lastFlush >= this.flushMs) this.flush();
   }

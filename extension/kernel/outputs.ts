@@ -1,14 +1,16 @@
-// Cell outputs leaving the kernel: console and process.stdout/stderr text of cells, batched per stream, and
-// every other output at once. Text waits at most FLUSH_MS (checked on every write, so a busy loop that
-// prints still sends) or FLUSH_CHARS; flush() sends what is pending now — the runtime calls it before a
-// native call that can block (`beforeBlockingCall`), so what a cell printed before `rd_kafka_poll(rk, 60000)`
-// is with the client before the call starts.
+// Cell outputs leaving the kernel: console and process.stdout/stderr text of cells, and every other output
+// at once. The first WRITE_THROUGH writes of each FLUSH_MS go out as they are written (a cell that prints a
+// few lines and then crashes in native code loses none); past that, a burst is batched, at most FLUSH_MS
+// (checked on every write, so a busy loop that prints still sends) or FLUSH_CHARS. flush() sends what is
+// pending now — the runtime calls it before a native call that can block (`beforeBlockingCall`), so what a
+// cell printed before `rd_kafka_poll(rk, 60000)` is with the client before the call starts.
 import { performance } from 'node:perf_hooks';
 import type { CellOutput } from '../../protocol/index.ts';
 import { send } from './channel.ts';
 
 const FLUSH_MS = 10;
 const FLUSH_CHARS = 65536;
+const WRITE_THROUGH = 8;
 
 type StreamName = 'stdout' | 'stderr';
 
@@ -19,6 +21,9 @@ export class Outputs {
   private text = '';
   private id = '';
   private lastFlush = 0;
+  /** Writes since `windowStart` (each window is FLUSH_MS long). */
+  private writes = 0;
+  private windowStart = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Sends pending text now. */
@@ -49,7 +54,13 @@ export class Outputs {
     this.name = name;
     this.id = id;
     this.text += chunk;
-    if (this.text.length >= FLUSH_CHARS || performance.now() - this.lastFlush >= FLUSH_MS) this.flush();
+    const now = performance.now();
+    if (now - this.windowStart >= FLUSH_MS) {
+      this.windowStart = now;
+      this.writes = 0;
+    }
+    if (++this.writes <= WRITE_THROUGH || this.text.length >= FLUSH_CHARS || now - this.lastFlush >= FLUSH_MS)
+      this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 

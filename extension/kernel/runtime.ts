@@ -113,7 +113,7 @@ export class Runtime {
       logs: this.logs,
       mock: this.mock,
       options: {
-        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig } : {}),
+        ...(opts.clusterConfig ? { clusterConfig: opts.clusterConfig, clusterBrokers: opts.bootstrap } : {}),
         ...(opts.beforeBlockingCall ? { beforeBlockingCall: opts.beforeBlockingCall } : {}),
       },
       native,

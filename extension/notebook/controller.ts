@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CellOutput } from '../../protocol/index.ts';
 import type { KernelManager, NotebookKernel } from '../kernels.ts';
 import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
-import { outputItems } from './outputs.ts';
+import { LiveOutputs } from './live-outputs.ts';
 import { kernelDiedOutput } from './failures.ts';
 import { offerRestart } from '../commands/restart.ts';
 import { forVSCode } from '../commands/wording.ts';
@@ -115,21 +115,9 @@ export class RdkafkaController implements vscode.Disposable {
     }
     exec.executionOrder = ++kernel.executionOrder;
     kernel.setState('busy');
-    // Output calls are asynchronous: chain them so they land in the order the kernel sent them.
-    let chain: Thenable<void> = Promise.resolve();
-    let last: { output: vscode.NotebookCellOutput; stream: string } | undefined;
-    const onOutput = (o: CellOutput) => {
-      chain = chain.then(async () => {
-        if (o.kind === 'stream' && last?.stream === o.name) {
-          const items = outputItems(o).map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime));
-          await exec.appendOutputItems(items, last.output);
-          return;
-        }
-        const output = toVSCodeOutput(o);
-        last = o.kind === 'stream' ? { output, stream: o.name } : undefined;
-        await exec.appendOutput(output);
-      });
-    };
+    // In order, and bounded as in the CLI (live-outputs.ts, output-limit.ts).
+    const live = new LiveOutputs(exec);
+    const onOutput = (o: CellOutput) => live.add(o);
     let status: 'ok' | 'error' | 'interrupted' = 'error';
     // A kernel that dies under the cell: the cell says what happened and what to do, a notification
     // offers the restart (the client's own one-line KernelDied is replaced by that).
@@ -150,7 +138,7 @@ export class RdkafkaController implements vscode.Disposable {
       onOutput(kernelDiedOutput(exit));
       offerRestart(exec.cell.notebook, cellNumber, exit, this.kernels.log);
     } else if (died) onOutput(died);
-    await chain;
+    await live.done();
     if (kernel.client === client && client.alive) kernel.setState('idle');
     exec.end(status === 'ok', Date.now());
     return status === 'ok';

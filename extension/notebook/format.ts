@@ -113,6 +113,72 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
+/**
+ * Offset of the first byte of `bytes` that is not part of well-formed UTF-8 (overlong forms, surrogates and
+ * code points past U+10FFFF included), or -1 when it is all UTF-8.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    // find where, below
+  }
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // Length of the sequence and the range its second byte may take (RFC 3629's table).
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) n = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    // A lead byte whose sequence is cut short or malformed is the bad byte (what follows may be fine).
+    for (let k = 1; k < n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf)) return i;
+    }
+    i += n;
+  }
+  return -1;
+}
+
+/**
+ * Decodes the bytes of a `.rdkafka` file. Text that is not UTF-8 is refused (NotebookFormatError naming the
+ * first bad byte): decoding it would turn those bytes into U+FFFD and saving would write that back.
+ */
+export function decodeNotebook(bytes: Uint8Array, fileName = 'notebook'): string {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return new TextDecoder('utf-8').decode(bytes);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < bad; i++)
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+  throw new NotebookFormatError(
+    `${fileName}: not UTF-8 text: byte 0x${hex} at offset ${bad} (line ${line}, byte ${bad - lineStart + 1} of that line) is not valid UTF-8; the file was left as it is: convert it to UTF-8 (iconv -f latin1 -t utf-8) or restore it from version control`,
+  );
+}
+
+/** parseNotebook over the file's bytes: refuses text that is not UTF-8 (see decodeNotebook). */
+export function parseNotebookBytes(bytes: Uint8Array, fileName = 'notebook'): NotebookData {
+  return parseNotebook(decodeNotebook(bytes, fileName), fileName);
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,7 +1,7 @@
 // `.rdkafka` files ↔ VS Code notebooks, over the one format module the CLI uses too. Unknown fields of
 // the file, the notebook and each cell ride along in metadata so that saving writes them back.
 import * as vscode from 'vscode';
-import { parseNotebook, serializeNotebook, type CellData, type NotebookData } from './format.ts';
+import { parseNotebookBytes, serializeNotebook, type CellData, type NotebookData } from './format.ts';
 import { cellOutputFrom, outputItems, type OutputMeta } from './outputs.ts';
 import type { CellOutput } from '../../protocol/index.ts';
 
@@ -62,9 +62,9 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookData {
 
 export class RdkafkaSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    // A malformed file throws NotebookFormatError; VS Code shows its message and opens nothing, so the
-    // file on disk stays as it was.
-    return toNotebookData(parseNotebook(new TextDecoder().decode(content), 'this .rdkafka file'));
+    // A malformed file (or one that is not UTF-8) throws NotebookFormatError; VS Code shows its message and
+    // opens nothing, so nothing can be saved over the file on disk.
+    return toNotebookData(parseNotebookBytes(content, 'this .rdkafka file'));
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNotebook, serializeNotebook, NotebookFormatError } from '../../extension/notebook/format.ts';
+import {
+  firstInvalidUtf8,
+  parseNotebook,
+  parseNotebookBytes,
+  serializeNotebook,
+  NotebookFormatError,
+} from '../../extension/notebook/format.ts';
 
 const sample = {
   rdkafkaNotebook: 1,
@@ -117,4 +123,35 @@ test('a cell keeps its execution number through a save; a value that is not one 
   assert.ok(text.indexOf('"executionCount": 7') < text.indexOf('"outputs"'), text);
   assert.equal(parseNotebook(text).cells[0]!.executionCount, 7);
   assert.equal(JSON.parse(text).cells[2].executionCount, undefined);
+});
+
+test('bytes that are not UTF-8 are found at their first bad byte, whatever the kind of error', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const cat = (...parts: (Uint8Array | number[])[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+  assert.equal(firstInvalidUtf8(enc('{"é": "日本語 🎉"}')), -1);
+  assert.equal(firstInvalidUtf8(cat(enc('ab'), [0xe9], enc('cd'))), 2, 'a Latin-1 é');
+  assert.equal(firstInvalidUtf8(cat(enc('a'), [0xc3])), 1, 'truncated at the end');
+  assert.equal(firstInvalidUtf8(cat(enc('x'), [0xc3, 0x28])), 1, 'a lead byte without its continuation');
+  assert.equal(firstInvalidUtf8(cat([0xc0, 0xaf])), 0, 'overlong');
+  assert.equal(firstInvalidUtf8(cat([0xed, 0xa0, 0x80])), 0, 'a UTF-16 surrogate');
+  assert.equal(firstInvalidUtf8(cat([0xf4, 0x90, 0x80, 0x80])), 0, 'past U+10FFFF');
+  assert.equal(firstInvalidUtf8(cat(enc('ok'), [0x80])), 2, 'a stray continuation byte');
+  assert.equal(firstInvalidUtf8(cat([0xff])), 0);
+});
+
+test('a notebook that is not UTF-8 is refused with the position of the first bad byte', () => {
+  const bytes = Uint8Array.from([
+    ...new TextEncoder().encode('{"rdkafkaNotebook": 1,\n "cells": [{"kind": "code", "source": "caf'),
+    0xe9,
+    ...new TextEncoder().encode('"}]}\n'),
+  ]);
+  assert.throws(
+    () => parseNotebookBytes(bytes, 'latin1.rdkafka'),
+    (e: Error) =>
+      e instanceof NotebookFormatError &&
+      /^latin1\.rdkafka: not UTF-8 text: byte 0xE9 at offset 65 \(line 2, byte 43 of that line\)/.test(
+        e.message,
+      ),
+  );
+  assert.equal(parseNotebookBytes(new TextEncoder().encode('{"rdkafkaNotebook": 1}')).cells.length, 0);
 });

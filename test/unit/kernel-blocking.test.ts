@@ -71,3 +71,73 @@ rd_kafka_poll(rk, 60000);`,
     assert.equal(events.filter((e) => e.type === 'dr' && e.data.err === 0).length, 10);
   },
 );
+
+test(
+  'the lines a cell printed right before crashing in native code (a bogus pointer) all reach the client',
+  { timeout: 60_000 },
+  async () => {
+    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+    clients.push(k);
+    const outputs: CellOutput[] = [];
+    const r = await k.execute(
+      1,
+      'console.log("a");\nconsole.log("b");\nconsole.error("c");\nrd_kafka_name(8n);',
+      (o) => outputs.push(o),
+    );
+    assert.equal(r.status, 'error');
+    const text = outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+    assert.equal(text, 'a\nb\nc\n');
+    assert.match(JSON.stringify(outputs.at(-1)), /kernel died \(SIGSEGV\) while running cell 1/);
+  },
+);
+
+test(
+  'a delivery report served a moment after the last flush still reaches the client before the next blocking call',
+  { timeout: 60_000 },
+  async () => {
+    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+    clients.push(k);
+    const events: KernelEvent[] = [];
+    const outputs: CellOutput[] = [];
+    let notify = () => {};
+    k.onEvents((batch) => {
+      events.push(...batch);
+      notify();
+    });
+    const drs = () => events.filter((e) => e.type === 'dr').length;
+    const arrived = until(
+      (n) => (notify = n),
+      () => drs() === 2 && outputs.some((o) => o.kind === 'stream' && o.text.includes('blocking now')),
+    );
+    const run = k.execute(
+      1,
+      `const e = errbuf();
+function producer() {
+  const conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+  rd_kafka_conf_set(conf, "linger.ms", "0", e, e.length);
+  rd_kafka_conf_set_dr_msg_cb(conf, () => {});
+  const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC("moment"), RD_KAFKA_V_VALUE("m"), RD_KAFKA_V_END);
+  return rk;
+}
+const p1 = producer(), p2 = producer();
+// Without polling, so that both reports wait to be served (the mock cluster answers within milliseconds).
+const until = Date.now() + 300;
+while (Date.now() < until) {}
+// One report served by each poll, the second a fraction of a millisecond after the first was sent.
+rd_kafka_poll(p1, 1000);
+rd_kafka_poll(p2, 1000);
+console.log("blocking now");
+rd_kafka_poll(p1, 60000);`,
+      (o) => {
+        outputs.push(o);
+        notify();
+      },
+    );
+    await arrived;
+    await k.kill('the test is done waiting');
+    await run;
+    assert.equal(drs(), 2);
+  },
+);

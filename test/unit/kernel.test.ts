@@ -89,11 +89,11 @@ test('import of node built-ins; require works too', async () => {
 
 test('interrupt stops a synchronous loop and a pending await, and keeps state', async () => {
   await run(6, 'let spins = 0;');
-  setTimeout(() => k.interrupt(), 300);
-  const loop = await run(7, 'while (true) { spins++; }');
+  // Interrupted once the cell says it got there.
+  const interruptOn = (o: CellOutput) => o.kind === 'stream' && o.text.includes('started') && k.interrupt();
+  const loop = await k.execute(7, 'console.log("started"); while (true) { spins++; }', interruptOn);
   assert.equal(loop.status, 'interrupted');
-  setTimeout(() => k.interrupt(), 300);
-  const wait = await run(8, 'await new Promise(() => {});');
+  const wait = await k.execute(8, 'console.log("started"); await new Promise(() => {});', interruptOn);
   assert.equal(wait.status, 'interrupted');
   const after = await run(9, 'spins > 0 && base === 40');
   assert.equal(after.result, 'true');
@@ -272,7 +272,7 @@ got`,
   );
 });
 
-test('clusterConfig applies to every conf the cells create', async () => {
+test('clusterConfig applies to a conf the cells create with rd_kafka_conf_new', async () => {
   const k2 = await KernelClient.start({
     bindingsDir: bindings(),
     bootstrap: 'mock',
@@ -380,11 +380,10 @@ test('a package from the workspace node_modules imports; a loop after an await i
     const outputs: CellOutput[] = [];
     await k4.execute(0, 'import * as acorn from "acorn";\ntypeof acorn.parse', (o) => outputs.push(o));
     assert.deepEqual(outputs, [{ kind: 'result', data: { 'text/plain': "'function'" } }]);
-    setTimeout(() => k4.interrupt(), 300);
     const r = await k4.execute(
       1,
-      'await new Promise((r) => setTimeout(r, 10));\nlet spin = 0;\nwhile (true) spin++;',
-      () => {},
+      'await new Promise((r) => setTimeout(r, 10));\nlet spin = 0;\nconsole.log("spinning");\nwhile (true) spin++;',
+      (o) => o.kind === 'stream' && o.text.includes('spinning') && k4.interrupt(),
     );
     assert.equal(r.status, 'interrupted');
   } finally {
@@ -432,11 +431,12 @@ test('import of an ESM-only package (exports without a require condition) from t
 test('output printed after its cell finished reaches onStrayOutput with that cell', async () => {
   const k7 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
   try {
-    const late: Array<[string, number | null]> = [];
-    k7.onStrayOutput((o, cell) => late.push([o.kind === 'stream' ? o.text : o.kind, cell]));
-    await k7.execute(3, 'setTimeout(() => console.log("later"), 50);', () => {});
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(late, [['later\n', 3]]);
+    const late = new Promise<[string, number | null]>((resolve) =>
+      k7.onStrayOutput((o, cell) => resolve([o.kind === 'stream' ? o.text : o.kind, cell])),
+    );
+    const r = await k7.execute(3, 'setTimeout(() => console.log("later"), 50);', () => {});
+    assert.equal(r.status, 'ok');
+    assert.deepEqual(await late, ['later\n', 3]);
   } finally {
     await k7.shutdown();
   }

@@ -109,6 +109,24 @@ test('bad notebook files: exit 2 with one clear message, file unchanged', async 
   assert.match(missing.text, /does not exist/);
 });
 
+test('a notebook that is not UTF-8: exit 2 naming the first bad byte, nothing run, the file not rewritten', async () => {
+  const nb = join(dir, 'latin1.rdkafka');
+  const bytes = Buffer.concat([
+    Buffer.from('{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "console.log(\'caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('\')"}]}\n'),
+  ]);
+  writeFileSync(nb, bytes);
+  const r = await cli([nb, '--bindings', bindings(), '--inplace']);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.text,
+    /latin1\.rdkafka: not UTF-8 text: byte 0xE9 at offset 77 \(line 1, byte 78 of that line\)/,
+  );
+  assert.doesNotMatch(r.text, /kernel ready/);
+  assert.deepEqual(readFileSync(nb), bytes);
+});
+
 test('usage errors: exit 2', async () => {
   assert.equal((await cli([])).code, 2);
   assert.equal((await cli(['a.rdkafka', '--inplace', '--out', 'b'])).code, 2);

@@ -5,6 +5,7 @@
 import { blocking } from './blocking.ts';
 import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
+import { credentials } from './credentials.ts';
 import { defaultLog } from './default-log.ts';
 import { handles } from './handles.ts';
 import { hotpaths } from './hotpath.ts';
@@ -16,7 +17,8 @@ import { varargs } from './varargs.ts';
 
 export const INTERCEPTORS: readonly Interceptor[] = [
   ...confs,
-  // Outside handles: it sees the handle registered, and gives it the default logger's printer.
+  ...credentials,
+  // Before rd_kafka_new runs: a conf still on the default logger gets the printing log relay.
   ...defaultLog,
   ...handles,
   ...callbacks,

@@ -25,6 +25,8 @@ export interface KernelContext {
   readonly options: {
     /** Properties applied to every conf the cells create (never logged). */
     readonly clusterConfig?: Record<string, string>;
+    /** The brokers clusterConfig is for: handles carrying it connect to no others (credentials.ts). */
+    readonly clusterBrokers?: string;
     /** Called synchronously right before a native call that can block. */
     readonly beforeBlockingCall?: () => void;
   };

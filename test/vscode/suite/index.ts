@@ -9,6 +9,8 @@ import { registerExamples } from './examples.suite.ts';
 import { registerPanel } from './panel.suite.ts';
 import { registerIntelliSense } from './intellisense.suite.ts';
 import { registerCommands } from './commands.suite.ts';
+import { registerCredentials } from './credentials.suite.ts';
+import { registerOutputLimit } from './output-limit.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerTrust } from './trust.suite.ts';
 import { registerDebug } from './debug.suite.ts';
@@ -27,6 +29,8 @@ export async function run(): Promise<void> {
     registerExamples();
     registerPanel();
     registerCommands();
+    registerCredentials();
+    registerOutputLimit();
     registerIntelliSense(); // while the TypeScript server holds few notebooks: its first completions are slow
     registerRegenerate();
     registerOutputs();

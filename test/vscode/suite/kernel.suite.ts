@@ -1,16 +1,6 @@
 import * as vscode from 'vscode';
 import { suite, test } from './harness.ts';
-import {
-  HEADER,
-  api,
-  assert,
-  assertEqual,
-  outputText,
-  runCells,
-  scratchNotebook,
-  sleep,
-  waitFor,
-} from './util.ts';
+import { HEADER, api, assert, assertEqual, outputText, runCells, scratchNotebook, waitFor } from './util.ts';
 
 export function registerKernel(): void {
   suite('kernel', () => {
@@ -40,7 +30,11 @@ export function registerKernel(): void {
     }, 120_000);
 
     test('interrupt stops a busy loop and keeps the state; restart clears it and the execution order', async () => {
-      const editor = await scratchNotebook('let kept = 41;', 'kept++; while (true) {}', 'kept');
+      const editor = await scratchNotebook(
+        'let kept = 41;',
+        'kept++; console.log("looping"); while (true) {}',
+        'kept',
+      );
       const nb = editor.notebook;
       await runCells(editor, [0]);
       const running = runCells(editor, [1]);
@@ -51,7 +45,7 @@ export function registerKernel(): void {
           );
         },
       );
-      await sleep(500);
+      await waitFor('the cell to reach its loop', () => outputText(nb.cellAt(1)).includes('looping'), 30_000);
       await vscode.commands.executeCommand('rdkafka.interruptKernel', nb.uri);
       const [s] = await running;
       assert(s!.success === false, 'an interrupted cell should end unsuccessfully');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseNotebook } from '../../../extension/notebook/format.ts';
 import { suite, test } from './harness.ts';
 import { assert, assertEqual, openNotebook, readText, wsUri } from './util.ts';
@@ -59,6 +60,31 @@ export function registerSerializer(): void {
         `expected an "invalid JSON at line 1" error, got: ${message || 'no error'}`,
       );
       assertEqual(readText(uri), text, 'file text');
+    });
+
+    test('a file that is not UTF-8 is refused naming its first bad byte, so it can never be saved back with U+FFFD', async () => {
+      const uri = wsUri('fixtures', 'latin1.rdkafka');
+      const bytes = Buffer.concat([
+        Buffer.from('{"rdkafkaNotebook": 1, "cells": [{"kind": "code", "source": "caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('"}]}\n'),
+      ]);
+      writeFileSync(uri.fsPath, bytes);
+      let message = '';
+      try {
+        await vscode.workspace.openNotebookDocument(uri);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      assert(
+        /not UTF-8 text: byte 0xE9 at offset 64 \(line 1, byte 65 of that line\)/.test(message),
+        `expected the refusal naming byte 0xE9 at offset 64, got: ${message || 'the notebook opened'}`,
+      );
+      assert(
+        !vscode.workspace.notebookDocuments.some((n) => n.uri.toString() === uri.toString()),
+        'the notebook is open',
+      );
+      assert(readFileSync(uri.fsPath).equals(bytes), 'the file changed on disk');
     });
   });
 }

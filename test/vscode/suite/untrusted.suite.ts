@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { suite, test } from './harness.ts';
-import { api, assert, assertEqual, openNotebook, sleep, waitFor, wsUri } from './util.ts';
+import { HEADER, api, assert, assertEqual, openNotebook, sleep, waitFor, wsUri } from './util.ts';
 
 export function registerUntrusted(): void {
   suite('untrusted workspace', () => {
@@ -28,5 +28,17 @@ export function registerUntrusted(): void {
       assert(!a.bindings.exists(), 'bindings were generated in an untrusted workspace');
       void wsUri;
     }, 60_000);
+
+    test('Regenerate Bindings runs no compiler and no generated code here: it says to trust the workspace first', async () => {
+      const r = await vscode.commands.executeCommand<{ ok: boolean; error?: string } | undefined>(
+        'rdkafka.regenerateBindings',
+        { header: HEADER, restartKernels: false },
+      );
+      assert(
+        r && !r.ok && /trust/i.test(r.error ?? ''),
+        `regenerate in an untrusted workspace: ${JSON.stringify(r)}`,
+      );
+      assert(!(await api()).bindings.exists(), 'bindings were generated in an untrusted workspace');
+    });
   });
 }

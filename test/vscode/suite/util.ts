@@ -77,7 +77,10 @@ export interface WorkbenchApi {
   intelliSenseState(): { ok: boolean; reason?: string; detail?: string };
   /** What the Variables view showed last. */
   variables(): unknown[];
-  shownClusterConfig(): Promise<Record<string, string>>;
+  /** The stored credentials of the cluster `bootstrap` names, secrets redacted ({} when none). */
+  shownClusterConfig(bootstrap: string): Promise<Record<string, string>>;
+  /** The cluster the user is being asked about (cluster-approval.ts), if any. */
+  pendingClusterApproval(): string | undefined;
 }
 
 export async function api(): Promise<WorkbenchApi> {

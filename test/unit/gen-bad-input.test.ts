@@ -1,0 +1,113 @@
+// The generator against hostile input: a header that keeps the compiler busy or makes it print without
+// end is stopped at a limit that scales with its size, leaving no compiler process behind; stale staging
+// folders of killed runs are cleaned up, live ones of concurrent runs kept; a header path cannot inject
+// code into bindings.js.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { preprocess } from '../../gen/preprocess.ts';
+import { compilerLimits } from '../../gen/run.ts';
+import { GenError } from '../../gen/errors.ts';
+import { generate } from '../../gen/generate.ts';
+import { Staging } from '../../gen/write.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wb-gen-bad-'));
+const HEADER = '/usr/include/librdkafka/rdkafka.h';
+
+/** Processes whose command line contains `marker` (the compiler driver and what it started). */
+function withMarker(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test('the time limit grows with the headers: 20 s, plus 2 s per MB', () => {
+  assert.equal(compilerLimits(0, 'x', 'preprocess').timeLimitMs, 20_000);
+  assert.equal(compilerLimits(16 * 1024 * 1024, 'x', 'preprocess').timeLimitMs, 52_000);
+  assert.ok(compilerLimits(16 * 1024 * 1024, 'x', 'preprocess').outputLimit > 16 * 1024 * 1024);
+});
+
+test('a header set the preprocessor never finishes (2^24 nested includes) is stopped at the limit, and no cc1 is left', async () => {
+  const h = join(dir, 'nested');
+  mkdirSync(h);
+  for (let i = 0; i < 24; i++)
+    writeFileSync(join(h, `h${i}.h`), `#include "h${i + 1}.h"\n#include "h${i + 1}.h"\n`);
+  writeFileSync(join(h, 'h24.h'), '');
+  const marker = `WB_MARKER_${randomBytes(6).toString('hex')}`;
+  await assert.rejects(
+    preprocess('cc', [join(h, 'h0.h')], [`-D${marker}`, '-P'], 1500),
+    (e: Error) =>
+      e instanceof GenError &&
+      e.stage === 'preprocess' &&
+      /^The C compiler \(cc\) did not finish preprocessing \S+h0\.h within 1\.5 s, the limit for headers of this size, and was stopped/.test(
+        e.message,
+      ),
+  );
+  assert.deepEqual(withMarker(marker), [], 'compiler processes left running');
+});
+
+test('a header whose macros expand without end is stopped at the output limit with one sentence', async () => {
+  const lines = [`#define A0 ${'x'.repeat(1000)}`];
+  for (let i = 1; i <= 12; i++) lines.push(`#define A${i} ${`A${i - 1} `.repeat(10)}`);
+  lines.push('A12');
+  const h = join(dir, 'macros.h');
+  writeFileSync(h, lines.join('\n') + '\n');
+  await assert.rejects(
+    preprocess('cc', [h]),
+    (e: Error) =>
+      e instanceof GenError && /printed more than 64 MB while preprocessing \S+macros\.h/.test(e.message),
+  );
+});
+
+test('stale staging folders of killed runs are removed by the next run; a concurrent live one survives', async () => {
+  const out = join(dir, 'staged', 'bindings');
+  mkdirSync(join(dir, 'staged'));
+  // A run that was killed: its process is gone, its folder stayed.
+  const dead = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => dead.on('exit', r));
+  const stale = join(dir, 'staged', `.bindings.tmp-${dead.pid}-abc-def`);
+  mkdirSync(stale);
+  writeFileSync(join(stale, 'bindings.js'), 'x'.repeat(1000));
+  mkdirSync(`${stale}.old`);
+  // A run still going (this process).
+  const live = new Staging(out);
+  await generate({ header: HEADER, out });
+  assert.equal(existsSync(stale), false, 'stale staging folder left');
+  assert.equal(existsSync(`${stale}.old`), false, 'stale .old folder left');
+  assert.equal(existsSync(live.dir), true, "the live run's staging folder was removed");
+  live.discard();
+  assert.deepEqual(readdirSync(join(dir, 'staged')), ['bindings']);
+});
+
+test('a header path with line terminators in it works, and cannot inject code into bindings.js', async () => {
+  // A newline, and U+2028: not a line end for C or JSON, but one for JavaScript.
+  const evil = join(dir, 'evil\nglobalThis.INJECTED = 1; //\u2028globalThis.INJECTED = 2; //');
+  mkdirSync(evil, { recursive: true });
+  const header = join(evil, 'rdkafka.h');
+  execFileSync('cp', [HEADER, header]);
+  execFileSync('cp', ['/usr/include/librdkafka/rdkafka_mock.h', join(evil, 'rdkafka_mock.h')]);
+  const out = join(dir, 'evil-bindings');
+  await generate({ header, out });
+  const js = readFileSync(join(out, 'bindings.js'), 'utf8');
+  const firstLine = js.split('\n')[0]!;
+  assert.ok(firstLine.startsWith('// Generated by'), firstLine);
+  assert.ok(
+    !js.split('\n').some((l) => l.startsWith('globalThis.INJECTED')),
+    'the path broke out of its comment',
+  );
+  const g = globalThis as { INJECTED?: number };
+  await import(`${pathToFileURL(join(out, 'bindings.js')).href}?t=${Date.now()}`);
+  assert.equal(g.INJECTED, undefined, 'code from the header path ran');
+});
