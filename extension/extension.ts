@@ -18,6 +18,7 @@ import { panelStatsDocs } from './panel/docs.ts';
 import { exportForIssue, type ExportArgs } from './commands/exportIssue.ts';
 import { KernelStatusBar } from './statusbar.ts';
 import { IntelliSense } from './intellisense.ts';
+import { IntelliSenseStatus } from './intellisense-status.ts';
 import { regenerateBindings, type RegenerateArgs } from './commands/regenerate.ts';
 import { newNotebook } from './commands/newNotebook.ts';
 import {
@@ -29,6 +30,10 @@ import { LibrdkafkaVersions } from './versions.ts';
 import { KernelPicker } from './notebook/picker.ts';
 import { addLibrdkafkaVersion } from './commands/addVersion.ts';
 import { traceProgram, type TraceArgs } from './commands/traceProgram.ts';
+import { restartAndRun, restartKernel, targetCell } from './commands/restart.ts';
+import { VariablesView } from './notebook/variables-view.ts';
+import { CellDebugger } from './notebook/debug.ts';
+import { registerPortAttributes } from './ports.ts';
 
 /** The notebook a command is about: its argument (a notebook URI or editor context), else the active one. */
 function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
@@ -71,12 +76,19 @@ export function activate(context: vscode.ExtensionContext) {
     void intellisense.configure(true);
   });
   context.subscriptions.push(versions, picker);
+  const intellisenseStatus = new IntelliSenseStatus(intellisense);
+  const variables = new VariablesView(kernels);
+  const debuggerOfCells = new CellDebugger(kernels, log, context.asAbsolutePath('dist'));
 
   // Bindings for IntelliSense as soon as a notebook is open, not only at the first run.
   const prepare = (nb: vscode.NotebookDocument) =>
     nb.notebookType === NOTEBOOK_TYPE && bindings.prepareInBackground();
   vscode.workspace.notebookDocuments.forEach(prepare);
-  context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument(prepare));
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenNotebookDocument(prepare),
+    // Trust granted to a window whose notebooks are already open: their bindings now, not at the first run.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.notebookDocuments.forEach(prepare)),
+  );
 
   const noNotebook = () =>
     void vscode.window.showWarningMessage('Open a librdkafka notebook (.rdkafka) first.');
@@ -90,6 +102,10 @@ export function activate(context: vscode.ExtensionContext) {
     panels,
     status,
     intellisense,
+    intellisenseStatus,
+    variables,
+    debuggerOfCells,
+    registerPortAttributes(kernels, log),
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new RdkafkaSerializer(), {
       transientOutputs: false,
     }),
@@ -103,18 +119,22 @@ export function activate(context: vscode.ExtensionContext) {
     panels.show(kernels.get(nb));
     return true;
   });
-  command('rdkafka.restartKernel', async (arg) => {
+  command('rdkafka.restartKernel', (arg) => {
     const nb = targetNotebook(arg);
+    return nb ? restartKernel(kernels, nb) : noNotebook();
+  });
+  command('rdkafka.restartKernelAndRunAll', (arg) => {
+    const nb = targetNotebook(arg);
+    return nb ? restartAndRun(kernels, nb) : noNotebook();
+  });
+  command('rdkafka.restartKernelAndRunUpToHere', (arg) => {
+    const nb =
+      targetNotebook(arg) ?? targetNotebook((arg as { notebook?: vscode.NotebookDocument })?.notebook?.uri);
     if (!nb) return noNotebook();
-    if (!vscode.workspace.isTrusted)
-      return void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
-    try {
-      await kernels.get(nb).restart();
-      return true;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`The kernel could not restart: ${(e as Error).message}`);
-      return false;
-    }
+    const last = targetCell(arg, nb);
+    if (last === undefined)
+      return void vscode.window.showWarningMessage('Select the cell to run up to first.');
+    return restartAndRun(kernels, nb, last);
   });
   command('rdkafka.interruptKernel', (arg) => {
     const nb = targetNotebook(arg);
@@ -134,6 +154,19 @@ export function activate(context: vscode.ExtensionContext) {
     const nb = targetNotebook(arg);
     if (!nb) return noNotebook();
     return exportForIssue(nb, kernels, credentials, opts as ExportArgs | undefined);
+  });
+  command('rdkafka.showVariables', () => variables.reveal());
+  command('rdkafka.debugCell', (arg) => {
+    // From a cell's menu the argument is the cell; from the palette, the selected cell.
+    const given = arg as vscode.NotebookCell | undefined;
+    const editor = vscode.window.activeNotebookEditor;
+    const cell =
+      given && typeof given.index === 'number' && given.notebook
+        ? given
+        : editor && editor.notebook.cellCount > 0
+          ? editor.notebook.cellAt(editor.selection.start)
+          : undefined;
+    return cell ? debuggerOfCells.debugCell(cell) : noNotebook();
   });
   command('rdkafka.setClusterCredentials', (arg) => {
     const nb = vscode.window.activeNotebookEditor?.notebook;
@@ -172,6 +205,8 @@ export function activate(context: vscode.ExtensionContext) {
     sourcePanelStats: (key: string) => panels.statsOf(key),
     statusBarText: () => status.current(),
     cellDiagnostics: (doc: vscode.TextDocument) => intellisense.refresh(doc),
+    intelliSenseState: () => intellisense.state,
+    variables: () => variables.last,
     shownClusterConfig: (bootstrap: string) => credentials.shown(bootstrap),
     pendingClusterApproval: () => approval.pending,
     scenarioPicks: () => shownScenarioPicks(),

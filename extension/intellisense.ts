@@ -38,6 +38,13 @@ export const IGNORED_CODES = new Set([
   1108, // A 'return' statement can only be used within a function body
 ]);
 
+/** Whether completions can work in cells now, and if not, why (shown where the user looks). */
+export type IntelliSenseState =
+  | { ok: true }
+  | { ok: false; reason: 'restricted' | 'no-typescript' | 'needs-reload' | 'failed'; detail: string };
+
+export const TS_EXTENSION = 'vscode.typescript-language-features';
+
 export class IntelliSense implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('rdkafka');
   private readonly subs: vscode.Disposable[] = [];
@@ -45,6 +52,10 @@ export class IntelliSense implements vscode.Disposable {
   private configuredWith: string | undefined;
   /** Per notebook (URI path): the rdkafka.d.ts of its librdkafka version, instead of the workspace's. */
   notebookDeclarations: () => Record<string, string> = () => ({});
+  private readonly stateEmitter = new vscode.EventEmitter<IntelliSenseState>();
+  /** Fires whenever the answer to "can completions work?" changes. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  state: IntelliSenseState = { ok: false, reason: 'failed', detail: 'not configured yet' };
 
   constructor(
     private readonly bindings: Bindings,
@@ -54,6 +65,11 @@ export class IntelliSense implements vscode.Disposable {
   ) {
     this.subs.push(
       bindings.onDidChange(() => this.configure(true)),
+      // Checked once at activation is not enough: a restricted window activates us before the TypeScript
+      // extension may run, and it can be enabled or installed later. Trust and extension changes re-check.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.afterTrust()),
+      vscode.extensions.onDidChange(() => void this.configure(false)),
+      this.stateEmitter,
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb)),
       vscode.workspace.onDidCloseNotebookDocument((nb) =>
@@ -64,29 +80,79 @@ export class IntelliSense implements vscode.Disposable {
     for (const nb of vscode.workspace.notebookDocuments) this.scheduleNotebook(nb);
   }
 
+  private trustTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Trust granted: the TypeScript extension normally joins this extension host within a moment (the
+   * extensions change event then configures it). VS Code in a browser may start it elsewhere (in the
+   * browser's worker, where code-server does not ship it): after a grace period, say that a reload helps.
+   */
+  private afterTrust(): void {
+    void this.configure(false);
+    clearTimeout(this.trustTimer);
+    this.trustTimer = setTimeout(() => {
+      if (vscode.extensions.getExtension(TS_EXTENSION)) return;
+      this.setState({
+        ok: false,
+        reason: 'needs-reload',
+        detail:
+          'the TypeScript extension did not start beside this extension when the folder was trusted (VS Code in a browser starts it in the browser): reload the window to start it',
+      });
+    }, 15_000);
+  }
+
+  private setState(state: IntelliSenseState): void {
+    const was = JSON.stringify(this.state);
+    this.state = state;
+    if (JSON.stringify(state) === was) return;
+    if (!state.ok) this.log.warn(`IntelliSense in cells is off: ${state.detail}`);
+    this.stateEmitter.fire(state);
+  }
+
   /** Sends the declaration files to the plugin (again, with a new stamp, after a regeneration). */
   async configure(force: boolean): Promise<void> {
     const dtsPath = this.bindings.dtsPath;
-    if (this.configuredWith === dtsPath && !force) return;
-    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(
-      'vscode.typescript-language-features',
-    );
+    const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(TS_EXTENSION);
     if (!ts) {
-      this.log.warn('the built-in TypeScript extension is not available: no completions in cells');
-      return;
+      this.configuredWith = undefined;
+      return this.setState(
+        vscode.workspace.isTrusted
+          ? {
+              ok: false,
+              reason: 'no-typescript',
+              detail:
+                'VS Code\'s built-in "TypeScript and JavaScript Language Features" extension is disabled or missing: enable it to get completions in cells',
+            }
+          : {
+              ok: false,
+              reason: 'restricted',
+              detail:
+                'VS Code runs no TypeScript in a restricted window: trust this folder to get completions in cells',
+            },
+      );
     }
-    const globals = join(this.storage.fsPath, 'workbench-globals.d.ts');
-    await mkdir(this.storage.fsPath, { recursive: true });
-    await writeFile(globals, CELL_GLOBALS_DTS);
-    const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
-    if (!api) return;
-    api.configurePlugin(TS_PLUGIN, {
-      dtsPaths: [dtsPath, globals],
-      notebookBindings: this.notebookDeclarations(),
-      stamp: Date.now(),
-    });
-    this.configuredWith = dtsPath;
-    this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
+    if (this.configuredWith === dtsPath && !force) return;
+    try {
+      const globals = join(this.storage.fsPath, 'workbench-globals.d.ts');
+      await mkdir(this.storage.fsPath, { recursive: true });
+      await writeFile(globals, CELL_GLOBALS_DTS);
+      const api = (ts.isActive ? ts.exports : await ts.activate())?.getAPI(0);
+      if (!api) throw new Error('the TypeScript extension offers no API version 0');
+      api.configurePlugin(TS_PLUGIN, {
+        dtsPaths: [dtsPath, globals],
+        notebookBindings: this.notebookDeclarations(),
+        stamp: Date.now(),
+      });
+      this.configuredWith = dtsPath;
+      this.log.info(`IntelliSense in cells uses ${dtsPath} and ${globals}`);
+      this.setState({ ok: true });
+    } catch (e) {
+      this.setState({
+        ok: false,
+        reason: 'failed',
+        detail: `the TypeScript extension could not be set up (${(e as Error).message}): reload the window`,
+      });
+    }
   }
 
   private scheduleNotebook(nb: vscode.NotebookDocument): void {
@@ -154,6 +220,7 @@ export class IntelliSense implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.trustTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     for (const s of this.subs) s.dispose();
     this.diagnostics.dispose();

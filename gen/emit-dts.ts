@@ -2,7 +2,7 @@
 // global scope). Doc comments come from the raw header; deprecated functions carry @deprecated.
 // Values are typed as koffi 3 converts them: pointers are bigint, buffers Uint8Array (cells have no
 // Node typings, so never Buffer), 64-bit integers number | bigint.
-import type { Model, Param } from './model.ts';
+import type { Callback, FunctionDecl, Model, Param } from './model.ts';
 
 const INT64 = new Set([
   'int64_t',
@@ -44,8 +44,10 @@ class DtsTypes {
   private structs: Set<string>;
   private aliases: Map<string, string>;
   private opaque: Set<string>;
+  private callbacks: Map<string, Callback>;
   constructor(model: Model) {
     this.opaque = new Set(model.opaque);
+    this.callbacks = new Map(model.callbacks.map((c) => [c.name, c]));
     this.protos = new Set(model.callbacks.map((c) => c.name));
     this.enums = new Set(model.enums.map((e) => e.name));
     this.structs = new Set(model.structs.map((s) => s.name));
@@ -110,16 +112,36 @@ class DtsTypes {
     return undefined;
   }
 
-  params(params: Param[], dir: Dir = 'param'): string {
+  /**
+   * Parameters of a declaration. `spelled`: function-pointer parameters as the function type a cell passes
+   * (`(rk: bigint, rkmessage: bigint, opaque: bigint | null) => void`), which is what hovers and signature
+   * help show; otherwise as the generated prototype's name, whose method form keeps them bivariant.
+   */
+  params(params: Param[], dir: Dir = 'param', spelled = false): string {
     const used = new Set<string>();
     return params
       .map((p, i) => {
         let name = safeName(p.name || `arg${i}`);
         while (used.has(name)) name += '_';
         used.add(name);
-        return `${name}: ${this.ts(p.type, dir)}`;
+        const fn = spelled && dir === 'param' ? this.callbackParam(p) : undefined;
+        return `${name}: ${fn ?? this.ts(p.type, dir)}`;
       })
       .join(', ');
+  }
+
+  /** Whether any parameter is a function pointer with a known prototype. */
+  hasCallbacks(params: Param[]): boolean {
+    return params.some((p) => p.callback !== undefined && this.callbacks.has(p.callback));
+  }
+
+  /** A function-pointer parameter as the plain function type of its prototype. */
+  private callbackParam(p: Param): string | undefined {
+    const proto = p.callback ? this.callbacks.get(p.callback) : undefined;
+    if (!proto) return undefined;
+    const ret = this.ts(proto.returns, 'return');
+    const rest = proto.variadic ? `${proto.params.length ? ', ' : ''}...rest: unknown[]` : '';
+    return `((${this.params(proto.params, 'callback')}${rest}) => ${ret === 'string | null' ? 'void' : ret}) | bigint | null`;
   }
 }
 
@@ -137,6 +159,38 @@ function jsdoc(doc: string | undefined, indent = '', extra: string[] = []): stri
   const lines = [...(doc ? doc.replace(/\*\//g, '*\\/').split('\n') : []), ...extra];
   if (!lines.length) return '';
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ' ' + l : ''}`).join('\n')}\n${indent} */\n`;
+}
+
+/** A C declaration as the header writes it: function pointers as `R (*name)(params)`, not a generated name. */
+function cParam(p: Param, callbacks: Map<string, Callback>): string {
+  const proto = p.callback ? callbacks.get(p.callback) : undefined;
+  if (!proto) return `${p.type} ${p.name}`.trim();
+  const inner = proto.params.map((q) => cParam(q, callbacks)).join(', ') + (proto.variadic ? ', ...' : '');
+  return `${proto.returns} (*${p.name})(${inner || 'void'})`;
+}
+
+/**
+ * A function's doc block: the header's description, then its C prototype as a paragraph of its own, then
+ * the tags (@param, @returns, @deprecated). A line after a tag belongs to that tag in JSDoc, so appending
+ * the prototype at the end made hovers read "Error code to translate C: const char *…".
+ */
+function functionDoc(f: FunctionDecl, callbacks: Map<string, Callback>): string {
+  const lines = f.doc ? f.doc.split('\n') : [];
+  let tag = lines.findIndex((l) =>
+    /^\s*[@\\](?:param|return|returns|retval|remark|deprecated|see|sa|warning|note|brief|since)\b/.test(l),
+  );
+  if (tag < 0) tag = lines.length;
+  const params = f.params.map((p) => cParam(p, callbacks)).join(', ') + (f.variadic ? ', ...' : '');
+  const proto = `C: \`${f.returns} ${f.name}(${params || 'void'})\` (${f.file}:${f.line})`;
+  const description = lines.slice(0, tag);
+  while (description.length && !description[description.length - 1]!.trim()) description.pop();
+  const doc = [
+    ...description,
+    ...(description.length ? [''] : []),
+    proto,
+    ...(tag < lines.length ? ['', ...lines.slice(tag)] : []),
+  ];
+  return jsdoc(doc.join('\n'), '', f.deprecated ? ['@deprecated Marked RD_DEPRECATED in rdkafka.h.'] : []);
 }
 
 export function emitDts(model: Model): string {
@@ -220,17 +274,16 @@ export function emitDts(model: Model): string {
     );
   }
   out.push('');
+  const callbacks = new Map(model.callbacks.map((c) => [c.name, c]));
   for (const f of model.functions) {
-    const extra: string[] = [];
-    if (f.deprecated) extra.push('@deprecated Marked RD_DEPRECATED in rdkafka.h.');
-    extra.push(
-      `C: \`${f.returns} ${f.name}(${f.params.map((p) => `${p.type} ${p.name}`).join(', ')}${f.variadic ? ', ...' : ''})\` (${f.file}:${f.line})`,
-    );
     const variadic = f.variadic ? `${f.params.length ? ', ' : ''}...typeAndValuePairs: unknown[]` : '';
-    out.push(
-      jsdoc(f.doc, '', extra) +
-        `declare function ${f.name}(${t.params(f.params)}${variadic}): ${t.ts(f.returns, 'return')};`,
-    );
+    const doc = functionDoc(f, callbacks);
+    const decl = (spelled: boolean) =>
+      `declare function ${f.name}(${t.params(f.params, 'param', spelled)}${variadic}): ${t.ts(f.returns, 'return')};`;
+    // With callbacks: first the spelled-out function types (what hovers show), then the bivariant
+    // prototype names, so a callback annotated more narrowly (`opaque: bigint`, `len: number`) still fits.
+    out.push(doc + decl(t.hasCallbacks(f.params)));
+    if (t.hasCallbacks(f.params)) out.push(doc + decl(false));
   }
   out.push('');
   return out.join('\n');

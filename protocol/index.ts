@@ -466,3 +466,70 @@ export type ControlRoomPanelMessage =
   /** Show the notebook cell at this position (from 1). */
   | { type: 'revealCell'; cell: number }
   | { type: 'export' };
+// Notebook tools (issue 15): the Variables view, Debug Cell and the ports the kernel listens on. Requests
+// go client → kernel over IPC like the others; each reply, on the kernel → client channel, carries the
+// request's id. The kernel answers when its JS thread is free (between cells, or while a cell awaits).
+
+/** Every global the cells defined, as the Variables view shows it. */
+export interface VariablesRequest {
+  type: 'variables';
+  id: string;
+}
+
+/** One global (or one member of it): its name, its type as C or JS names it, and a short value. */
+export interface VariableInfo {
+  name: string;
+  /** `rd_kafka_t *` for a known handle, `number`, `Array(3)`, `Map(2)`, `function`, … */
+  type: string;
+  /** One line: `rdkafka#producer-1 (0x41fe12c0)`, `42`, `'orders'`, … */
+  value: string;
+  /** Members shown under it: a topic partition list's partitions, an object's first properties. */
+  children?: VariableInfo[];
+}
+
+export interface VariablesReply {
+  type: 'variables_reply';
+  id: string;
+  variables: VariableInfo[];
+}
+
+/**
+ * Opens the kernel's inspector (node:inspector on 127.0.0.1, a port of its choosing) and writes the
+ * sources its cells ran to `sourceDir`, where the cells' source maps point; again: the same port.
+ */
+export interface DebugStartRequest {
+  type: 'debug_start';
+  id: string;
+}
+
+/** Closes the inspector (after the debugging session ended); the kernel's state is untouched. */
+export interface DebugStopRequest {
+  type: 'debug_stop';
+  id: string;
+}
+
+export interface DebugReply {
+  type: 'debug_reply';
+  id: string;
+  /** The inspector's port while it is open. */
+  port?: number;
+  /** Folder of the cells' sources: `<sha1 of the cell's text, 16 hex>.ts`, as their source maps name them. */
+  sourceDir?: string;
+  /** Why the inspector could not open. */
+  error?: string;
+}
+
+/** The TCP ports the kernel process listens on (mock cluster brokers, the inspector, a cell's server). */
+export interface PortsRequest {
+  type: 'ports';
+  id: string;
+}
+
+export interface PortsReply {
+  type: 'ports_reply';
+  id: string;
+  ports: number[];
+}
+
+export type NotebookToolsRequest = VariablesRequest | DebugStartRequest | DebugStopRequest | PortsRequest;
+export type NotebookToolsReply = VariablesReply | DebugReply | PortsReply;

@@ -403,6 +403,13 @@ export class KernelClient {
     await this.exited.get(child);
   }
 
+  /** Sends another room's request (its own block in protocol/index.ts) to the kernel; false when none runs. */
+  post(message: { type: string; [field: string]: unknown }): boolean {
+    if (!this.child || !this.alive || !this.child.connected) return false;
+    this.child.send(message);
+    return true;
+  }
+
   /** Messages of a kind this client does not handle itself (other rooms' kinds on the kernel's channel). */
   onMessage<M extends { type: string }>(type: string, listener: (message: M) => void): () => void {
     let set = this.messageListeners.get(type);

@@ -99,7 +99,13 @@ export class Execution {
       status = isInterrupt ? 'interrupted' : 'error';
       outputs.emit(
         isInterrupt
-          ? { kind: 'error', name: 'Interrupted', message: `cell ${req.cell} was interrupted`, stack: '' }
+          ? {
+              kind: 'error',
+              name: 'Interrupted',
+              // Shown as "Interrupted: cell 10 stopped …": the name already says what happened.
+              message: `cell ${req.cell} stopped before its end; variables and handles are kept`,
+              stack: '',
+            }
           : this.d.errorOutput(e),
       );
     }

@@ -53,6 +53,12 @@ export class LogRelayHub {
     return this.relay.pointer;
   }
 
+  /** The log_cb that also prints each line as librdkafka's default logger does (interceptors/default-log.ts). */
+  printingPointer(): bigint {
+    this.pointer();
+    return this.relay!.printingPointer;
+  }
+
   get started(): boolean {
     return this.relay !== null;
   }

@@ -12,7 +12,8 @@ import { EventStream } from './events.ts';
 import { FatalError, Runtime } from './runtime.ts';
 import { warmUp } from './transpile.ts';
 import { rewriteStack, type CellScript } from './sourcemap.ts';
-import { displayBundle, resultBundle } from './display.ts';
+import { displayBundle, jsonBundle } from './display.ts';
+import { answerTool, toolsReady } from './tools.ts';
 import { makeImporter } from './imports.ts';
 import { IMPORT, TICK } from './rewrite.ts';
 import { ControlRoom, controlFd } from './control-room.ts';
@@ -105,7 +106,7 @@ g.display = Object.assign((value: unknown) => outputs.emit({ kind: 'display', da
     outputs.emit({ kind: 'display', data: { 'text/markdown': String(text), 'text/plain': String(text) } }),
   html: (html: string) =>
     outputs.emit({ kind: 'display', data: { 'text/html': String(html), 'text/plain': String(html) } }),
-  json: (value: unknown) => outputs.emit({ kind: 'display', data: resultBundle(value) }),
+  json: (value: unknown) => outputs.emit({ kind: 'display', data: jsonBundle(value) }),
 });
 const historyApi: Pick<CellGlobals, 'cellEvents' | 'compareEvents'> = historyGlobals(
   history,
@@ -188,6 +189,7 @@ async function init(req: InitRequest): Promise<void> {
   controlRoom = ControlRoom.forRuntime(runtime, events, controlFd());
   // CommonJS `require` for cells, resolving from the workspace like `import` does.
   g.require = createRequire(join(cwd, 'index.js'));
+  toolsReady(g, runtime);
   const lib = runtime.bindings.model.librdkafka;
   send({
     type: 'ready',
@@ -247,6 +249,7 @@ process.on('message', (m: ClientMessage) => {
       shutdown(() => process.exit(0));
       break;
     default:
+      answerTool(m); // the Variables view, Debug Cell, ports (tools.ts)
       break;
   }
 });

@@ -7,12 +7,16 @@ const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
 /** For each generated line (0-based), the segments [generatedColumn, originalLine (0-based)]. */
 export type LineMap = Array<Array<[number, number]>>;
 
-/** Decodes the `mappings` of a source map (version 3, single source) into a LineMap. */
-export function decodeMappings(mappings: string): LineMap {
-  const lines: LineMap = [];
+/** Absolute segments of one generated line: [generatedColumn, originalLine, originalColumn], 0-based. */
+export type Segments = Array<[number, number, number]>;
+
+/** Decodes the `mappings` of a source map (version 3, single source) into absolute segments per line. */
+export function decodeSegments(mappings: string): Segments[] {
+  const lines: Segments[] = [];
   let srcLine = 0;
+  let srcCol = 0;
   for (const line of mappings.split(';')) {
-    const segs: Array<[number, number]> = [];
+    const segs: Segments = [];
     let genCol = 0;
     for (const seg of line.split(',')) {
       if (!seg) continue;
@@ -32,12 +36,50 @@ export function decodeMappings(mappings: string): LineMap {
       genCol += values[0] ?? 0;
       if (values.length >= 4) {
         srcLine += values[2]!;
-        segs.push([genCol, srcLine]);
+        srcCol += values[3]!;
+        segs.push([genCol, srcLine, srcCol]);
       }
     }
     lines.push(segs);
   }
   return lines;
+}
+
+function vlq(n: number): string {
+  let v = n < 0 ? (-n << 1) | 1 : n << 1;
+  let out = '';
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v) digit |= 32;
+    out += B64[digit];
+  } while (v);
+  return out;
+}
+
+/** Encodes absolute segments back into `mappings` (one source, index 0). */
+export function encodeSegments(lines: Segments[]): string {
+  let prevLine = 0;
+  let prevCol = 0;
+  return lines
+    .map((segs) => {
+      let prevGen = 0;
+      return segs
+        .map(([gen, line, col]) => {
+          const s = vlq(gen - prevGen) + vlq(0) + vlq(line - prevLine) + vlq(col - prevCol);
+          prevGen = gen;
+          prevLine = line;
+          prevCol = col;
+          return s;
+        })
+        .join(',');
+    })
+    .join(';');
+}
+
+/** Decodes the `mappings` of a source map (version 3, single source) into a LineMap. */
+export function decodeMappings(mappings: string): LineMap {
+  return decodeSegments(mappings).map((segs) => segs.map(([gen, line]): [number, number] => [gen, line]));
 }
 
 /** Original line (1-based) for a generated line/column (1-based), or null when unmapped. */

@@ -2,6 +2,7 @@
 // then rewrite.ts makes the declarations persistent. Errors name the cell and line.
 import { rewriteCell } from './rewrite.ts';
 import { decodeMappings, type LineMap } from './sourcemap.ts';
+import { withSourceMap } from './debugging.ts';
 
 export interface TranspiledCell {
   code: string;
@@ -48,10 +49,13 @@ export async function transpileCell(source: string, cell: number): Promise<Trans
       : `cell ${cell}`;
     throw new CellSyntaxError(`${err.text} (${where})`);
   }
-  const map = decodeMappings((JSON.parse(mapText) as { mappings: string }).mappings);
+  const mappings = (JSON.parse(mapText) as { mappings: string }).mappings;
+  const map = decodeMappings(mappings);
   try {
     const r = rewriteCell(js);
-    return { code: r.code, map, prefixLength: r.prefixLength, declared: r.declared };
+    // The source map lets a debugger show and break in the cell's own lines (debugging.ts).
+    const code = withSourceMap(r.code, mappings, r.prefixLength, source);
+    return { code, map, prefixLength: r.prefixLength, declared: r.declared };
   } catch (e) {
     // esbuild accepted it but acorn did not (rare: syntax esbuild passes through); map acorn's position.
     const loc = (e as { loc?: { line: number; column: number } }).loc;

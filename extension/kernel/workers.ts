@@ -17,9 +17,22 @@ const proto = koffi.proto(workerData.prototypes.logCb);
 const ptr = koffi.register((rk, level, fac, buf) => {
   parentPort.postMessage([rk, rk ? rd_kafka_name(rk) : null, level, fac, buf]);
 }, koffi.pointer(proto));
+// For a handle that had librdkafka's default logger: print the line as rd_kafka_log_print does, on the
+// process's stderr, when librdkafka logs it (interceptors/default-log.ts), then relay it as above.
+const { writeSync } = require('node:fs');
+const printing = koffi.register((rk, level, fac, buf) => {
+  const name = rk ? rd_kafka_name(rk) : null;
+  const now = Date.now();
+  const ms = String(now % 1000).padStart(3, '0');
+  try {
+    writeSync(2, '%' + level + '|' + Math.floor(now / 1000) + '.' + ms + '|' + fac + '|' + (name ?? '') + '| ' + buf + '\\n');
+  } catch {}
+  parentPort.postMessage([rk, name, level, fac, buf]);
+}, koffi.pointer(proto));
 const i32 = new Int32Array(workerData.sab);
 const i64 = new BigInt64Array(workerData.sab);
 Atomics.store(i64, 1, BigInt(ptr));
+Atomics.store(i64, 2, BigInt(printing));
 Atomics.store(i32, 0, 1);
 Atomics.notify(i32, 0);
 parentPort.on('message', () => {});
@@ -30,6 +43,8 @@ export type LogLine = [rk: bigint | null, name: string | null, level: number, fa
 export interface LogRelay {
   /** Address of the native log_cb to hand to rd_kafka_conf_set_log_cb. */
   pointer: bigint;
+  /** The same, printing each line as librdkafka's default logger first (interceptors/default-log.ts). */
+  printingPointer: bigint;
   worker: Worker;
 }
 
@@ -40,13 +55,14 @@ export function startLogRelay(
   prototypes: { logCb: string; name: string },
   onLine: (line: LogLine) => void,
 ): LogRelay {
-  const sab = new SharedArrayBuffer(16);
+  const sab = new SharedArrayBuffer(24);
   const worker = new Worker(LOG_RELAY, { eval: true, workerData: { koffiPath, library, prototypes, sab } });
   worker.unref();
   const i32 = new Int32Array(sab);
   if (Atomics.wait(i32, 0, 0, 10000) === 'timed-out')
     throw new Error('the log relay thread did not start within 10 s');
   const pointer = new BigInt64Array(sab)[1]!;
+  const printingPointer = new BigInt64Array(sab)[2]!;
   worker.on('message', onLine);
-  return { pointer, worker };
+  return { pointer, printingPointer, worker };
 }

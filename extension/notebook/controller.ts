@@ -8,6 +8,10 @@ import { NOTEBOOK_TYPE, toVSCodeOutput } from './serializer.ts';
 import { CellCompileDiagnostics } from './c-diagnostics.ts';
 import { LiveOutputs } from './live-outputs.ts';
 import { editorSkipMessage } from './requires.ts';
+import { kernelDiedOutput } from './failures.ts';
+import { offerRestart } from '../commands/restart.ts';
+import { forVSCode } from '../commands/wording.ts';
+import type { ExitInfo } from '../kernel/client.ts';
 
 export const CONTROLLER_ID = 'rdkafka-kernel';
 
@@ -121,7 +125,7 @@ export class RdkafkaController implements vscode.Disposable {
     try {
       client = await kernel.ensure();
     } catch (e) {
-      const message = (e as Error).message;
+      const message = forVSCode((e as Error).message);
       await exec.replaceOutput(
         toVSCodeOutput({ kind: 'error', name: 'KernelStartError', message, stack: '' }),
       );
@@ -158,16 +162,30 @@ export class RdkafkaController implements vscode.Disposable {
       live.add(o);
     };
     let status: 'ok' | 'error' | 'interrupted' = 'error';
+    // A kernel that dies under the cell: the cell says what happened and what to do, a notification
+    // offers the restart (the client's own one-line KernelDied is replaced by that).
+    let exit: ExitInfo | undefined;
+    let died: CellOutput | undefined;
+    const offExit = client.onExit((info) => (exit = info));
+    const cellNumber = exec.cell.index + 1;
     try {
       ({ status } = await client.execute(
-        exec.cell.index + 1,
+        cellNumber,
         exec.cell.document.getText(),
-        onOutput,
+        (o) => {
+          if (o.kind === 'error' && o.name === 'KernelDied') died = o;
+          else onOutput(o);
+        },
         exec.cell.document.languageId,
       ));
     } catch (e) {
       onOutput({ kind: 'error', name: 'KernelError', message: (e as Error).message, stack: '' });
     }
+    offExit();
+    if (exit && died) {
+      onOutput(kernelDiedOutput(exit));
+      offerRestart(exec.cell.notebook, cellNumber, exit, this.kernels.log);
+    } else if (died) onOutput(died);
     await live.done();
     if (kernel.client === client && client.alive) kernel.setState('idle');
     exec.end(status === 'ok', Date.now());

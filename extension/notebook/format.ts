@@ -11,6 +11,8 @@ export interface CellData {
   language: string;
   source: string;
   outputs: CellOutput[];
+  /** The execution number the cell showed when saved, as Jupyter's execution_count; absent: never ran. */
+  executionCount?: number;
   [unknown: string]: unknown;
 }
 
@@ -239,17 +241,24 @@ function parseCell(c: unknown, i: number, fail: (what: string) => never): CellDa
     if (!isObject(o) || typeof o.kind !== 'string' || !OUTPUT_KINDS.has(o.kind))
       fail(`${at}, output ${k + 1}: must be an object whose "kind" is one of stream, display, result, error`);
   });
+  // Only a number to show: a value that is not one is dropped rather than refusing the whole file.
+  const { executionCount, ...rest } = c;
+  const count =
+    typeof executionCount === 'number' && Number.isInteger(executionCount) && executionCount > 0
+      ? { executionCount }
+      : {};
   return {
-    ...c,
+    ...rest,
     kind: c.kind as CellData['kind'],
     language: language as string,
     source: source as string,
     outputs: outputs as CellOutput[],
+    ...count,
   };
 }
 
 const NOTEBOOK_KEYS = ['rdkafkaNotebook', 'metadata', 'cells'];
-const CELL_KEYS = ['kind', 'language', 'source', 'outputs'];
+const CELL_KEYS = ['kind', 'language', 'source', 'executionCount', 'outputs'];
 const OUTPUT_KEYS = ['kind', 'name', 'text', 'data', 'message', 'stack'];
 
 /** Copy with keys in a fixed order: `first` in that order, then the rest alphabetically, recursively. */

@@ -26,10 +26,8 @@ const isBinaryMime = (mime: string) => /^(image|audio|video)\//.test(mime) && mi
 function bundleItem(mime: string, value: unknown): OutputItemData {
   if (isBinaryMime(mime) && typeof value === 'string')
     return { mime, data: Uint8Array.from(Buffer.from(value, 'base64')) };
-  const text =
-    typeof value === 'string' && !isJsonMime(mime)
-      ? value
-      : JSON.stringify(value, null, isJsonMime(mime) ? undefined : 2);
+  // JSON indented: VS Code's JSON view shows the text as it is.
+  const text = typeof value === 'string' && !isJsonMime(mime) ? value : JSON.stringify(value, null, 2);
   return { mime, data: encoder.encode(text ?? 'undefined') };
 }
 
@@ -51,7 +49,8 @@ export function outputItems(output: CellOutput): OutputItemData[] {
       ];
     case 'display':
     case 'result': {
-      // VS Code picks the first item it has a renderer for: put text/plain last.
+      // VS Code chooses by its own MIME ranking (application/json above text/html), not by this order:
+      // the kernel emits only the types meant to be seen (display.ts). text/plain last for other readers.
       const mimes = Object.keys(output.data).sort(
         (a, b) => Number(a === 'text/plain') - Number(b === 'text/plain'),
       );

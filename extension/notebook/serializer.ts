@@ -25,13 +25,14 @@ export function fromVSCodeOutput(o: vscode.NotebookCellOutput): CellOutput | und
 
 export function toNotebookData(file: NotebookData): vscode.NotebookData {
   const cells = file.cells.map((c) => {
-    const { kind, language, source, outputs, ...extra } = c;
+    const { kind, language, source, outputs, executionCount, ...extra } = c;
     const cell = new vscode.NotebookCellData(
       kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code,
       source,
       kind === 'markdown' ? 'markdown' : language,
     );
     cell.outputs = outputs.map(toVSCodeOutput);
+    if (executionCount !== undefined) cell.executionSummary = { executionOrder: executionCount };
     if (Object.keys(extra).length) cell.metadata = { [EXTRA]: extra };
     return cell;
   });
@@ -46,12 +47,14 @@ export function fromNotebookData(data: vscode.NotebookData): NotebookData {
   const cells: CellData[] = data.cells.map((c) => {
     const extra = (c.metadata?.[EXTRA] ?? {}) as Record<string, unknown>;
     const markdown = c.kind === vscode.NotebookCellKind.Markup;
+    const order = markdown ? undefined : c.executionSummary?.executionOrder;
     return {
       ...extra,
       kind: markdown ? 'markdown' : 'code',
       language: markdown ? 'markdown' : c.languageId,
       source: c.value,
       outputs: (c.outputs ?? []).map(fromVSCodeOutput).filter((o): o is CellOutput => o !== undefined),
+      ...(order !== undefined ? { executionCount: order } : {}),
     };
   });
   return { ...((extraTop ?? {}) as Record<string, unknown>), rdkafkaNotebook: 1, metadata, cells };

@@ -106,6 +106,25 @@ test('a bad cell is named by its 1-based position', () => {
   rejects('{"rdkafkaNotebook": 1, "cells": {}}', /"cells" must be an array/);
 });
 
+test('a cell keeps its execution number through a save; a value that is not one is dropped', () => {
+  const nb = parseNotebook(
+    JSON.stringify({
+      rdkafkaNotebook: 1,
+      cells: [
+        { kind: 'code', source: 'a', executionCount: 7, outputs: [] },
+        { kind: 'code', source: 'b', executionCount: 'seven' },
+        { kind: 'code', source: 'c' },
+      ],
+    }),
+  );
+  assert.equal(nb.cells[0]!.executionCount, 7);
+  assert.equal('executionCount' in nb.cells[1]!, false);
+  const text = serializeNotebook(nb);
+  assert.ok(text.indexOf('"executionCount": 7') < text.indexOf('"outputs"'), text);
+  assert.equal(parseNotebook(text).cells[0]!.executionCount, 7);
+  assert.equal(JSON.parse(text).cells[2].executionCount, undefined);
+});
+
 test('bytes that are not UTF-8 are found at their first bad byte, whatever the kind of error', () => {
   const enc = (s: string) => new TextEncoder().encode(s);
   const cat = (...parts: (Uint8Array | number[])[]) => Uint8Array.from(parts.flatMap((p) => [...p]));

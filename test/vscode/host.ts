@@ -53,6 +53,19 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * User settings of a code-server profile (the tests', `npm run vscode`'s). VS Code in a browser starts the
+ * TypeScript extension in the browser's worker when a restricted folder is trusted, where code-server does
+ * not ship it (its dist/browser is missing): completions then need a window reload. Letting it run in
+ * Restricted Mode from the start keeps it in the remote extension host, beside this extension, across the
+ * trust step. (It still uses only its bundled TypeScript there: workspace versions need trust.)
+ */
+export const TRUST_SETTINGS = {
+  'extensions.supportUntrustedWorkspaces': {
+    'vscode.typescript-language-features': { supported: true },
+  },
+};
+
 /** code-server as a test host: loopback only, no auth, throwaway folders, the smoke-test driver on. */
 export function codeServerArgs(
   paths: HostPaths,

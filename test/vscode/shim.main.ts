@@ -5,9 +5,11 @@
 // downloaded. While it runs it serves, at RDKAFKA_TEST_SHIM_URL, `POST /screenshot?name=N` (the suites keep
 // screenshots of the window in test-results/), `POST /log` (lines the suites print, written to stdout:
 // a remote extension host's console does not reach this process) and `GET /frames` (each frame's URL and
-// visible text, so a suite can check what a webview rendered), and for the control-room suite `POST
-// /click?selector=S` (clicks the first element matching S in whichever frame has one), `GET /query?selector=S`
-// (each match's data-* attributes, text and box, in every frame) and `POST /viewport?width=W&height=H`.
+// visible text, so a suite can check what a webview rendered), `GET /dom?selector=S` (matching elements of
+// every frame), `POST /click?name=N[&within=CSS&text=T]` (a button, as a user clicks it), `POST /key?keys=K`
+// (a key press), and for the control-room suite `POST /click?selector=S` (clicks the first element matching
+// S in whichever frame has one), `GET /query?selector=S` (each match's data-* attributes, text and box, in
+// every frame) and `POST /viewport?width=W&height=H`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -15,7 +17,14 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, codeServerArgs, hostPaths, parseVSCodeArgs, workbenchUrl } from './host.ts';
+import {
+  CHROMIUM_FLAGS,
+  TRUST_SETTINGS,
+  codeServerArgs,
+  hostPaths,
+  parseVSCodeArgs,
+  workbenchUrl,
+} from './host.ts';
 
 const TIMEOUT_MS = Number(process.env.RDKAFKA_TEST_TIMEOUT_MS || 15 * 60_000);
 const log = (msg: string) => process.stderr.write(`[shim] ${msg}\n`);
@@ -75,6 +84,7 @@ async function main(): Promise<number> {
         'security.workspace.trust.emptyWindow': false,
         'security.workspace.trust.banner': 'never',
         'update.mode': 'none',
+        ...TRUST_SETTINGS,
         ...(process.env.RDKAFKA_TEST_VERBOSE === '1' ? { 'typescript.tsserver.log': 'verbose' } : {}),
       },
       null,
@@ -113,6 +123,54 @@ async function main(): Promise<number> {
           );
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      return;
+    }
+    if (url.pathname === '/dom' && page) {
+      // The elements matching ?selector= in every frame, shadow roots included: lets a suite check the DOM a
+      // webview rendered (a notebook output's table), not only its text.
+      const selector = url.searchParams.get('selector') ?? '*';
+      const found = await Promise.all(
+        page.frames().map(async (f) => ({
+          url: f.url(),
+          elements: await f
+            .evaluate((sel: string) => {
+              const out: { html: string; text: string }[] = [];
+              const visit = (root: Document | ShadowRoot) => {
+                for (const el of root.querySelectorAll(sel))
+                  out.push({ html: el.outerHTML.slice(0, 20000), text: (el as HTMLElement).innerText ?? '' });
+                for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+              };
+              visit(document);
+              return out;
+            }, selector)
+            .catch(() => []),
+        })),
+      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(found.filter((f) => f.elements.length)));
+      return;
+    }
+    if (url.pathname === '/click' && page && url.searchParams.has('name')) {
+      // Clicks a button of the workbench by its accessible name (?name=), inside the first element matching
+      // ?within= that holds ?text= when given (a notification toast): what a user's click does.
+      const name = url.searchParams.get('name') ?? '';
+      const within = url.searchParams.get('within');
+      const text = url.searchParams.get('text');
+      try {
+        let scope = within ? page.locator(within) : page.locator('body');
+        if (text) scope = scope.filter({ hasText: text });
+        await scope.first().getByRole('button', { name, exact: true }).first().click({ timeout: 10_000 });
+        res.writeHead(200).end('clicked');
+      } catch (e) {
+        res.writeHead(404).end(String((e as Error).message).split('\n')[0]);
+      }
+      return;
+    }
+    if (url.pathname === '/key' && page) {
+      // Presses a key combination in the window (?keys=Control+Space), as the user would.
+      await page.keyboard.press(url.searchParams.get('keys') ?? 'Escape');
+      res.writeHead(200).end('pressed');
       return;
     }
     if (url.pathname === '/frames' && page) {

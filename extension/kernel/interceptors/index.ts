@@ -7,9 +7,11 @@ import { callbacks } from './callbacks.ts';
 import { confs } from './confs.ts';
 import { controlRoom } from './control-room.ts';
 import { credentials } from './credentials.ts';
+import { defaultLog } from './default-log.ts';
 import { handles } from './handles.ts';
 import { hotpaths } from './hotpath.ts';
 import { messages } from './messages.ts';
+import { pointers } from './pointers.ts';
 import { queues } from './queues.ts';
 import type { Interceptor } from './types.ts';
 import { varargs } from './varargs.ts';
@@ -18,10 +20,13 @@ export const INTERCEPTORS: readonly Interceptor[] = [
   ...controlRoom,
   ...confs,
   ...credentials,
+  // Before rd_kafka_new runs: a conf still on the default logger gets the printing log relay.
+  ...defaultLog,
   ...handles,
   ...callbacks,
   ...queues,
   ...messages,
+  ...pointers,
   // Argument conversion and the blocking hook come last: nearest the C call.
   ...varargs,
   ...blocking,

@@ -52,6 +52,37 @@ export async function frames(): Promise<{ url: string; origin: string; text: str
   return (await res.json()) as { url: string; origin: string; text: string }[];
 }
 
+/** Elements matching `selector` in every frame (webviews and shadow roots included); undefined without a shim. */
+export async function dom(
+  selector: string,
+): Promise<{ url: string; elements: { html: string; text: string }[] }[] | undefined> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return undefined;
+  const res = await fetch(`${shim}/dom?selector=${encodeURIComponent(selector)}`);
+  return (await res.json()) as { url: string; elements: { html: string; text: string }[] }[];
+}
+
+/**
+ * Clicks the workbench button named `name` (inside the first `within` element holding `text`, when given)
+ * as a user would; throws when there is none. False where no shim runs.
+ */
+export async function click(name: string, within?: string, text?: string): Promise<boolean> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return false;
+  const q = new URLSearchParams({ name, ...(within ? { within } : {}), ...(text ? { text } : {}) });
+  const res = await fetch(`${shim}/click?${q}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`no button "${name}" to click: ${await res.text()}`);
+  return true;
+}
+
+/** Presses keys in the window (Playwright's names: "Control+Space"); false where no shim runs. */
+export async function press(keys: string): Promise<boolean> {
+  const shim = process.env.RDKAFKA_TEST_SHIM_URL;
+  if (!shim) return false;
+  await fetch(`${shim}/key?keys=${encodeURIComponent(keys)}`, { method: 'POST' });
+  return true;
+}
+
 export interface Results {
   passed: number;
   failed: number;

@@ -16,6 +16,12 @@ import { registerScenarios } from './scenarios.suite.ts';
 import { registerUntrusted } from './untrusted.suite.ts';
 import { registerVersions } from './versions.suite.ts';
 import { registerTrace } from './trace.suite.ts';
+import { registerTrust } from './trust.suite.ts';
+import { registerDebug } from './debug.suite.ts';
+import { registerRegenerate } from './regenerate.suite.ts';
+import { registerOutputs } from './outputs.suite.ts';
+import { registerFailures } from './failures.suite.ts';
+import { registerVariables } from './variables.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -29,13 +35,20 @@ export async function run(): Promise<void> {
     registerCommands();
     registerCredentials();
     registerOutputLimit();
+    registerIntelliSense(); // while the TypeScript server holds few notebooks: its first completions are slow
     registerScenarios();
     registerTrace();
-    registerIntelliSense();
+    registerRegenerate();
+    registerOutputs();
+    registerFailures();
+    registerVariables();
+    registerDebug();
     // Last: it resizes the window and closes the side bars, and leaves a cold TS server busy with its cells.
     registerControlRoom();
-  } else if (session === 'untrusted') registerUntrusted();
-  else if (session === 'versions') registerVersions();
+  } else if (session === 'untrusted') {
+    registerUntrusted();
+    registerTrust(); // last: it grants the trust the tests before it need withheld
+  } else if (session === 'versions') registerVersions();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }

@@ -77,6 +77,9 @@ export interface WorkbenchApi {
     key: string,
   ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
+  intelliSenseState(): { ok: boolean; reason?: string; detail?: string };
+  /** What the Variables view showed last. */
+  variables(): unknown[];
   /** The stored credentials of the cluster `bootstrap` names, secrets redacted ({} when none). */
   shownClusterConfig(bootstrap: string): Promise<Record<string, string>>;
   /** The cluster the user is being asked about (cluster-approval.ts), if any. */

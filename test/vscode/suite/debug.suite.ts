@@ -1,0 +1,172 @@
+// Debug Cell with VS Code's own JavaScript debugger attached to the kernel: a breakpoint set in a cell stops
+// at that cell and line with the locals readable, one in a dr_msg_cb stops while librdkafka delivers, and
+// the kernel keeps its state through it.
+import * as vscode from 'vscode';
+import { screenshot, suite, test } from './harness.ts';
+import {
+  assert,
+  assertEqual,
+  closeAllEditors,
+  outputText,
+  runCells,
+  scratchNotebook,
+  waitFor,
+} from './util.ts';
+
+interface Frame {
+  id: number;
+  name: string;
+  line: number;
+  source?: { path?: string; name?: string };
+}
+
+/** The frame VS Code stopped at, once it has stopped. */
+async function stoppedFrame(): Promise<{ session: vscode.DebugSession; threadId: number; frames: Frame[] }> {
+  const item = await waitFor(
+    'the debugger to stop',
+    () =>
+      vscode.debug.activeStackItem instanceof vscode.DebugStackFrame
+        ? vscode.debug.activeStackItem
+        : undefined,
+    60_000,
+    200,
+  ).catch(async (e: Error) => {
+    await screenshot('debug-not-stopped');
+    throw e;
+  });
+  const trace = (await item.session.customRequest('stackTrace', { threadId: item.threadId })) as {
+    stackFrames: Frame[];
+  };
+  return { session: item.session, threadId: item.threadId, frames: trace.stackFrames };
+}
+
+/** The variables of a frame's scopes, by scope name. */
+async function scopeVariables(session: vscode.DebugSession, frameId: number) {
+  const { scopes } = (await session.customRequest('scopes', { frameId })) as {
+    scopes: { name: string; variablesReference: number }[];
+  };
+  const out: Record<string, { name: string; value: string }[]> = {};
+  for (const s of scopes.slice(0, 2)) {
+    const { variables } = (await session.customRequest('variables', {
+      variablesReference: s.variablesReference,
+    })) as { variables: { name: string; value: string }[] };
+    out[s.name] = variables;
+  }
+  return out;
+}
+
+/** Follows the kernel's debugging sessions: whether one is running now. */
+function kernelSessions(): { running: () => number; dispose: () => void } {
+  const live = new Set<string>();
+  const ours = (s: vscode.DebugSession) => s.name.endsWith('(librdkafka kernel)');
+  const subs = [
+    vscode.debug.onDidStartDebugSession((s) => ours(s) && live.add(s.id)),
+    vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id)),
+  ];
+  return { running: () => live.size, dispose: () => subs.forEach((d) => d.dispose()) };
+}
+
+export function registerDebug(): void {
+  suite('Debug Cell', () => {
+    test('a breakpoint on line 2 of a cell stops there with a local readable, then the cell runs to its end', async () => {
+      await closeAllEditors();
+      const editor = await scratchNotebook(
+        'const factor = 2;',
+        'function compute(n: number) {\n  const scaled = n * factor;\n  return scaled;\n}\ncompute(21)',
+        'compute(5)',
+      );
+      const nb = editor.notebook;
+      await runCells(editor, [0]);
+      const cell = nb.cellAt(1);
+      const bp = new vscode.SourceBreakpoint(
+        new vscode.Location(cell.document.uri, new vscode.Position(1, 0)),
+      );
+      vscode.debug.addBreakpoints([bp]);
+      const sessions = kernelSessions();
+      try {
+        const debugged = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', cell);
+        const { session, threadId, frames } = await stoppedFrame();
+        const top = frames[0]!;
+        assertEqual(top.source?.path, cell.document.uri.toString(), 'stopped in the cell');
+        assertEqual(top.line, 2, 'stopped at line');
+        assert(/cell 2/.test(top.source?.name ?? ''), `frame source name: ${top.source?.name}`);
+        const vars = await scopeVariables(session, top.id);
+        const local = Object.values(vars)
+          .flat()
+          .find((v) => v.name === 'n');
+        assertEqual(local?.value, '21', 'the local n');
+        const globals = (await session.customRequest('evaluate', {
+          expression: 'factor + typeof rd_kafka_new',
+          frameId: top.id,
+          context: 'watch',
+        })) as { result: string };
+        assertEqual(globals.result, "'2function'", 'a kernel global and a C function from the frame');
+        await screenshot('debug-cell-stopped');
+        await session.customRequest('continue', { threadId });
+        assert(await debugged, 'Debug Cell did not finish');
+        assert(cell.executionSummary?.success === true, `the cell failed: ${outputText(cell)}`);
+        assert(outputText(cell).includes('42'), `cell output: ${outputText(cell)}`);
+        assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
+      } finally {
+        sessions.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+      // The kernel kept its state through the debugging session.
+      const [after] = await runCells(editor, [2]);
+      assert(after!.success && outputText(nb.cellAt(2)).includes('10'), `after: ${outputText(nb.cellAt(2))}`);
+    }, 180_000);
+
+    test('a breakpoint in a dr_msg_cb stops while librdkafka delivers during a debugged cell', async () => {
+      const editor = await scratchNotebook(
+        [
+          'let delivered = 0;',
+          'function onDelivery(rk: bigint, rkmessage: bigint, opaque: bigint | null) {',
+          '  delivered += rkmsg.err(rkmessage) === 0 ? 1 : 0;',
+          '}',
+          'const e = errbuf();',
+          'const conf = rd_kafka_conf_new();',
+          "rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);",
+          'rd_kafka_conf_set_dr_msg_cb(conf, onDelivery);',
+          'const producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);',
+        ].join('\n'),
+        [
+          "rd_kafka_producev(producer, RD_KAFKA_V_TOPIC('debugged'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);",
+          'rd_kafka_flush(producer, 10000);',
+          'delivered',
+        ].join('\n'),
+      );
+      const nb = editor.notebook;
+      const [setup] = await runCells(editor, [0]);
+      assert(setup!.success, `setup: ${outputText(nb.cellAt(0))}`);
+      const callback = nb.cellAt(0);
+      const bp = new vscode.SourceBreakpoint(
+        new vscode.Location(callback.document.uri, new vscode.Position(2, 0)),
+      );
+      vscode.debug.addBreakpoints([bp]);
+      const sessions = kernelSessions();
+      try {
+        const debugged = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', nb.cellAt(1));
+        const { session, threadId, frames } = await stoppedFrame();
+        const top = frames[0]!;
+        assertEqual(
+          top.source?.path,
+          callback.document.uri.toString(),
+          'stopped in the cell defining the callback',
+        );
+        assertEqual(top.line, 3, 'stopped at line');
+        assert(/\bonDelivery$/.test(top.name), `frame ${top.name}`);
+        await session.customRequest('continue', { threadId });
+        assert(await debugged, 'Debug Cell did not finish');
+        assert(
+          nb.cellAt(1).executionSummary?.success === true,
+          `the cell failed: ${outputText(nb.cellAt(1))}`,
+        );
+        assert(/\b1\b/.test(outputText(nb.cellAt(1))), `delivered: ${outputText(nb.cellAt(1))}`);
+        assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
+      } finally {
+        sessions.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+    }, 180_000);
+  });
+}
