@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CellOutput, ExecuteRequest, KernelEvent, KernelEventType } from '../../protocol/index.ts';
 import type { EventStream } from './events.ts';
 import { compileCCell } from './c-compile.ts';
+import { interruptedOutput } from './errors.ts';
 import { readModel } from '../../trace/build.ts';
 import { traceProgram } from '../../trace/run.ts';
 
@@ -62,7 +63,9 @@ export async function runCCell(
     abort.abort();
   });
   const stopped = (): CellStatus => {
-    d.emit({ kind: 'error', name: 'Interrupted', message: `cell ${req.cell} was interrupted`, stack: '' });
+    d.emit(
+      interruptedOutput(req.cell, 'its program was stopped, the kernel keeps its variables and handles'),
+    );
     return 'interrupted';
   };
   const bootstrap = d.bootstrap();

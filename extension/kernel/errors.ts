@@ -56,3 +56,17 @@ export function errorOutput(e: unknown, rewriteStack: (stack: string) => string 
   // Not an Error: what was thrown, as the REPL shows it ("Uncaught 42").
   return { kind: 'error', name: 'Uncaught', message: describe(e), stack: '' };
 }
+
+/**
+ * The error a cell stopped by an interrupt shows, read as "Interrupted: cell 10 stopped before its end; …":
+ * the name says what happened and the message does not say it again; it names the cell (its position from
+ * 1, as everywhere) and what is kept. TypeScript and C cells share it.
+ */
+export function interruptedOutput(cell: number, kept: string): ErrorOutput {
+  return {
+    kind: 'error',
+    name: 'Interrupted',
+    message: `cell ${cell} stopped before its end; ${kept}`,
+    stack: '',
+  };
+}

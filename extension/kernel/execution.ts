@@ -10,6 +10,7 @@ import { send } from './channel.ts';
 import { transpileCell } from './transpile.ts';
 import type { CellScript } from './sourcemap.ts';
 import { resultBundle } from './display.ts';
+import { interruptedOutput } from './errors.ts';
 import { CLIENT_GONE, INTERRUPT } from './watchdog.ts';
 
 export class Interrupted extends Error {
@@ -98,15 +99,7 @@ export class Execution {
       }
       status = isInterrupt ? 'interrupted' : 'error';
       outputs.emit(
-        isInterrupt
-          ? {
-              kind: 'error',
-              name: 'Interrupted',
-              // Shown as "Interrupted: cell 10 stopped …": the name already says what happened.
-              message: `cell ${req.cell} stopped before its end; variables and handles are kept`,
-              stack: '',
-            }
-          : this.d.errorOutput(e),
+        isInterrupt ? interruptedOutput(req.cell, 'variables and handles are kept') : this.d.errorOutput(e),
       );
     }
     try {

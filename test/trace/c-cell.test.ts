@@ -143,10 +143,12 @@ test('interrupt stops a running C program', async () => {
     let pid = 0;
     let resolvePid!: () => void;
     const started = new Promise<void>((r) => (resolvePid = r));
+    const outputs: CellOutput[] = [];
     const result = kernel.execute(
       1,
       '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
       (o) => {
+        outputs.push(o);
         const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
         if (m) {
           pid = Number(m[1]);
@@ -158,6 +160,13 @@ test('interrupt stops a running C program', async () => {
     await started;
     kernel.interrupt();
     assert.equal((await result).status, 'interrupted');
+    // Said once: the error's name is the word, the message says what stopped and what is kept.
+    const error = outputs.find((o) => o.kind === 'error');
+    assert.deepEqual(error && { name: error.name, message: error.message }, {
+      name: 'Interrupted',
+      message:
+        'cell 1 stopped before its end; its program was stopped, the kernel keeps its variables and handles',
+    });
     assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the program is gone');
     // The kernel is still there for the next cell.
     const next = await kernel.execute(2, '1 + 1', () => {});

@@ -91,8 +91,18 @@ test('interrupt stops a synchronous loop and a pending await, and keeps state', 
   await run(6, 'let spins = 0;');
   // Interrupted once the cell says it got there.
   const interruptOn = (o: CellOutput) => o.kind === 'stream' && o.text.includes('started') && k.interrupt();
-  const loop = await k.execute(7, 'console.log("started"); while (true) { spins++; }', interruptOn);
+  const said: CellOutput[] = [];
+  const loop = await k.execute(7, 'console.log("started"); while (true) { spins++; }', (o) => {
+    said.push(o);
+    interruptOn(o);
+  });
   assert.equal(loop.status, 'interrupted');
+  // "Interrupted: cell 7 …" says it once: the name is the word, the message what is kept.
+  const error = said.find((o) => o.kind === 'error');
+  assert.equal(
+    error && `${error.name}: ${error.message}`,
+    'Interrupted: cell 7 stopped before its end; variables and handles are kept',
+  );
   const wait = await k.execute(8, 'console.log("started"); await new Promise(() => {});', interruptOn);
   assert.equal(wait.status, 'interrupted');
   const after = await run(9, 'spins > 0 && base === 40');
