@@ -90,6 +90,23 @@ function forInspect(value: unknown, lookup: PointerNamer, seen = new Map<object,
   return out;
 }
 
+/** A printf-style first argument (`console.log('%d', n)`): its arguments are the user's to format. */
+const FORMAT = /%[sdifjoOc]/;
+
+/**
+ * console.log's arguments with every pointer as C shows it (a bare bigint, or one inside plain objects,
+ * arrays, Maps, Sets), for util.format to print; a format string's arguments, and a value that cannot be
+ * walked (a revoked Proxy), are left as given.
+ */
+export function consoleArgs(args: unknown[], lookup: PointerNamer = namer): unknown[] {
+  if (typeof args[0] === 'string' && FORMAT.test(args[0])) return args;
+  try {
+    return args.map((a) => (typeof a === 'string' ? a : forInspect(a, lookup)));
+  } catch {
+    return args;
+  }
+}
+
 /** Text as Node's REPL shows a value, pointers as C shows them; objects broken over indented lines. */
 export function inspectValue(value: unknown, lookup: PointerNamer = namer): string {
   return inspect(forInspect(value, lookup), {

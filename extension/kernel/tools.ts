@@ -1,10 +1,11 @@
 // The kernel's side of the notebook tools (protocol/index.ts, "Notebook tools"): the Variables view's list,
-// Debug Cell's inspector, the ports it listens on; and pointers named as C does in every output. main.ts
+// Debug Cell's inspector, the ports it listens on; and pointers named as C does in every output (console.*
+// included). main.ts
 // wires it with two calls: toolsReady() once the globals are installed, answerTool() for the requests.
 import type { NotebookToolsRequest } from '../../protocol/index.ts';
 import { send } from './channel.ts';
 import { startDebugging, stopDebugging } from './debugging.ts';
-import { setPointerNamer } from './display.ts';
+import { consoleArgs, setPointerNamer } from './display.ts';
 import { listeningPorts } from './listening.ts';
 import { describePointer } from './pointers.ts';
 import type { Runtime } from './runtime.ts';
@@ -17,6 +18,18 @@ export function toolsReady(scope: object, runtime: Runtime): void {
   state = { scope, baseline: baselineOf(scope), runtime };
   const src = namerSources(runtime);
   setPointerNamer((p) => describePointer(src, p));
+  pointersInConsole((scope as { console?: Console }).console ?? console);
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'table'] as const;
+
+/** console.log(rk) prints `rd_kafka_t * 0x… (rdkafka#producer-1)`, as results do, not `1107149744n`. */
+function pointersInConsole(con: Console): void {
+  for (const m of CONSOLE_METHODS) {
+    const original = con[m] as (...args: unknown[]) => void;
+    if (typeof original !== 'function') continue;
+    con[m] = ((...args: unknown[]) => original.apply(con, consoleArgs(args))) as never;
+  }
 }
 
 const TOOL_TYPES = new Set<string>(['variables', 'debug_start', 'debug_stop', 'ports']);

@@ -2,7 +2,9 @@
 // that VS Code would rank above them, indented text for objects, pointers as C prints them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { format } from 'node:util';
 import {
+  consoleArgs,
   displayBundle,
   formatBigint,
   formatPointer,
@@ -77,6 +79,18 @@ test('pointers read as C shows them: type and name for a known handle, 0x… oth
   } finally {
     setPointerNamer(() => undefined);
   }
+});
+
+test("console.log's arguments name pointers too; a format string's arguments and unwalkable values stay as given", () => {
+  assert.equal(
+    format(...consoleArgs(['rk', RK, { rk: RK, n: 3n }], known)),
+    'rk rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1) { rk: rd_kafka_t * 0x41fe12c0 (rdkafka#producer-1), n: 3n }',
+  );
+  assert.equal(format(...consoleArgs(['%d messages', 12n], known)), '12n messages');
+  const { proxy, revoke } = Proxy.revocable([RK], {});
+  revoke();
+  const args = [proxy];
+  assert.equal(consoleArgs(args, known), args);
 });
 
 test('cycles are shown as cycles, and display.json keeps JSON for those who ask for it', () => {

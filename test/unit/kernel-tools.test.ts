@@ -91,7 +91,18 @@ test('outputs show a handle as C does, never as a decimal BigInt', async () => {
     String(shown?.kind === 'display' && shown.data['text/html']),
     /<td>rd_kafka_t \* 0x[0-9a-f]+ \(rdkafka#producer-\d+\)<\/td>/,
   );
-  await run(6, 'rd_kafka_destroy(rk);');
+  // console.log, where most cells print a handle: as C shows it too; a printf-style format keeps its own.
+  const logged = await run(
+    6,
+    "console.log(rk); console.log('handle', rk, { rk, n: 5n }); console.error([rk]); console.log('%d', 12n)",
+  );
+  const text2 = logged.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+  assert.match(
+    text2,
+    /^rd_kafka_t \* (0x[0-9a-f]+) \(rdkafka#producer-\d+\)\nhandle rd_kafka_t \* \1 \(rdkafka#producer-\d+\) \{ rk: rd_kafka_t \* \1 \(rdkafka#producer-\d+\), n: 5n \}\n\[ rd_kafka_t \* \1 \(rdkafka#producer-\d+\) \]\n12n?\n$/,
+  );
+  assert.doesNotMatch(text2, /\d{6,}n/);
+  await run(7, 'rd_kafka_destroy(rk);');
 });
 
 test('ports: the mock cluster brokers the kernel listens on', async () => {
