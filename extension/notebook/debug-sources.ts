@@ -84,3 +84,17 @@ export function sourceFileKey(path: string, dir: string): string | undefined {
   if (!p.startsWith(dir.endsWith('/') ? dir : `${dir}/`)) return undefined;
   return /\/([0-9a-f]{16})\.ts$/.exec(p)?.[1];
 }
+
+/**
+ * VS Code → adapter: Stop and Disconnect end the debugging, never the kernel. The kernel holds the user's
+ * variables and handles (Jupyter's Debug Cell leaves the kernel running too), but the JavaScript debugger
+ * kills a process it attached to on `terminate` (the debug toolbar's Stop) or on `disconnect` with
+ * `terminateDebuggee`. Both become a plain disconnect: the paused cell resumes and runs to its end.
+ */
+export function sparingTheKernel(m: DapMessage): void {
+  if (m.type !== 'request') return;
+  if (m.command === 'terminate') {
+    m.command = 'disconnect';
+    m.arguments = { terminateDebuggee: false };
+  } else if (m.command === 'disconnect') m.arguments = { ...m.arguments, terminateDebuggee: false };
+}

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { DebugStartRequest, DebugStopRequest } from '../../protocol/index.ts';
 import type { KernelManager } from '../kernels.ts';
 import { askKernel } from '../kernel/tools-client.ts';
-import { fromAdapter, sourceFileKey, toAdapter, type DapMessage } from './debug-sources.ts';
+import { fromAdapter, sourceFileKey, sparingTheKernel, toAdapter, type DapMessage } from './debug-sources.ts';
 import { NOTEBOOK_TYPE } from './serializer.ts';
 
 /** Marks our sessions' configurations with the notebook they debug. */
@@ -65,7 +65,10 @@ export class CellDebugger implements vscode.Disposable {
     if (!root || !a) return undefined;
     const child = root !== session;
     return {
-      onWillReceiveMessage: (m: DapMessage) => toAdapter(m, (uri) => this.cellToFile(a, uri)),
+      onWillReceiveMessage: (m: DapMessage) => {
+        sparingTheKernel(m);
+        toAdapter(m, (uri) => this.cellToFile(a, uri));
+      },
       onDidSendMessage: (m: DapMessage) => {
         fromAdapter(m, (path) => this.fileToCell(a, path));
         if (m.type !== 'response' || m.command !== 'configurationDone') return;

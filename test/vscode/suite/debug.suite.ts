@@ -116,6 +116,50 @@ export function registerDebug(): void {
       assert(after!.success && outputText(nb.cellAt(2)).includes('10'), `after: ${outputText(nb.cellAt(2))}`);
     }, 180_000);
 
+    test('Stop while paused ends the debugging session, the cell runs on to its end, and Debug Cell works again', async () => {
+      await closeAllEditors();
+      const editor = await scratchNotebook(
+        'let runs = 0;',
+        'runs += 1;\nconst stamp = runs * 10;\nstamp',
+        'runs',
+      );
+      const nb = editor.notebook;
+      await runCells(editor, [0]);
+      const cell = nb.cellAt(1);
+      const bp = new vscode.SourceBreakpoint(
+        new vscode.Location(cell.document.uri, new vscode.Position(1, 0)),
+      );
+      vscode.debug.addBreakpoints([bp]);
+      const sessions = kernelSessions();
+      try {
+        const first = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', cell);
+        const stopped = await stoppedFrame();
+        assertEqual(stopped.frames[0]!.line, 2, 'stopped at line');
+        // What the debug toolbar's Stop (Shift+F5) does, on the session the debugger stopped in.
+        await vscode.commands.executeCommand('workbench.action.debug.stop');
+        assert(await first, 'Debug Cell did not finish after Stop');
+        await waitFor('the debugging sessions to end', () => sessions.running() === 0, 30_000);
+        await waitFor('the cell to end', () => cell.executionSummary?.success !== undefined, 30_000);
+        assert(cell.executionSummary?.success === true, `the cell failed: ${outputText(cell)}`);
+        assert(outputText(cell).includes('10'), `the cell did not run to its end: ${outputText(cell)}`);
+        await screenshot('debug-cell-after-stop');
+
+        // Debug Cell again: a new session that stops at the same breakpoint, then Continue.
+        const second = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', cell);
+        const again = await stoppedFrame();
+        assertEqual(again.frames[0]!.line, 2, 'stopped again at line');
+        await again.session.customRequest('continue', { threadId: again.threadId });
+        assert(await second, 'the second Debug Cell did not finish');
+        assert(outputText(cell).includes('20'), `the second run: ${outputText(cell)}`);
+      } finally {
+        sessions.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+      // The kernel kept its state through both sessions.
+      const [after] = await runCells(editor, [2]);
+      assert(after!.success && /\b2\b/.test(outputText(nb.cellAt(2))), `after: ${outputText(nb.cellAt(2))}`);
+    }, 180_000);
+
     test('a breakpoint in a dr_msg_cb stops while librdkafka delivers during a debugged cell', async () => {
       const editor = await scratchNotebook(
         [
