@@ -13,6 +13,9 @@ import { askKernel } from '../kernel/tools-client.ts';
 import { fromAdapter, sourceFileKey, sparingTheKernel, toAdapter, type DapMessage } from './debug-sources.ts';
 import { NOTEBOOK_TYPE } from './serializer.ts';
 
+/** The cells the kernel's inspector sees (a C cell is a program of its own, outside the kernel). */
+const DEBUGGABLE = new Set(['typescript', 'javascript']);
+
 /** Marks our sessions' configurations with the notebook they debug. */
 const MARK = '__rdkafkaNotebook';
 
@@ -112,6 +115,14 @@ export class CellDebugger implements vscode.Disposable {
     if (nb.notebookType !== NOTEBOOK_TYPE || cell.kind !== vscode.NotebookCellKind.Code) return false;
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('No kernel runs in an untrusted workspace.');
+      return false;
+    }
+    const language = cell.document.languageId;
+    if (!DEBUGGABLE.has(language)) {
+      const what = language === 'c' ? 'a C cell, run as a program of its own' : `a ${language} cell`;
+      void vscode.window.showInformationMessage(
+        `Debug Cell debugs TypeScript and JavaScript cells in the kernel; cell ${cell.index + 1} is ${what}: run it with Run Cell.`,
+      );
       return false;
     }
     const key = nb.uri.toString();

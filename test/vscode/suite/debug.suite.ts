@@ -7,6 +7,7 @@ import {
   assert,
   assertEqual,
   closeAllEditors,
+  NOTEBOOK_TYPE,
   outputText,
   runCells,
   scratchNotebook,
@@ -159,6 +160,29 @@ export function registerDebug(): void {
       const [after] = await runCells(editor, [2]);
       assert(after!.success && /\b2\b/.test(outputText(nb.cellAt(2))), `after: ${outputText(nb.cellAt(2))}`);
     }, 180_000);
+
+    test('Debug Cell on a C cell says it debugs TypeScript and JavaScript cells, and starts no debugger', async () => {
+      await closeAllEditors();
+      const data = new vscode.NotebookData([
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'int main(void) { return 0; }\n', 'c'),
+      ]);
+      const editor = await vscode.window.showNotebookDocument(
+        await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data),
+      );
+      let started = 0;
+      const sub = vscode.debug.onDidStartDebugSession(() => started++);
+      try {
+        const debugged = await vscode.commands.executeCommand<boolean>(
+          'rdkafka.debugCell',
+          editor.notebook.cellAt(0),
+        );
+        assertEqual(debugged, false, 'Debug Cell on a C cell');
+        assertEqual(started, 0, 'debugging sessions started');
+        assertEqual(editor.notebook.cellAt(0).executionSummary?.executionOrder, undefined, 'the C cell ran');
+      } finally {
+        sub.dispose();
+      }
+    });
 
     test('a breakpoint in a dr_msg_cb stops while librdkafka delivers during a debugged cell', async () => {
       const editor = await scratchNotebook(
