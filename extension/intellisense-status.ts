@@ -55,12 +55,15 @@ export class IntelliSenseStatus implements vscode.Disposable {
   private notice(s: IntelliSenseState): void {
     if (s.ok || s.reason === 'restricted' || this.noticeShown) return;
     this.noticeShown = true;
-    const show = 'Show Extension';
+    // The way on, one click away: a reload when that is the fix, else the TypeScript extension's page.
+    const reload = s.reason === 'needs-reload';
+    const action = reload ? 'Reload Window' : 'Show Extension';
     void vscode.window
-      .showWarningMessage(`IntelliSense in librdkafka cells is off: ${s.detail}.`, show)
+      .showWarningMessage(`IntelliSense in librdkafka cells is off: ${s.detail}.`, action)
       .then((pick) => {
-        if (pick)
-          void vscode.commands.executeCommand('workbench.extensions.search', `@builtin ${TS_EXTENSION}`);
+        if (!pick) return;
+        if (reload) void vscode.commands.executeCommand('workbench.action.reloadWindow');
+        else void vscode.commands.executeCommand('workbench.extensions.search', `@builtin ${TS_EXTENSION}`);
       });
   }
 

@@ -81,6 +81,8 @@ export class IntelliSense implements vscode.Disposable {
   }
 
   private trustTimer: NodeJS.Timeout | undefined;
+  /** In the grace period after trust, while the TypeScript extension may still be starting. */
+  private awaitingTypeScript = false;
 
   /**
    * Trust granted: the TypeScript extension normally joins this extension host within a moment (the
@@ -88,9 +90,12 @@ export class IntelliSense implements vscode.Disposable {
    * browser's worker, where code-server does not ship it): after a grace period, say that a reload helps.
    */
   private afterTrust(): void {
+    // Until then its absence is no news: no "disabled or missing" notice for an extension about to start.
+    this.awaitingTypeScript = true;
     void this.configure(false);
     clearTimeout(this.trustTimer);
     this.trustTimer = setTimeout(() => {
+      this.awaitingTypeScript = false;
       if (vscode.extensions.getExtension(TS_EXTENSION)) return;
       this.setState({
         ok: false,
@@ -115,6 +120,7 @@ export class IntelliSense implements vscode.Disposable {
     const ts = vscode.extensions.getExtension<{ getAPI(v: 0): TsApi | undefined }>(TS_EXTENSION);
     if (!ts) {
       this.configuredWith = undefined;
+      if (this.awaitingTypeScript) return;
       return this.setState(
         vscode.workspace.isTrusted
           ? {
