@@ -1,6 +1,7 @@
 // Runs the VS Code suites through @vscode/test-electron's runTests, with the code-server shim as the "VS Code
-// executable" (set VSCODE_EXECUTABLE to a desktop VS Code to run the same suites there). Two sessions: the
-// main one in a trusted copy of examples/, and one in an untrusted folder. Ends with `N passed, N failed`.
+// executable" (set VSCODE_EXECUTABLE to a desktop VS Code to run the same suites there). Sessions: the
+// main one in a trusted copy of examples/, one in an untrusted folder, versions, intellisense-off. Ends with
+// `N passed, N failed`.
 import testElectron from '@vscode/test-electron';
 import {
   cpSync,
@@ -118,6 +119,8 @@ const all: [string, Record<string, string> | (() => Record<string, string>)][] =
   ['main', {}],
   ['untrusted', { RDKAFKA_TEST_TRUST: '1' }],
   ['versions', versionsCache],
+  // Restricted, and the TypeScript extension not allowed to run there: after trust it is out of reach.
+  ['intellisense-off', { RDKAFKA_TEST_TRUST: '1', RDKAFKA_TEST_TS_RESTRICTED: '0' }],
 ];
 const total: Results = { passed: 0, failed: 0, skipped: 0, failures: [] };
 for (const [name, env] of all) {

@@ -84,7 +84,8 @@ async function main(): Promise<number> {
         'security.workspace.trust.emptyWindow': false,
         'security.workspace.trust.banner': 'never',
         'update.mode': 'none',
-        ...TRUST_SETTINGS,
+        // RDKAFKA_TEST_TS_RESTRICTED=0: a profile as it comes (the intellisense-off session).
+        ...(process.env.RDKAFKA_TEST_TS_RESTRICTED === '0' ? {} : TRUST_SETTINGS),
         ...(process.env.RDKAFKA_TEST_VERBOSE === '1' ? { 'typescript.tsserver.log': 'verbose' } : {}),
       },
       null,

@@ -1,5 +1,6 @@
 // Entry of the VS Code suites (built to dist/test/vscode/suite/index.cjs, loaded by the extension host as
-// extensionTestsPath). RDKAFKA_TEST_SESSION picks the suites: "main" (trusted workspace) or "untrusted".
+// extensionTestsPath). RDKAFKA_TEST_SESSION picks the suites: "main" (trusted workspace), "untrusted",
+// "versions" or "intellisense-off".
 import { runAll } from './harness.ts';
 import { registerActivation } from './activation.suite.ts';
 import { registerSerializer } from './serializer.suite.ts';
@@ -22,6 +23,7 @@ import { registerRegenerate } from './regenerate.suite.ts';
 import { registerOutputs } from './outputs.suite.ts';
 import { registerFailures } from './failures.suite.ts';
 import { registerVariables } from './variables.suite.ts';
+import { registerIntelliSenseOff } from './intellisense-off.suite.ts';
 
 export async function run(): Promise<void> {
   const session = process.env.RDKAFKA_TEST_SESSION || 'main';
@@ -49,6 +51,7 @@ export async function run(): Promise<void> {
     registerUntrusted();
     registerTrust(); // last: it grants the trust the tests before it need withheld
   } else if (session === 'versions') registerVersions();
+  else if (session === 'intellisense-off') registerIntelliSenseOff();
   const results = await runAll(session);
   if (results.failed) throw new Error(`${results.failed} test(s) failed`);
 }
