@@ -56,6 +56,15 @@ async function scopeVariables(session: vscode.DebugSession, frameId: number) {
   return out;
 }
 
+/** A breakpoint on `line` (from 1, as the editor shows it) of a cell, set as a click in its gutter sets it. */
+function breakpointOn(cell: vscode.NotebookCell, line: number): vscode.SourceBreakpoint {
+  const bp = new vscode.SourceBreakpoint(
+    new vscode.Location(cell.document.uri, new vscode.Position(line - 1, 0)),
+  );
+  vscode.debug.addBreakpoints([bp]);
+  return bp;
+}
+
 /** Follows the kernel's debugging sessions: whether one is running now. */
 function kernelSessions(): { running: () => number; dispose: () => void } {
   const live = new Set<string>();
@@ -79,10 +88,7 @@ export function registerDebug(): void {
       const nb = editor.notebook;
       await runCells(editor, [0]);
       const cell = nb.cellAt(1);
-      const bp = new vscode.SourceBreakpoint(
-        new vscode.Location(cell.document.uri, new vscode.Position(1, 0)),
-      );
-      vscode.debug.addBreakpoints([bp]);
+      const bp = breakpointOn(cell, 2);
       const sessions = kernelSessions();
       try {
         const debugged = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', cell);
@@ -127,10 +133,7 @@ export function registerDebug(): void {
       const nb = editor.notebook;
       await runCells(editor, [0]);
       const cell = nb.cellAt(1);
-      const bp = new vscode.SourceBreakpoint(
-        new vscode.Location(cell.document.uri, new vscode.Position(1, 0)),
-      );
-      vscode.debug.addBreakpoints([bp]);
+      const bp = breakpointOn(cell, 2);
       const sessions = kernelSessions();
       try {
         const first = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', cell);
@@ -207,10 +210,7 @@ export function registerDebug(): void {
       const [setup] = await runCells(editor, [0]);
       assert(setup!.success, `setup: ${outputText(nb.cellAt(0))}`);
       const callback = nb.cellAt(0);
-      const bp = new vscode.SourceBreakpoint(
-        new vscode.Location(callback.document.uri, new vscode.Position(2, 0)),
-      );
-      vscode.debug.addBreakpoints([bp]);
+      const bp = breakpointOn(callback, 3);
       const sessions = kernelSessions();
       try {
         const debugged = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', nb.cellAt(1));
