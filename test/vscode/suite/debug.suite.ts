@@ -236,5 +236,61 @@ export function registerDebug(): void {
         vscode.debug.removeBreakpoints([bp]);
       }
     }, 180_000);
+    test('a breakpoint in a rebalance_cb stops while the debugged cell polls the consumer', async () => {
+      await closeAllEditors();
+      const editor = await scratchNotebook(
+        [
+          'let assigned = 0;',
+          'function onRebalance(rk: bigint, err: number, partitions: bigint, opaque: bigint | null) {',
+          '  if (err === RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {',
+          '    assigned += 1;',
+          '    rd_kafka_assign(rk, partitions);',
+          '  } else rd_kafka_assign(rk, null);',
+          '}',
+          "rd_kafka_mock_topic_create(MOCK_CLUSTER, 'debugged-rebalance', 1, 1);",
+          'const e = errbuf();',
+          'const conf = rd_kafka_conf_new();',
+          "rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);",
+          "rd_kafka_conf_set(conf, 'group.id', 'debugged', e, e.length);",
+          'rd_kafka_conf_set_rebalance_cb(conf, onRebalance);',
+          'const consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, e.length);',
+          'rd_kafka_poll_set_consumer(consumer);',
+          'const topics = rd_kafka_topic_partition_list_new(1);',
+          "rd_kafka_topic_partition_list_add(topics, 'debugged-rebalance', RD_KAFKA_PARTITION_UA);",
+        ].join('\n'),
+        [
+          'rd_kafka_subscribe(consumer, topics);',
+          'const until = Date.now() + 30000;',
+          'while (assigned === 0 && Date.now() < until) {',
+          '  const m = rd_kafka_consumer_poll(consumer, 100);',
+          '  if (m) rd_kafka_message_destroy(m);',
+          '}',
+          'assigned',
+        ].join('\n'),
+        'rd_kafka_consumer_close(consumer);\nrd_kafka_destroy(consumer);',
+      );
+      const nb = editor.notebook;
+      const [setup] = await runCells(editor, [0]);
+      assert(setup!.success, `setup: ${outputText(nb.cellAt(0))}`);
+      const bp = breakpointOn(nb.cellAt(0), 4);
+      const sessions = kernelSessions();
+      try {
+        const debugged = vscode.commands.executeCommand<boolean>('rdkafka.debugCell', nb.cellAt(1));
+        const { session, threadId, frames } = await stoppedFrame();
+        const top = frames[0]!;
+        assertEqual(top.source?.path, nb.cellAt(0).document.uri.toString(), 'stopped in the defining cell');
+        assertEqual(top.line, 4, 'stopped at line');
+        assert(/\bonRebalance$/.test(top.name), `frame ${top.name}`);
+        await session.customRequest('continue', { threadId });
+        assert(await debugged, 'Debug Cell did not finish');
+        assert(/^1\b/.test(outputText(nb.cellAt(1)).trim()), `assigned: ${outputText(nb.cellAt(1))}`);
+        assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
+      } finally {
+        sessions.dispose();
+        vscode.debug.removeBreakpoints([bp]);
+      }
+      const [closed] = await runCells(editor, [2]);
+      assert(closed!.success, `close: ${outputText(nb.cellAt(2))}`);
+    }, 180_000);
   });
 }
