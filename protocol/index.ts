@@ -36,7 +36,11 @@ export interface InitRequest {
 
 export interface ExecuteRequest {
   type: 'execute';
-  /** Client-chosen id that every reply about this execution carries. */
+  /**
+   * Client-chosen id that every reply about this execution carries. A decimal counter ("1", "2", …) as
+   * client.ts numbers them, so the interrupt pipe (fd 4) can name the execution it stops (watchdog.ts);
+   * an execution with another id is interrupted through IPC only.
+   */
   id: string;
   /**
    * The cell's position in its notebook, counted from 1 as people count (markdown cells included): what
