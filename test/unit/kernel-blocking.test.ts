@@ -141,3 +141,64 @@ rd_kafka_poll(p1, 60000);`,
     assert.equal(drs(), 2);
   },
 );
+
+test(
+  'text printed and the assignment observed before an rd_kafka_consumer_close that hangs (a rebalance_cb that never unassigns) reach the client while it blocks',
+  { timeout: 60_000 },
+  async () => {
+    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+    clients.push(k);
+    const events: KernelEvent[] = [];
+    const outputs: CellOutput[] = [];
+    let notify = () => {};
+    k.onEvents((batch) => {
+      events.push(...batch);
+      notify();
+    });
+    const text = () => outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+    const assigned = () => events.some((e) => e.type === 'rebalance' && e.data.kind === 'assign');
+    // Past the first few writes, text is batched: only the flush before the blocking call sends line 99.
+    const arrived = until(
+      (n) => (notify = n),
+      () => text().includes('closing 99\n') && assigned(),
+    );
+    let finished = false;
+    const run = k
+      .execute(
+        1,
+        `const e = errbuf();
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "close-hang", 1, 1);
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, "group.id", "close-hang", e, e.length);
+let assigned = false;
+rd_kafka_conf_set_rebalance_cb(conf, (rk, err, parts) => {
+  if (err === RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) { rd_kafka_assign(rk, parts); assigned = true; }
+  // A revoke is never answered with rd_kafka_assign(rk, NULL): rd_kafka_consumer_close waits for it.
+});
+const c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, e.length);
+rd_kafka_poll_set_consumer(c);
+const topics = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(topics, "close-hang", RD_KAFKA_PARTITION_UA);
+rd_kafka_subscribe(c, topics);
+while (!assigned) { const m = rd_kafka_consumer_poll(c, 100); if (m) rd_kafka_message_destroy(m); }
+for (let i = 0; i < 100; i++) console.log("closing", i);
+rd_kafka_consumer_close(c);
+console.log("closed");`,
+        (o) => {
+          outputs.push(o);
+          notify();
+        },
+      )
+      .then((r) => {
+        finished = true;
+        return r;
+      });
+    await arrived;
+    assert.equal(finished, false, 'the cell is still inside rd_kafka_consumer_close');
+    await k.kill('the test is done waiting');
+    const r = await run;
+    assert.equal(r.status, 'error');
+    assert.match(text(), /^closing 0\n(closing \d+\n)*closing 99\n$/);
+  },
+);
