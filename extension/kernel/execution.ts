@@ -10,7 +10,7 @@ import { send } from './channel.ts';
 import { transpileCell } from './transpile.ts';
 import type { CellScript } from './sourcemap.ts';
 import { resultBundle } from './display.ts';
-import { CLIENT_GONE, INTERRUPT, interruptId } from './watchdog.ts';
+import { CLIENT_GONE, GONE, INTERRUPT, interruptId } from './watchdog.ts';
 
 export class Interrupted extends Error {
   override name = 'Interrupted';
@@ -51,12 +51,16 @@ export class Execution {
    */
   readonly tick = (): void => {
     const f = this.d.flags;
-    if (f[CLIENT_GONE]) throw new Interrupted('interrupted');
     const id = f[INTERRUPT];
-    if (id !== 0 && id === this.pipeId) {
+    if (id === 0) return; // every iteration of every loop: one read
+    if (id === GONE || f[CLIENT_GONE]) throw new Interrupted('interrupted');
+    if (id === this.pipeId) {
       Atomics.compareExchange(f, INTERRUPT, id, 0); // once: a cell that catches it and goes on runs on
       throw new Interrupted('interrupted');
     }
+    // Ids grow: a smaller one is for an execution that has ended (cleared, so loops are back to one read);
+    // a larger one waits for its execution, which the client sent before it interrupted it.
+    if (id < this.pipeId) Atomics.compareExchange(f, INTERRUPT, id, 0);
   };
 
   enqueue(req: ExecuteRequest): void {

@@ -14,9 +14,11 @@ import { Worker } from 'node:worker_threads';
 /** How long a kernel whose client is gone may take to destroy its handles and exit by itself. */
 export const CLIENT_GONE_GRACE_MS = 2000;
 
-/** Indexes in the shared flags: INTERRUPT holds the id of the execution to stop (0: none). */
+/** Indexes in the shared flags: INTERRUPT holds the id of the execution to stop (0: none; GONE). */
 export const INTERRUPT = 0;
 export const CLIENT_GONE = 1;
+/** INTERRUPT once the client is gone: every loop stops (one read tells a loop check all it needs). */
+export const GONE = -1;
 
 /** Largest execution id the pipe carries (an Int32Array slot); larger ids are stopped through IPC only. */
 const MAX_ID = 0x7fffffff;
@@ -55,6 +57,7 @@ s.on('data', (chunk) => {
 s.on('error', () => {});
 s.on('end', () => {
   Atomics.store(flags, ${CLIENT_GONE}, 1);
+  Atomics.store(flags, ${INTERRUPT}, ${GONE});
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), workerData.graceMs);
 });
 `;
