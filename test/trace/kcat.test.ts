@@ -4,7 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventData } from '../../protocol/index.ts';
+import type { EventData, KernelEvent } from '../../protocol/index.ts';
+import { main as traceMain } from '../../cli/trace.ts';
+import { Store } from '../../webview/store.ts';
+import type { PanelEvent } from '../../webview/types.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { sharedVersionDir } from '../support/versions.ts';
 import { counts, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
@@ -46,6 +49,45 @@ test('trace -- kcat -P: one delivery-report event per line of the file, kcat out
     r.stderr,
     /rdkafka-workbench trace: kcat \(librdkafka 2\.\d+\.\d+ from .*librdkafka\.so\.1\): exit 0/,
   );
+});
+
+test('trace --report: the report of a traced kcat counts every delivery report however few it holds in detail', async () => {
+  const report = join(work, 'kcat-report.html');
+  let said = '';
+  // A sample of 50 + 50 per type stands in for a trace long enough to pass the default sample's size.
+  const code = await traceMain(
+    [
+      '--bindings',
+      bindings,
+      '--report',
+      report,
+      '--',
+      'kcat',
+      '-P',
+      '-b',
+      mock.bootstrap,
+      '-t',
+      'kcat-report',
+      '-l',
+      file,
+    ],
+    (_name, s) => (said += s),
+    { reportSample: { head: 50, tail: 50 } },
+  );
+  assert.equal(code, 0, said);
+  const html = readFileSync(report, 'utf8');
+  const embedded = /<script type="application\/json" id="rdkafka-events">(.*?)<\/script>/s.exec(html)?.[1];
+  assert.ok(embedded, 'the report embeds no events');
+  const events = JSON.parse(embedded) as KernelEvent[];
+  assert.ok(events.filter((e) => e.type === 'dr').length <= 100, 'the sample is bounded');
+  // What the report page shows: its events through the panel's own store.
+  const store = new Store();
+  store.ingest(events as unknown as PanelEvent[]);
+  assert.equal(store.observed('dr'), LINES);
+  assert.equal([...store.handles.values()].find((h) => h.kind === 'producer')?.state, 'destroyed');
+  assert.match(html, /sampled: [\d,]+ of the [\d,]+ events are here in detail[^<]*every count is exact/);
+  assert.match(html, /kcat \(traced\)/);
+  assert.match(html, /data-context="[^"]*traced program/);
 });
 
 test('under load only a budget of delivery reports is detailed, and the counts stay exact', async () => {
