@@ -169,6 +169,37 @@ test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the trac
   );
 });
 
+test('trace --library PATH -- kcat: kcat (linked to librdkafka.so.1) loads that library instead of the system one', async () => {
+  const library = join(sharedVersionDir('2.12.0'), 'lib', 'librdkafka.so.1');
+  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-library', '-l', file], {
+    extra: ['--library', library],
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(counts(r.events).dr, LINES);
+  assert.match(
+    r.stderr,
+    new RegExp(`kcat \\(librdkafka 2\\.12\\.0 from ${library.replace(/[.]/g, '\\.')}\\)`),
+  );
+  const missing = await trace(bindings, ['kcat', '-V'], { extra: ['--library', join(work, 'nope.so')] });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--library .*nope\.so does not exist: give the path of a librdkafka\.so\.1/);
+});
+
+test('mock --librdkafka 2.15.1: the mock cluster of that version serves kcat, and Ctrl-C stops it with exit 0', async () => {
+  const other = await startMock(bindings, 1, ['--librdkafka', '2.15.1']);
+  let stopped = false;
+  try {
+    const r = await trace(bindings, ['kcat', '-P', '-b', other.bootstrap, '-t', 'on-2151', '-l', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(counts(r.events).dr, LINES);
+    assert.equal(await other.stop('SIGINT'), 0);
+    stopped = true;
+    assert.match(other.stderr(), /1 mock broker\(s\) of librdkafka 2\.15\.1 at .*\n.*stopped/);
+  } finally {
+    if (!stopped) await other.stop('SIGKILL');
+  }
+});
+
 test('trace --bundle: an issue export of the traced run, with no secret of its command line in it', async () => {
   const bundle = join(work, 'bundle');
   const r = await trace(

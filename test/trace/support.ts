@@ -14,15 +14,17 @@ export const work = mkdtempSync(join(tmpdir(), 'wb-trace-test-'));
 export interface Mock {
   bootstrap: string;
   child: ChildProcess;
-  /** Stops it with SIGTERM; resolves with its exit code. */
-  stop(): Promise<number | null>;
+  /** What it said on stderr so far. */
+  stderr(): string;
+  /** Stops it with SIGTERM (or `signal`); resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `rdkafka-workbench mock` and waits for its BOOTSTRAP= line. */
-export function startMock(bindings: string, brokers = 3): Promise<Mock> {
+/** Starts `rdkafka-workbench mock` (with `extra` options) and waits for its BOOTSTRAP= line. */
+export function startMock(bindings: string, brokers = 3, extra: string[] = []): Promise<Mock> {
   const child = spawn(
     process.execPath,
-    [cliPath, 'mock', '--brokers', String(brokers), '--bindings', bindings],
+    [cliPath, 'mock', '--brokers', String(brokers), '--bindings', bindings, ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -38,8 +40,9 @@ export function startMock(bindings: string, brokers = 3): Promise<Mock> {
         resolve({
           bootstrap: m[1]!,
           child,
-          stop: () => {
-            child.kill('SIGTERM');
+          stderr: () => stderr,
+          stop: (signal: NodeJS.Signals = 'SIGTERM') => {
+            child.kill(signal);
             return exited;
           },
         });
