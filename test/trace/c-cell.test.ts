@@ -40,13 +40,17 @@ int main(void) {
 }
 `;
 
-function notebook(name: string, cells: Array<[kind: 'code' | 'markdown', language: string, source: string]>) {
+function notebook(
+  name: string,
+  cells: Array<[kind: 'code' | 'markdown', language: string, source: string]>,
+  metadata: Record<string, unknown> = {},
+) {
   const path = join(dir, name);
   writeFileSync(
     path,
     JSON.stringify({
       rdkafkaNotebook: 1,
-      metadata: {},
+      metadata,
       cells: cells.map(([kind, language, source]) => ({ kind, language, source })),
     }),
   );
@@ -91,6 +95,28 @@ test("a C cell headless: its output and exit code in the cell, its events under 
   assert.equal(drs.length, 3);
   assert.ok(drs.every((e) => e.handle === created?.handle && e.cell === 3));
   assert.ok(s.events.some((e) => e.type === 'handle_destroyed' && e.handle === created?.handle));
+});
+
+test("a C cell of a notebook on librdkafka 2.15.1 is compiled against that version's header and runs on its library", async () => {
+  const path = notebook(
+    'on-2151.rdkafka',
+    [
+      [
+        'code',
+        'c',
+        '#include <stdio.h>\n#include <librdkafka/rdkafka.h>\n#include "rdkafka_mock.h"\nint main(void) {\n  printf("header %x library %s\\n", RD_KAFKA_VERSION, rd_kafka_version_str());\n  return 0;\n}\n',
+      ],
+    ],
+    { librdkafka: '2.15.1' },
+  );
+  let text = '';
+  // No --bindings: the notebook's version brings its own.
+  const s = await runNotebook({ ...parseRunArgs([path], dir), quiet: true, timeout: 60 }, (_n, t) => {
+    text += t;
+  });
+  assert.equal(s.code, 0, text);
+  assert.equal(s.librdkafka, '2.15.1');
+  assert.equal(streamText(s.notebook!.cells[0]!.outputs, 'stdout'), 'header 20f01ff library 2.15.1\n');
 });
 
 test('a compile error: a CompileError naming the cell, with a diagnostic at the line and column, and the run stops', async () => {
