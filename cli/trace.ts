@@ -11,7 +11,10 @@ import { RunEvents } from './run-events.ts';
 import type { SampleLimit } from './event-sample.ts';
 import { TraceError } from '../trace/build.ts';
 import { traceProgram, programName, type TraceResult } from '../trace/run.ts';
-import { resolveLibrary } from '../versions/index.ts';
+import type { TracedProcess } from '../trace/reader.ts';
+import { findLibrary, resolveLibrary } from '../versions/index.ts';
+import { inspectLibrary } from '../gen/library.ts';
+import { createRequire } from 'node:module';
 import { checkBundleDir, writeBundle } from '../extension/export/bundle.ts';
 
 export const TRACE_USAGE = `usage: rdkafka-workbench trace [--events FILE.jsonl] [--report FILE.html] [--bundle DIR]
@@ -26,6 +29,8 @@ export interface TraceOptions {
   library?: string;
   librdkafka?: string;
   bindings: string;
+  /** Whether --bindings was given (else the tracer may come from the --library's installed version). */
+  bindingsGiven?: boolean;
   quiet?: boolean;
   cwd: string;
 }
@@ -67,6 +72,7 @@ export function parseTraceArgs(argv: string[], cwd = process.cwd()): TraceOption
         break;
       case '--bindings':
         o.bindings = value(a);
+        o.bindingsGiven = true;
         break;
       case '--quiet':
         o.quiet = true;
@@ -84,6 +90,37 @@ export function parseTraceArgs(argv: string[], cwd = process.cwd()): TraceOption
 
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
 const defaultWrite: Write = (name, s) => process[name].write(s);
+
+/** The librdkafka version of `library` when it is one `lib add` installed (not the system's), else null. */
+function installedVersionOf(library: string): string | null {
+  let version: string | null;
+  try {
+    version = inspectLibrary(createRequire(import.meta.url)('koffi'), library, []).version;
+  } catch {
+    return null; // not loadable here: the program will say so itself
+  }
+  if (!version) return null;
+  try {
+    const v = findLibrary(version);
+    return v.system ? null : v.version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the tracer may have missed: a process that loaded another librdkafka than the header the tracer was
+ * generated from (callback setters that version added are not wrapped). Pure.
+ */
+export function headerNotes(processes: readonly TracedProcess[], program: string): string[] {
+  const notes = new Set<string>();
+  for (const p of processes)
+    if (p.header && p.version && p.header !== p.version)
+      notes.add(
+        `the tracer was generated from the librdkafka ${p.header} header, ${programName(p.program ?? program)} loaded ${p.version}: callbacks set with functions ${p.header} lacks are not observed (trace with --bindings of a ${p.version} header's bindings, e.g. \`rdkafka-workbench lib add ${p.version}\` then --librdkafka ${p.version})`,
+      );
+  return [...notes];
+}
 
 /** What the command says about a finished trace (one line, or the statically-linked sentence). */
 export function traceSummary(program: string, r: TraceResult): string {
@@ -138,7 +175,14 @@ export async function main(
       const v = await resolveLibrary(opts.librdkafka, { cwd: opts.cwd, onProgress: info });
       bindings = v.bindingsDir;
       library = v.library;
-    } else await ensureBindings(bindings, info, library);
+    } else {
+      // A --library of a version `lib add` installed: the tracer comes from that version's header, so the
+      // callback setters it has (and the system's header may lack) are wrapped too.
+      const installed = library && !opts.bindingsGiven ? installedVersionOf(library) : null;
+      if (installed)
+        bindings = (await resolveLibrary(installed, { cwd: opts.cwd, onProgress: info })).bindingsDir;
+      else await ensureBindings(bindings, info, library);
+    }
   } catch (e) {
     say((e as Error).message);
     return 2;
@@ -235,7 +279,7 @@ export async function main(
     }
   }
   if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
-  for (const w of result.warnings) say(`note: ${w}`);
+  for (const w of [...result.warnings, ...headerNotes(result.processes, opts.program)]) say(`note: ${w}`);
   for (const [flag, value] of [
     ['report', opts.report],
     ['issue export', opts.bundle],

@@ -10,6 +10,7 @@ import { Store } from '../../webview/store.ts';
 import type { PanelEvent } from '../../webview/types.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { sharedVersionDir } from '../support/versions.ts';
+import { cliPath } from '../support/repo.ts';
 import { counts, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
 
 let bindings: string;
@@ -180,6 +181,30 @@ test('trace --library PATH -- kcat: kcat (linked to librdkafka.so.1) loads that 
     r.stderr,
     new RegExp(`kcat \\(librdkafka 2\\.12\\.0 from ${library.replace(/[.]/g, '\\.')}\\)`),
   );
+  // The tracer came from the header of --bindings (the system's): the command says what that may miss.
+  assert.match(
+    r.stderr,
+    /note: the tracer was generated from the librdkafka \d+\.\d+\.\d+ header, kcat loaded 2\.12\.0: callbacks set with functions \d+\.\d+\.\d+ lacks are not observed/,
+  );
+  // Without --bindings, an installed version's library brings its own header: nothing is missed.
+  const own = await runCommand(process.execPath, [
+    cliPath,
+    'trace',
+    '--library',
+    library,
+    '--',
+    'kcat',
+    '-P',
+    '-b',
+    mock.bootstrap,
+    '-t',
+    'kcat-library',
+    '-l',
+    file,
+  ]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.match(own.stderr, /kcat \(librdkafka 2\.12\.0 from /);
+  assert.doesNotMatch(own.stderr, /note: the tracer was generated from/);
   const missing = await trace(bindings, ['kcat', '-V'], { extra: ['--library', join(work, 'nope.so')] });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--library .*nope\.so does not exist: give the path of a librdkafka\.so\.1/);
