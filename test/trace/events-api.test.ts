@@ -2,47 +2,15 @@
 // saw): the event API (delivery reports, statistics, rebalances and messages taken from queues), offset
 // commits (offset_commit_cb and rd_kafka_commit_queue's own callback), the OAUTHBEARER token refresh,
 // background events and interceptors as generic callbacks — secrets redacted in each.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { KernelEvent } from '../../protocol/index.ts';
-import { ensureBindings } from '../support/bindings.ts';
-import { compileProgram, runCommand, startMock, trace, type Mock } from './support.ts';
+import { ofType, programUnderTest, runCommand, said, trace } from './support.ts';
 
-let bindings: string;
-let mock: Mock;
-let program: string;
-let env: NodeJS.ProcessEnv;
-
-before(async () => {
-  bindings = await ensureBindings();
-  mock = await startMock(bindings);
-  program = compileProgram('more_callbacks');
-  env = { ...process.env, BOOTSTRAP: mock.bootstrap };
-});
-after(async () => {
-  await mock.stop();
-});
-
-/** The program's "kind key=value …" lines. */
-function said(stdout: string, kind: string): Record<string, string>[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith(`${kind} `) || l === kind)
-    .map((l) =>
-      Object.fromEntries(
-        l
-          .split(' ')
-          .slice(1)
-          .map((kv) => kv.split('=', 2) as [string, string]),
-      ),
-    );
-}
-const ofType = <T extends KernelEvent['type']>(events: KernelEvent[], type: T) =>
-  events.filter((e) => e.type === type) as Extract<KernelEvent, { type: T }>[];
+const p = programUnderTest('more_callbacks');
 
 async function traced(mode: string) {
-  const r = await trace(bindings, [program, mode], { env });
+  const r = await trace(p.bindings, [p.program, mode], { env: p.env });
   assert.equal(r.code, 0, `${mode}: ${r.stdout}\n${r.stderr}`);
   assert.doesNotMatch(readFileSync(r.eventsFile, 'utf8'), /hunter2/, 'a secret reached the trace');
   return r;
@@ -119,7 +87,7 @@ test('a background event: an admin result delivered to background_event_cb', asy
 });
 
 test('interceptors as generic callbacks: each call with its plain arguments, a secret set through on_conf_set redacted', async () => {
-  const plain = await runCommand(program, ['interceptors'], env);
+  const plain = await runCommand(p.program, ['interceptors'], p.env);
   const r = await traced('interceptors');
   assert.equal(r.stdout, plain.stdout, 'the interceptors behave the same traced');
   const calls = ofType(r.events, 'callback');

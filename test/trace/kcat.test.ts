@@ -17,6 +17,17 @@ let bindings: string;
 let mock: Mock;
 const LINES = 1000;
 const file = join(work, 'lines.txt');
+/** kcat producing the file's lines to `topic` of the cluster at `bootstrap`. */
+const kcatProduce = (bootstrap: string, topic: string) => [
+  'kcat',
+  '-P',
+  '-b',
+  bootstrap,
+  '-t',
+  topic,
+  '-l',
+  file,
+];
 
 before(async () => {
   bindings = await ensureBindings();
@@ -29,7 +40,7 @@ after(async () => {
 
 test('trace -- kcat -P: one delivery-report event per line of the file, kcat output and exit code unchanged', async () => {
   const plain = await runCommand('kcat', ['-P', '-b', mock.bootstrap, '-t', 'kcat-plain', '-l', file]);
-  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-traced', '-l', file]);
+  const r = await trace(bindings, kcatProduce(mock.bootstrap, 'kcat-traced'));
   assert.equal(r.code, plain.code, `exit code: ${r.stderr}`);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, plain.stdout);
@@ -57,21 +68,7 @@ test('trace --report: the report of a traced kcat counts every delivery report h
   let said = '';
   // A sample of 50 + 50 per type stands in for a trace long enough to pass the default sample's size.
   const code = await traceMain(
-    [
-      '--bindings',
-      bindings,
-      '--report',
-      report,
-      '--',
-      'kcat',
-      '-P',
-      '-b',
-      mock.bootstrap,
-      '-t',
-      'kcat-report',
-      '-l',
-      file,
-    ],
+    ['--bindings', bindings, '--report', report, '--', ...kcatProduce(mock.bootstrap, 'kcat-report')],
     (_name, s) => (said += s),
     { reportSample: { head: 50, tail: 50 } },
   );
@@ -92,7 +89,7 @@ test('trace --report: the report of a traced kcat counts every delivery report h
 });
 
 test('under load only a budget of delivery reports is detailed, and the counts stay exact', async () => {
-  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-budget', '-l', file], {
+  const r = await trace(bindings, kcatProduce(mock.bootstrap, 'kcat-budget'), {
     env: { ...process.env, RDKAFKA_WORKBENCH_TRACE_DETAIL: '10' },
   });
   assert.equal(r.code, 0, r.stderr);
@@ -157,7 +154,7 @@ test('a failing kcat fails the same way traced (exit code and message)', async (
 });
 
 test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the tracer is generated from its header', async () => {
-  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-2151', '-l', file], {
+  const r = await trace(bindings, kcatProduce(mock.bootstrap, 'kcat-2151'), {
     extra: ['--librdkafka', '2.15.1'],
   });
   assert.equal(r.code, 0, r.stderr);
@@ -172,7 +169,7 @@ test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the trac
 
 test('trace --library PATH -- kcat: kcat (linked to librdkafka.so.1) loads that library instead of the system one', async () => {
   const library = join(sharedVersionDir('2.12.0'), 'lib', 'librdkafka.so.1');
-  const r = await trace(bindings, ['kcat', '-P', '-b', mock.bootstrap, '-t', 'kcat-library', '-l', file], {
+  const r = await trace(bindings, kcatProduce(mock.bootstrap, 'kcat-library'), {
     extra: ['--library', library],
   });
   assert.equal(r.code, 0, r.stderr);
@@ -193,14 +190,7 @@ test('trace --library PATH -- kcat: kcat (linked to librdkafka.so.1) loads that 
     '--library',
     library,
     '--',
-    'kcat',
-    '-P',
-    '-b',
-    mock.bootstrap,
-    '-t',
-    'kcat-library',
-    '-l',
-    file,
+    ...kcatProduce(mock.bootstrap, 'kcat-library'),
   ]);
   assert.equal(own.code, 0, own.stderr);
   assert.match(own.stderr, /kcat \(librdkafka 2\.12\.0 from /);
@@ -214,7 +204,7 @@ test('mock --librdkafka 2.15.1: the mock cluster of that version serves kcat, an
   const other = await startMock(bindings, 1, ['--librdkafka', '2.15.1']);
   let stopped = false;
   try {
-    const r = await trace(bindings, ['kcat', '-P', '-b', other.bootstrap, '-t', 'on-2151', '-l', file]);
+    const r = await trace(bindings, kcatProduce(other.bootstrap, 'on-2151'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(counts(r.events).dr, LINES);
     assert.equal(await other.stop('SIGINT'), 0);
