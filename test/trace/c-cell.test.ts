@@ -142,6 +142,38 @@ test('a compile error: a CompileError naming the cell, with a diagnostic at the 
   assert.doesNotMatch(s.text, /not reached/);
 });
 
+test("a C cell that builds with warnings runs, and the compiler's warnings come with diagnostics at their lines", async () => {
+  const kernel = await KernelClient.start({
+    bindingsDir: await ensureBindings(),
+    bootstrap: 'mock',
+    cwd: repoRoot,
+    kernelScript,
+  });
+  try {
+    const outputs: CellOutput[] = [];
+    const r = await kernel.execute(
+      4,
+      '#include <stdio.h>\nint main(void) {\n  int unused_here;\n  puts("ran");\n  return 0;\n}\n',
+      (o) => outputs.push(o),
+      'c',
+    );
+    assert.equal(r.status, 'ok', JSON.stringify(outputs));
+    assert.equal(streamText(outputs, 'stdout'), 'ran\n');
+    const warned = outputs.find((o) => o.kind === 'stream' && o.diagnostics?.length);
+    assert.ok(
+      warned && warned.kind === 'stream',
+      `no output carries the warning: ${JSON.stringify(outputs)}`,
+    );
+    assert.equal(warned.name, 'stderr');
+    assert.match(warned.text, /unused_here/);
+    const d = warned.diagnostics!.find((x) => x.severity === 'warning');
+    assert.deepEqual([d?.line, d?.column], [3, 7]);
+    assert.match(d!.message, /unused variable .unused_here./);
+  } finally {
+    await kernel.shutdown();
+  }
+});
+
 test('a program that exits non-zero, or crashes, fails its cell with what happened', async () => {
   const s = await run(
     notebook('exit.rdkafka', [

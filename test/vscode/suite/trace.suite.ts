@@ -19,6 +19,7 @@ static void dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
 
 int main(void) {
   char err[512];
+  int unused_here; /* a warning: shown at this line, the cell still runs */
   rd_kafka_conf_t *c = rd_kafka_conf_new();
   rd_kafka_conf_set(c, "bootstrap.servers", RDKAFKA_WORKBENCH_BOOTSTRAP, err, sizeof err);
   rd_kafka_conf_set_dr_msg_cb(c, dr);
@@ -104,7 +105,7 @@ export function registerTrace(): void {
       again.terminal.dispose();
     }, 120_000);
 
-    test('a C cell: its output, exit code and events under its own handle; a compile error at its line; cancel stops it', async () => {
+    test('a C cell: its output, exit code and events under its own handle; a warning and a compile error at their lines; cancel stops it', async () => {
       const data = new vscode.NotebookData([
         new vscode.NotebookCellData(vscode.NotebookCellKind.Code, C_PRODUCER, 'c'),
         new vscode.NotebookCellData(vscode.NotebookCellKind.Code, C_BROKEN, 'c'),
@@ -120,6 +121,13 @@ export function registerTrace(): void {
       assert(ok!.success, `the C cell failed:\n${text}`);
       assert((text.match(/delivered ok/g) ?? []).length === 3, `three delivery reports printed:\n${text}`);
       assert(/exit code 0/.test(text), `no exit code shown:\n${text}`);
+      const warnings = vscode.languages
+        .getDiagnostics(doc.cellAt(0).document.uri)
+        .filter((x) => x.source === 'cc' && x.severity === vscode.DiagnosticSeverity.Warning);
+      assert(
+        warnings.some((w) => w.range.start.line === 10 && /unused_here/.test(w.message)),
+        `warnings: ${warnings.map((w) => `${w.range.start.line + 1}: ${w.message}`).join('; ') || 'none'}`,
+      );
       await waitFor(
         "the C cell's delivery reports in the panel",
         () => (a.panelStats(doc)?.byType.dr ?? 0) >= 3,
