@@ -81,7 +81,13 @@ export interface ReadyMessage {
 
 /** Output of a running cell, in the order it happened. */
 export type CellOutput =
-  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | {
+      kind: 'stream';
+      name: 'stdout' | 'stderr';
+      text: string;
+      /** The compiler's warnings on the cell's own lines, with its text (a C cell that built). Optional. */
+      diagnostics?: CellDiagnostic[];
+    }
   /** Rich output: a MIME bundle, e.g. {"application/json": …, "text/markdown": …, "text/plain": …}. */
   | { kind: 'display'; data: Record<string, unknown> }
   /** Value of the cell's last expression, as a REPL would show it. */
