@@ -31,6 +31,27 @@ interface Active {
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 16);
 
+/**
+ * Ends a session and resolves once VS Code says it ended (stopDebugging resolves before that): when Debug
+ * Cell is done, no session of it is left in the debug toolbar or the call stack. Bounded, so a debugger
+ * that never says so cannot hold the command.
+ */
+async function stopAndWait(session: vscode.DebugSession, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let sub: vscode.Disposable | undefined;
+  const ended = new Promise<void>((resolve) => {
+    sub = vscode.debug.onDidTerminateDebugSession((s) => s === session && resolve());
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await vscode.debug.stopDebugging(session);
+    await ended;
+  } finally {
+    clearTimeout(timer);
+    sub?.dispose();
+  }
+}
+
 export class CellDebugger implements vscode.Disposable {
   private readonly active = new Map<string, Active>();
   private readonly subs: vscode.Disposable[] = [];
@@ -151,7 +172,7 @@ export class CellDebugger implements vscode.Disposable {
     });
     await Promise.race([run, over]);
     for (const s of subs) s.dispose();
-    if (session && this.active.get(key)?.session === session) await vscode.debug.stopDebugging(session);
+    if (session && this.active.get(key)?.session === session) await stopAndWait(session);
     return true;
   }
 
