@@ -183,7 +183,10 @@ export function registerTrace(): void {
       });
       const [cancelled] = await running;
       assert(cancelled!.success === false, 'a cancelled C cell should end unsuccessfully');
-      assert(/interrupted/.test(outputText(doc.cellAt(2))), outputText(doc.cellAt(2)));
+      assert(
+        /^Interrupted: cell 3 stopped before its end/m.test(outputText(doc.cellAt(2))),
+        outputText(doc.cellAt(2)),
+      );
       let gone = false;
       try {
         process.kill(Number(pid), 0);
