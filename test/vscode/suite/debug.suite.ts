@@ -65,6 +65,15 @@ function breakpointOn(cell: vscode.NotebookCell, line: number): vscode.SourceBre
   return bp;
 }
 
+/**
+ * After a test: its breakpoint removed, and the Debug Console the debugger opened on the bottom panel closed,
+ * so that the suites after this one find the window as they left it (a panel there covers webviews).
+ */
+async function leaveDebugging(bp: vscode.SourceBreakpoint): Promise<void> {
+  vscode.debug.removeBreakpoints([bp]);
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+}
+
 /** Follows the kernel's debugging sessions: whether one is running now. */
 function kernelSessions(): { running: () => number; dispose: () => void } {
   const live = new Set<string>();
@@ -116,7 +125,7 @@ export function registerDebug(): void {
         assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
       } finally {
         sessions.dispose();
-        vscode.debug.removeBreakpoints([bp]);
+        await leaveDebugging(bp);
       }
       // The kernel kept its state through the debugging session.
       const [after] = await runCells(editor, [2]);
@@ -157,7 +166,7 @@ export function registerDebug(): void {
         assert(outputText(cell).includes('20'), `the second run: ${outputText(cell)}`);
       } finally {
         sessions.dispose();
-        vscode.debug.removeBreakpoints([bp]);
+        await leaveDebugging(bp);
       }
       // The kernel kept its state through both sessions.
       const [after] = await runCells(editor, [2]);
@@ -233,7 +242,7 @@ export function registerDebug(): void {
         assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
       } finally {
         sessions.dispose();
-        vscode.debug.removeBreakpoints([bp]);
+        await leaveDebugging(bp);
       }
     }, 180_000);
     test('a breakpoint in a rebalance_cb stops while the debugged cell polls the consumer', async () => {
@@ -287,7 +296,7 @@ export function registerDebug(): void {
         assertEqual(sessions.running(), 0, 'debugging sessions left running after the cell');
       } finally {
         sessions.dispose();
-        vscode.debug.removeBreakpoints([bp]);
+        await leaveDebugging(bp);
       }
       const [closed] = await runCells(editor, [2]);
       assert(closed!.success, `close: ${outputText(nb.cellAt(2))}`);
