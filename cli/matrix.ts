@@ -2,19 +2,21 @@
 // system's): the notebook once per version, each in a fresh kernel (one after another, or --parallel N at
 // once), then one table with a row per code cell and a column per version, the run time, event counts and
 // delivery errors side by side, and where the versions' event sequences part (extension/kernel/compare.ts).
-// Exit 0 only when every version ran every cell; 2 when nothing could run (a version not installed).
+// Exit 0 only when every version ran every cell (or was skipped by the notebook's `requires`, with the
+// reason); 2 when nothing could run (a version not installed).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compareRuns } from '../extension/kernel/compare.ts';
 import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
 import { runNotebook, type RunOptions } from './run.ts';
 import { writeMatrixReport } from './matrix-report.ts';
 import {
   cellStatuses,
+  compareMatrix,
   firstLine,
   eventsFileFor,
   formatMatrix,
+  versionPassed,
   type MatrixVersion,
   type VersionRun,
 } from './matrix-table.ts';
@@ -127,7 +129,7 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
       const r = await runOne(opts, v);
       finished++;
       const ok = r.cells.filter((c) => c.kind === 'ok').length;
-      const skipped = (r.summary as { skipped?: string | null } | null)?.skipped;
+      const skipped = r.summary?.skipped;
       info(
         `${v.label}: ${r.failure ? `could not run: ${r.failure}` : skipped ? `skipped: ${skipped}` : `${r.ranAll ? 'ok' : 'FAILED'}, ${ok} of ${r.cells.length} code cells ok`} in ${(r.durationMs / 1000).toFixed(1)} s (${finished} of ${versions.length})\n`,
       );
@@ -135,18 +137,13 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
     }),
     parallel,
   );
-  const comparison = compareRuns(
-    runs.map((r) => ({
-      label: r.version.label,
-      events: r.summary?.events ?? [],
-      counts: r.summary?.counts ?? {},
-    })),
-  );
+  const comparison = compareMatrix(runs);
   write('stdout', formatMatrix(runs, comparison, process.stdout.columns || 120));
   for (const r of runs) if (r.eventsFile) info(`events of ${r.version.label}: ${r.eventsFile}\n`);
   if (opts.report) {
     await writeMatrixReport(runs, comparison, opts);
     info(`report: ${opts.report}\n`);
   }
-  return runs.every((r) => r.ranAll) ? 0 : 1;
+  // A version the notebook's `requires` rules out is reported skipped, not failed (as `run` alone does).
+  return runs.every(versionPassed) ? 0 : 1;
 }

@@ -160,6 +160,36 @@ test('the matrix exits 0 when every version ran every cell, runs versions in par
   assert.match(r.stdout, /the event sequences agree/);
 });
 
+test('the matrix on a notebook that requires a newer librdkafka: that version is skipped with its reason, not failed, and not compared', async () => {
+  const report = join(dir, 'requires.html');
+  const nb = notebook('needs-2.8.rdkafka', [printVersion, 'RD_KAFKA_PARTITION_UA'], {
+    requires: { librdkafka: '>=2.8.0' },
+  });
+  const r = await run([nb, '--matrix', 'system,2.15.1', '--report', report]);
+  assert.equal(r.code, 0, `a version the notebook rules out is a skip, as \`run\` alone says: ${r.text}`);
+  const reason = `needs librdkafka >= 2.8.0, this is ${system}`;
+  assert.ok(
+    r.stdout.split('\n').includes(`${system} (system): skipped: ${reason}`),
+    `the reason in full: ${r.stdout}`,
+  );
+  assert.match(r.stdout, /^cell 1 .*skipped: needs librdkafka >= 2\.8\.0.*\s+ok$/m);
+  assert.match(r.stdout, /^cells ok\s+skipped\s+2 of 2$/m);
+  assert.doesNotMatch(r.stdout, /first difference/, 'a version that ran nothing is not where the runs part');
+  assert.match(r.stdout, /event sequences not compared: .*\(system\) did not run/);
+  const html = readFileSync(report, 'utf8');
+  assert.ok(
+    html.includes(`<td class="st-skipped">skipped: ${reason.replace('>', '&gt;')}</td>`),
+    'the report cell',
+  );
+  // A real failure still fails the matrix beside a skip.
+  const failing = notebook('needs-2.8-fails.rdkafka', ['throw new Error("boom")'], {
+    requires: { librdkafka: '>=2.8.0' },
+  });
+  const f = await run([failing, '--matrix', 'system,2.15.1', '--quiet']);
+  assert.equal(f.code, 1, f.text);
+  assert.match(f.stdout, /^cell 1 .*skipped: .*error: Error: boom$/m);
+});
+
 test('the matrix refuses versions that are not installed before running any', async () => {
   const r = await run([notebook('x.rdkafka', ['console.log("ran")']), '--matrix', '2.15.1,7.7.7']);
   assert.equal(r.code, 2);
