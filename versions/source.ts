@@ -14,6 +14,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -209,7 +210,7 @@ export async function prepareSource(s: Source, o: SourceOptions): Promise<Prepar
     const root = findSourceRoot(temp);
     if (!root) {
       // Not a source: a kept copy would only answer the same way next time.
-      if (tarball !== s.spec) rmSync(tarball, { force: true });
+      if (tarball !== s.spec) dropKept(tarball, o.cache);
       if (s.kind === 'npm')
         throw new LibraryError(
           `the npm package ${s.pkg} does not bundle librdkafka's source (no deps/librdkafka with configure and src/rdkafka.h in its tarball): pass a package that does, such as npm:node-rdkafka@3.6.1 or npm:@confluentinc/kafka-javascript@1.10.1`,
@@ -279,6 +280,20 @@ function keptPath(s: Source, cache: string): string | null {
     return join(sourcesRoot(cache), 'npm', `${s.pkg.replace(/^@/, '').replace(/[/@]/g, '-')}.tgz`);
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   return join(sourcesRoot(cache), 'url', `${hash}.tar.gz`);
+}
+
+/** Removes a fetched file, and the folders of the kept sources it leaves empty: the cache is as it was. */
+function dropKept(file: string, cache: string): void {
+  rmSync(file, { force: true });
+  const root = sourcesRoot(cache);
+  for (let dir = dirname(file); dir === root || dir.startsWith(`${root}/`); dir = dirname(dir)) {
+    try {
+      if (readdirSync(dir).length) break;
+      rmdirSync(dir);
+    } catch {
+      break;
+    }
+  }
 }
 
 /** Moves a fetched file into the kept sources (by rename: a concurrent fetch of the same one is harmless). */

@@ -181,6 +181,11 @@ test('bad sources fail with their one sentence and leave the cache as it was', a
     assert.equal(r.stdout, '');
     assert.deepEqual(tree(cache), before, `${args.join(' ')} changed the cache`);
   }
+  // A cache that held nothing holds nothing after a failure either: not even the folders of kept sources.
+  const fresh = newCache('bad-fresh');
+  const r = await lib(['add', 'npm:kafkajs@2.2.4'], { RDKAFKA_WORKBENCH_CACHE: fresh });
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(readdirSync(fresh), [], 'a failed add into an empty cache left folders behind');
 });
 
 test('no C compiler or no make: the sentence names the Debian package, before anything is built', async () => {
