@@ -14,7 +14,17 @@ import { parseRunArgs } from './run.ts';
 import { renderScenarioTable, replaceScenarioTable, type Outcomes } from './scenarios-doc.ts';
 
 export const SCENARIOS_USAGE = `usage: rdkafka-workbench scenarios [--matrix VERSION,VERSION,…|all] [--only NAME,NAME,…] [--dir DIR]
-       [--doc FILE.md] [--timeout SECONDS] [--bindings DIR]`;
+       [--doc FILE.md] [--timeout SECONDS] [--bindings DIR]
+       rdkafka-workbench scenarios --list
+
+Runs every scenario notebook (examples/scenarios) on every version of --matrix (default all: the system
+librdkafka and every version lib list shows), each in a fresh kernel on the mock cluster, then prints the
+scenarios × versions table (ok, skipped: REASON, error: cell N: …) and the slowest run. Exit 0 when every
+run passed (ok, or skipped by the notebook's requires).
+  --only NAMES     only these scenarios (names as --list shows them)
+  --doc FILE.md    write the table into FILE.md between its markers (npm run scenarios:doc: docs/scenarios.md)
+  --list           the scenarios with what each shows and needs, without running any
+One scenario on its own: rdkafka-workbench run examples/scenarios/NAME.rdkafka [--librdkafka V] [-p NAME=VALUE]`;
 
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
 
@@ -108,9 +118,14 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
   let doc: string | undefined;
   let timeout: number | undefined;
   let bindings: string | undefined;
+  let listOnly = false;
   try {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
+      if (a === '--help' || a === '-h') {
+        write('stdout', `${SCENARIOS_USAGE}\n`);
+        return 0;
+      }
       const value = () => {
         const v = argv[++i];
         if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
@@ -122,6 +137,7 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
+      else if (a === '--list') listOnly = true;
       else if (a === '--dir') dir = resolve(value());
       else if (a === '--doc') doc = resolve(value());
       else if (a === '--bindings') bindings = resolve(value());
@@ -132,6 +148,17 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
     }
     dir ??= findExample('scenarios') ?? undefined;
     if (!dir) throw new UsageError('examples/scenarios not found next to this installation: pass --dir DIR');
+    if (listOnly) {
+      const { entries, problems } = readScenarios(dir);
+      const width = Math.max(0, ...entries.map((e) => e.name.length));
+      for (const e of entries)
+        write(
+          'stdout',
+          `${e.name.padEnd(width)}  needs ${e.needs}\n${' '.repeat(width)}  ${e.description}\n`,
+        );
+      for (const p of problems) write('stderr', `scenarios: ${p}\n`);
+      return problems.length ? 1 : 0;
+    }
     const started = Date.now();
     const r = await runScenarios({
       dir,

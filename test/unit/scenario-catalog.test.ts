@@ -22,7 +22,7 @@ import {
   TABLE_END,
   TABLE_START,
 } from '../../cli/scenarios-doc.ts';
-import { outcomeOf } from '../../cli/scenarios.ts';
+import { main as scenariosMain, outcomeOf } from '../../cli/scenarios.ts';
 import type { VersionRun } from '../../cli/matrix-table.ts';
 import { repoRoot } from '../support/repo.ts';
 
@@ -168,6 +168,25 @@ test('a run is ok, skipped with its reason, or an error naming the cell', () => 
       passed: false,
     },
   );
+});
+
+test('rdkafka-workbench scenarios --help explains itself and --list names every scenario without running one', async () => {
+  const call = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await scenariosMain(args, (n, s) => (n === 'stdout' ? out : err).push(s));
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+  const help = await call(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^usage: rdkafka-workbench scenarios /);
+  assert.match(help.stdout, /--list/);
+  const list = await call(['--list', '--dir', dir]);
+  assert.equal(list.code, 0, list.stderr);
+  for (const f of files)
+    assert.match(list.stdout, new RegExp(`^${f.replace(/\.rdkafka$/, '')}\\s+needs `, 'm'));
+  assert.match(list.stdout, /^kip848-consumer-group\s+needs librdkafka >= 2\.8\.0$/m);
+  assert.doesNotMatch(list.stderr + list.stdout, /running|kernel/);
 });
 
 test('the twelve scenarios of the issue are all shipped', () => {
