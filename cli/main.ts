@@ -7,7 +7,7 @@ commands:
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--bundle DIR]
          [--librdkafka VERSION] [--matrix VERSIONS] [-p NAME=VALUE ...]      run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
-  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md]   every scenario notebook on every version
+  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md] | --list   every scenario notebook on every version
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
   trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH | --librdkafka VERSION] -- PROGRAM ARGS…
          run any program that loads librdkafka and collect its librdkafka events
