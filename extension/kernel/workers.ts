@@ -57,12 +57,14 @@ export function startLogRelay(
 ): LogRelay {
   const sab = new SharedArrayBuffer(24);
   const worker = new Worker(LOG_RELAY, { eval: true, workerData: { koffiPath, library, prototypes, sab } });
-  worker.unref();
   const i32 = new Int32Array(sab);
   if (Atomics.wait(i32, 0, 0, 10000) === 'timed-out')
     throw new Error('the log relay thread did not start within 10 s');
   const pointer = new BigInt64Array(sab)[1]!;
   const printingPointer = new BigInt64Array(sab)[2]!;
   worker.on('message', onLine);
+  // After on('message'): adding a message listener refs the worker's port again, and a process whose
+  // handles logged through the relay would never exit by itself.
+  worker.unref();
   return { pointer, printingPointer, worker };
 }
