@@ -27,9 +27,11 @@ export interface VersionRun {
   ranAll: boolean;
   durationMs: number;
   eventsFile?: string;
+  /** This version's issue export (`--bundle DIR` → DIR.2.15.1). */
+  bundleDir?: string;
 }
 
-/** `events.jsonl` → `events.2.15.1.jsonl`. */
+/** A file or folder per version: `events.jsonl` → `events.2.15.1.jsonl`, `export` → `export.system`. */
 export function eventsFileFor(file: string, tag: string): string {
   const ext = extname(file);
   return ext ? `${file.slice(0, -ext.length)}.${tag}${ext}` : `${file}.${tag}`;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
+import { checkBundleDir } from './bundle.ts';
 import { runNotebook, type RunOptions } from './run.ts';
 import { writeMatrixReport } from './matrix-report.ts';
 import {
@@ -57,6 +58,8 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
     if (name === 'stderr') stderr += s;
   };
   const eventsFile = opts.events ? eventsFileFor(opts.events, v.tag) : undefined;
+  // An issue export per version, beside each other (one folder holds one run).
+  const bundleDir = opts.bundle ? eventsFileFor(opts.bundle, v.tag) : undefined;
   const one: RunOptions = {
     ...opts,
     librdkafka: v.spec,
@@ -64,6 +67,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
     inplace: false,
     bindingsGiven: false,
     ...(eventsFile ? { events: eventsFile } : {}),
+    ...(bundleDir ? { bundle: bundleDir } : {}),
   };
   delete one.matrix;
   delete one.parallel;
@@ -82,6 +86,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
       ranAll,
       durationMs: summary.durationMs,
       ...(eventsFile ? { eventsFile } : {}),
+      ...(bundleDir ? { bundleDir } : {}),
     };
   } catch (e) {
     return {
@@ -115,6 +120,9 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
   const path = resolve(opts.cwd, opts.notebook);
   if (!existsSync(path)) throw new LibraryError(`${opts.notebook} does not exist: check the path`, 'usage');
   parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  // Every version's export folder is checked before the first version runs.
+  if (opts.bundle)
+    for (const v of versions) checkBundleDir(resolve(opts.cwd, eventsFileFor(opts.bundle, v.tag)));
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
@@ -140,6 +148,7 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
   const comparison = compareMatrix(runs);
   write('stdout', formatMatrix(runs, comparison, process.stdout.columns || 120));
   for (const r of runs) if (r.eventsFile) info(`events of ${r.version.label}: ${r.eventsFile}\n`);
+  for (const r of runs) if (r.bundleDir) info(`issue export of ${r.version.label}: ${r.bundleDir}\n`);
   if (opts.report) {
     await writeMatrixReport(runs, comparison, opts);
     info(`report: ${opts.report}\n`);

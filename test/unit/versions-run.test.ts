@@ -3,7 +3,7 @@
 // versions the test setup built into the shared cache (test/support/versions.ts); changes nothing there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/run.ts';
@@ -188,6 +188,28 @@ test('the matrix on a notebook that requires a newer librdkafka: that version is
   const f = await run([failing, '--matrix', 'system,2.15.1', '--quiet']);
   assert.equal(f.code, 1, f.text);
   assert.match(f.stdout, /^cell 1 .*skipped: .*error: Error: boom$/m);
+});
+
+test('the matrix with --bundle: one issue export per version, each naming its librdkafka; a folder in the way is refused before any runs', async () => {
+  const nb = notebook('bundled.rdkafka', [printVersion]);
+  const out = join(dir, 'export');
+  const r = await run([nb, '--matrix', 'system,2.15.1', '--bundle', out]);
+  assert.equal(r.code, 0, r.text);
+  const sys = readFileSync(join(`${out}.system`, 'ISSUE.md'), 'utf8');
+  const v2151 = readFileSync(join(`${out}.2.15.1`, 'ISSUE.md'), 'utf8');
+  assert.match(sys, new RegExp(`librdkafka ${system.replace(/\./g, '\\.')}\\b`));
+  assert.match(v2151, /librdkafka 2\.15\.1\b/);
+  assert.doesNotMatch(sys, /2\.15\.1/, 'the system export is not overwritten by the next version');
+  assert.match(r.stderr, /issue export of 2\.15\.1: \S+export\.2\.15\.1/);
+
+  const busy = join(dir, 'busy');
+  mkdirSync(`${busy}.2.15.1`);
+  writeFileSync(join(`${busy}.2.15.1`, 'notes.txt'), 'mine');
+  const refused = await run([nb, '--matrix', 'system,2.15.1', '--bundle', busy]);
+  assert.equal(refused.code, 2, refused.text);
+  assert.match(refused.stderr, /busy\.2\.15\.1 is not empty and holds no earlier export/);
+  assert.doesNotMatch(refused.text, /running/);
+  assert.ok(!existsSync(`${busy}.system`), 'nothing ran before the check');
 });
 
 test('the matrix refuses versions that are not installed before running any', async () => {
