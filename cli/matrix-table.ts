@@ -183,9 +183,15 @@ export function formatMatrix(runs: VersionRun[], comparison: Comparison, columns
     }),
   );
   if (cut.length) out.push('', 'errors in full:', ...cut);
-  // A version the notebook's `requires` rules out: the reason in full, once.
-  const skips = runs.filter(skipReason).map((r) => `${r.version.label}: skipped: ${skipReason(r)}`);
-  if (skips.length) out.push('', ...skips);
+  // A version the notebook's `requires` rules out: the reason in full, once; one stopped early: by what.
+  const notes = runs.flatMap((r) =>
+    skipReason(r)
+      ? [`${r.version.label}: skipped: ${skipReason(r)}`]
+      : r.summary?.stopped
+        ? [`${r.version.label}: stopped (${r.summary.stopped})`]
+        : [],
+  );
+  if (notes.length) out.push('', ...notes);
 
   // Per version: run time, cells, events by type, delivery errors by code.
   const facts: string[][] = [['', ...runs.map((r) => r.version.label)]];

@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
 import { checkBundleDir } from './bundle.ts';
-import { runNotebook, type RunOptions } from './run.ts';
+import { runNotebook, SIGNAL_CODES, type RunOptions } from './run.ts';
+import { StopRequests } from './stop.ts';
 import { writeMatrixReport } from './matrix-report.ts';
 import {
   cellStatuses,
@@ -51,7 +52,7 @@ export function matrixVersions(value: string, cwd: string): MatrixVersion[] {
   return out;
 }
 
-export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<VersionRun> {
+export async function runOne(opts: RunOptions, v: MatrixVersion, stop?: StopRequests): Promise<VersionRun> {
   const started = Date.now();
   let stderr = '';
   const capture: Write = (name, s) => {
@@ -75,7 +76,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
   delete one.out;
   delete one.library;
   try {
-    const summary = await runNotebook(one, capture);
+    const summary = await runNotebook(one, capture, stop ? { stop } : {});
     const cells = cellStatuses(summary, stderr);
     const ranAll = summary.code === 0 && cells.every((c) => c.kind === 'ok');
     return {
@@ -114,7 +115,7 @@ async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
   return out;
 }
 
-export async function runMatrix(opts: RunOptions, write: Write): Promise<number> {
+export async function runMatrix(opts: RunOptions, write: Write, stop = new StopRequests()): Promise<number> {
   const versions = matrixVersions(opts.matrix!, opts.cwd);
   // A notebook that cannot be read is said once, before any version runs (exit 2, as `run` does).
   const path = resolve(opts.cwd, opts.notebook);
@@ -130,11 +131,46 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
   info(
     `running ${opts.notebook} on ${versions.map((v) => v.label).join(', ')}${parallel > 1 ? `, ${parallel} at a time` : ''}\n`,
   );
+  // SIGINT/SIGTERM/SIGHUP stop the version running now (as `run` stops its cell); the versions not started
+  // are not run; the table shows what ran. A second signal while no kernel runs leaves at once.
+  const handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
+    const handler = () => {
+      if (stop.first && !stop.listening) process.exit(exitCode);
+      write('stderr', `rdkafka-workbench run --matrix: ${signal}: stopping the run\n`);
+      stop.request({ why: signal, exitCode });
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  try {
+    return await runAll(opts, versions, write, info, parallel, stop);
+  } finally {
+    for (const off of handlers) off();
+  }
+}
+
+async function runAll(
+  opts: RunOptions,
+  versions: MatrixVersion[],
+  write: Write,
+  info: (s: string) => void,
+  parallel: number,
+  stop: StopRequests,
+): Promise<number> {
   let finished = 0;
   const runs = await pool(
-    versions.map((v) => async () => {
+    versions.map((v) => async (): Promise<VersionRun> => {
+      if (stop.first)
+        return {
+          version: v,
+          summary: null,
+          failure: `not run: the matrix was stopped (${stop.first.why})`,
+          cells: [],
+          ranAll: false,
+          durationMs: 0,
+        };
       info(`${v.label}: running…\n`);
-      const r = await runOne(opts, v);
+      const r = await runOne(opts, v, stop);
       finished++;
       const ok = r.cells.filter((c) => c.kind === 'ok').length;
       const skipped = r.summary?.skipped;
@@ -153,6 +189,7 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
     await writeMatrixReport(runs, comparison, opts);
     info(`report: ${opts.report}\n`);
   }
+  if (stop.first) return stop.first.exitCode;
   // A version the notebook's `requires` rules out is reported skipped, not failed (as `run` alone does).
   return runs.every(versionPassed) ? 0 : 1;
 }
