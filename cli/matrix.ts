@@ -10,7 +10,7 @@ import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
 import { checkBundleDir } from './bundle.ts';
 import { runNotebook, SIGNAL_CODES, type RunOptions } from './run.ts';
-import { StopRequests } from './stop.ts';
+import { StopRequests, stopOnSignals } from './stop.ts';
 import { writeMatrixReport } from './matrix-report.ts';
 import {
   cellStatuses,
@@ -133,19 +133,13 @@ export async function runMatrix(opts: RunOptions, write: Write, stop = new StopR
   );
   // SIGINT/SIGTERM/SIGHUP stop the version running now (as `run` stops its cell); the versions not started
   // are not run; the table shows what ran. A second signal while no kernel runs leaves at once.
-  const handlers = Object.entries(SIGNAL_CODES).map(([signal, exitCode]) => {
-    const handler = () => {
-      if (stop.first && !stop.listening) process.exit(exitCode);
-      write('stderr', `rdkafka-workbench run --matrix: ${signal}: stopping the run\n`);
-      stop.request({ why: signal, exitCode });
-    };
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
-  });
+  const offSignals = stopOnSignals(stop, SIGNAL_CODES, (signal) =>
+    write('stderr', `rdkafka-workbench run --matrix: ${signal}: stopping the run\n`),
+  );
   try {
     return await runAll(opts, versions, write, info, parallel, stop);
   } finally {
-    for (const off of handlers) off();
+    offSignals();
   }
 }
 

@@ -10,7 +10,8 @@ import { LibraryError } from '../versions/index.ts';
 import { findExample } from './demo.ts';
 import { matrixVersions, runOne } from './matrix.ts';
 import type { MatrixVersion, VersionRun } from './matrix-table.ts';
-import { parseRunArgs } from './run.ts';
+import { parseRunArgs, SIGNAL_CODES } from './run.ts';
+import { StopRequests, stopOnSignals } from './stop.ts';
 import { renderScenarioTable, replaceScenarioTable, type Outcomes } from './scenarios-doc.ts';
 
 export const SCENARIOS_USAGE = `usage: rdkafka-workbench scenarios [--matrix VERSION,VERSION,…|all] [--only NAME,NAME,…] [--dir DIR]
@@ -48,6 +49,8 @@ export interface ScenariosOptions {
   timeout?: number;
   cwd: string;
   onRun?: (r: ScenarioRun) => void;
+  /** Stop requests (signals): the running scenario stops as `run` stops, no other starts. */
+  stop?: StopRequests;
 }
 
 /** The scenario notebooks of a folder as catalogue entries (problems: unreadable notebooks, by name). */
@@ -87,6 +90,7 @@ export async function runScenarios(o: ScenariosOptions): Promise<{
   const runs: ScenarioRun[] = [];
   for (const entry of entries)
     for (const version of versions) {
+      if (o.stop?.first) break;
       const opts = {
         ...parseRunArgs(
           [join(o.dir, entry.fileName), ...(o.bindings ? ['--bindings', o.bindings] : [])],
@@ -95,7 +99,7 @@ export async function runScenarios(o: ScenariosOptions): Promise<{
         quiet: true,
         timeout: o.timeout ?? 60,
       };
-      const run = await runOne(opts, version);
+      const run = await runOne(opts, version, o.stop);
       const r: ScenarioRun = { entry, version, ...outcomeOf(run), durationMs: run.durationMs, run };
       runs.push(r);
       o.onRun?.(r);
@@ -160,7 +164,12 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
       return problems.length ? 1 : 0;
     }
     const started = Date.now();
+    const stop = new StopRequests();
+    const offSignals = stopOnSignals(stop, SIGNAL_CODES, (signal) =>
+      write('stderr', `rdkafka-workbench scenarios: ${signal}: stopping (the table shows the runs so far)\n`),
+    );
     const r = await runScenarios({
+      stop,
       dir,
       matrix,
       ...(only ? { only } : {}),
@@ -172,7 +181,7 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           'stderr',
           `${x.entry.name} on ${x.version.label}: ${x.outcome} (${(x.durationMs / 1000).toFixed(1)} s)\n`,
         ),
-    });
+    }).finally(offSignals);
     for (const p of r.problems) write('stderr', `scenarios: ${p}\n`);
     const outcomes = outcomesByScenario(r.runs);
     const labels = r.versions.map((v) => v.label);
@@ -189,6 +198,13 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           : '') +
         '\n',
     );
+    if (stop.first) {
+      write(
+        'stderr',
+        `stopped by ${stop.first.why}: ${doc ? `${doc} not written, ` : ''}not every run was made\n`,
+      );
+      return stop.first.exitCode;
+    }
     if (doc) {
       const page = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Scenarios\n';
       const tmp = `${doc}.${process.pid}.tmp`;
