@@ -2,7 +2,6 @@
 // docs/scenarios.md rendered and read back, and what every shipped scenario notebook must contain: the
 // opening markdown of the issue, a parameters cell, assertions that throw, a closing display().
 import { test } from 'node:test';
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +24,8 @@ import {
 } from '../../cli/scenarios-doc.ts';
 import { main as scenariosMain, outcomeOf } from '../../cli/scenarios.ts';
 import type { VersionRun } from '../../cli/matrix-table.ts';
-import { cliPath, repoRoot } from '../support/repo.ts';
+import { repoRoot } from '../support/repo.ts';
+import { startCli } from '../support/cli-process.ts';
 import { ensureBindingsSync } from '../support/bindings.ts';
 
 const nb = (metadata: object) => JSON.stringify({ rdkafkaNotebook: 1, metadata, cells: [] });
@@ -192,33 +192,20 @@ test('rdkafka-workbench scenarios --help explains itself and --list names every 
 });
 
 test('SIGINT during rdkafka-workbench scenarios stops the running scenario, starts no other, prints the table so far, exits 130', async () => {
-  const child = spawn(
-    process.execPath,
-    [
-      cliPath,
-      'scenarios',
-      '--only',
-      'produce-retries,leader-down,idempotent-fatal-error',
-      '--matrix',
-      'system',
-      '--bindings',
-      ensureBindingsSync(),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const cli = startCli([
+    'scenarios',
+    '--only',
+    'produce-retries,leader-down,idempotent-fatal-error',
+    '--matrix',
+    'system',
+    '--bindings',
+    ensureBindingsSync(),
+  ]);
   // They run in name order. Interrupted once the first has finished: the second is starting or running.
-  await new Promise<void>((res) =>
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-      if (/^idempotent-fatal-error on \S+ \(system\): /m.test(stderr)) res();
-    }),
-  );
-  child.kill('SIGINT');
-  assert.equal(await exited, 130, `${stdout}\n${stderr}`);
+  await cli.whenStderr(/^idempotent-fatal-error on \S+ \(system\): /m);
+  cli.kill('SIGINT');
+  const { code, stdout, stderr } = await cli.exited;
+  assert.equal(code, 130, `${stdout}\n${stderr}`);
   assert.match(stderr, /SIGINT: stopping/);
   assert.doesNotMatch(stderr, /^produce-retries on /m, 'no scenario started after the signal');
   assert.match(

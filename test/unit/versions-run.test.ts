@@ -2,13 +2,13 @@
 // metadata, what only newer versions' mock clusters can do, and `run --matrix` across versions. Uses the
 // versions the test setup built into the shared cache (test/support/versions.ts); changes nothing there.
 import { test } from 'node:test';
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/run.ts';
-import { cliPath, repoRoot } from '../support/repo.ts';
+import { repoRoot } from '../support/repo.ts';
+import { startCli } from '../support/cli-process.ts';
 import { ensureBindingsSync } from '../support/bindings.ts';
 import { systemLibrary } from '../../versions/index.ts';
 
@@ -215,26 +215,11 @@ test('the matrix with --bundle: one issue export per version, each naming its li
 
 test('SIGINT during a matrix stops the running version, runs no other, prints the table of what ran and exits 130', async () => {
   const nb = notebook('forever.rdkafka', [printVersion, 'for (;;) {}'], { bootstrap: 'mock' });
-  const child = spawn(
-    process.execPath,
-    [cliPath, 'run', nb, '--matrix', 'system,2.15.1', '--bindings', sysBindings],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const cli = startCli(['run', nb, '--matrix', 'system,2.15.1', '--bindings', sysBindings]);
   // Interrupted once the first version is running (whether its kernel is still starting or in the loop).
-  await new Promise<void>((res) =>
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-      if (/\(system\): running…/.test(stderr)) res();
-    }),
-  );
-  child.kill('SIGINT');
-  const code = await exited;
+  await cli.whenStderr(/\(system\): running…/);
+  cli.kill('SIGINT');
+  const { code, stdout, stderr } = await cli.exited;
   assert.equal(code, 130, `${stdout}\n${stderr}`);
   assert.match(stderr, /SIGINT: stopping the run/);
   assert.doesNotMatch(stderr, /2\.15\.1: running/, 'the next version did not start');
