@@ -33,6 +33,8 @@ if (!load) {
   else console.error(command ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
   process.exit(help ? 0 : 2);
 }
+// Piped into `head` and the like: a closed stdout must not turn a good command into an EPIPE crash.
+for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
 process.exitCode = await (await load()).main(rest);
 
 export {};

@@ -2,6 +2,7 @@
 // docs/scenarios.md rendered and read back, and what every shipped scenario notebook must contain: the
 // opening markdown of the issue, a parameters cell, assertions that throw, a closing display().
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import {
 } from '../../cli/scenarios-doc.ts';
 import { main as scenariosMain, outcomeOf } from '../../cli/scenarios.ts';
 import type { VersionRun } from '../../cli/matrix-table.ts';
-import { repoRoot } from '../support/repo.ts';
+import { cliPath, repoRoot } from '../support/repo.ts';
 import { startCli } from '../support/cli-process.ts';
 import { ensureBindingsSync } from '../support/bindings.ts';
 
@@ -189,6 +190,18 @@ test('rdkafka-workbench scenarios --help explains itself and --list names every 
     assert.match(list.stdout, new RegExp(`^${f.replace(/\.rdkafka$/, '')}\\s+needs `, 'm'));
   assert.match(list.stdout, /^kip848-consumer-group\s+needs librdkafka >= 2\.8\.0$/m);
   assert.doesNotMatch(list.stderr + list.stdout, /running|kernel/);
+});
+
+test('scenarios --list into a pipe its reader closed (| head -1) exits 0 without an EPIPE crash', async () => {
+  const child = spawn(process.execPath, [cliPath, 'scenarios', '--list', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  child.stdout.destroy(); // the reader is gone before the first line, as head's is after its line
+  const code = await new Promise<number | null>((res) => child.on('exit', res));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+  assert.equal(code, 0, stderr);
 });
 
 test('SIGINT during rdkafka-workbench scenarios stops the running scenario, starts no other, prints the table so far, exits 130', async () => {
