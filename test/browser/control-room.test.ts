@@ -504,17 +504,48 @@ describe('control room: event details and the layout at half an editor', () => {
     await c.close();
   });
 
-  test('at 600 px wide: no overlapping tables, no cut columns, y labels and axis titles fit', async () => {
+  test('at 600 px wide: the Faults bar keeps each input with its name, no overlapping tables, no cut columns, y labels and axis titles fit', async () => {
+    // The Faults bar as a kernel's panel shows it: the mock_cluster event of a real kernel (the system
+    // rdkafka_mock.h's actions), after the recorded run.
+    const k = await kernel({ bindingsDir });
+    const seen: KernelEvent[] = [];
+    k.onEvents((batch) => seen.push(...batch));
+    await run(k, 1, 'BOOTSTRAP');
+    const mock = seen.find((e) => e.type === 'mock_cluster');
+    assert.ok(mock, 'the kernel published its mock cluster');
     const c = await context(600);
     const page = await c.newPage();
     const problems = collectProblems(page);
     const host = await hostPanel(page, `${PANEL_ORIGIN}/`, {
       kernel: null,
-      info: { librdkafka: '2.0.2', bootstrap: 'mock', state: 'idle', interactive: true },
+      info: { librdkafka: k.info.librdkafka.version, bootstrap: 'mock', state: 'idle', interactive: true },
     });
-    const events = recordedStream();
+    const recorded = recordedStream();
+    const events = [...recorded, { ...mock, seq: recorded.length + 1 }];
     await host.post({ type: 'events', events });
     await waitCounter(page, 'event-count', String(events.length));
+    await page.getByTestId('fault-broker-1-down').waitFor();
+    const faults = await page.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('[data-testid="faults"]')!;
+      const torn: string[] = [];
+      const names = [...bar.querySelectorAll<HTMLElement>('.param-name')];
+      for (const name of names) {
+        const control = name.nextElementSibling as HTMLElement | null;
+        const a = name.getBoundingClientRect();
+        const b = control?.getBoundingClientRect();
+        if (!b || Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) > b.height / 2)
+          torn.push(name.textContent ?? '');
+      }
+      const outside = [...bar.querySelectorAll<HTMLElement>('button, input, select')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+        .map((e) => e.dataset.testid ?? e.textContent);
+      return { names: names.length, torn, outside, cut: bar.scrollWidth > bar.clientWidth + 1 };
+    });
+    assert.ok(faults.names >= 6, `the forms name their inputs (${faults.names})`);
+    assert.deepEqual(faults.torn, [], 'each input is on the line of its name');
+    assert.deepEqual(faults.outside, [], 'every control of the Faults bar is within the panel');
+    assert.equal(faults.cut, false, 'nothing in the Faults bar is cut');
+    await page.screenshot({ path: new URL('panel-600-faults.png', resultsDir()).pathname });
     const overlaps = () =>
       page.evaluate(() => {
         const boxes = [...document.querySelectorAll('.view:not([hidden]) .tables > section')].map((s) =>

@@ -172,7 +172,7 @@ export function registerControlRoom(): void {
       await screenshot('control-room-stats');
     }, 90_000);
 
-    test('at 600 px wide (the panel beside the notebook) the delivery tables do not overlap and the Handles table fits', async () => {
+    test('at 600 px wide (the panel beside the notebook) the Faults bar keeps each input with its name, the delivery tables do not overlap and the Handles table fits', async () => {
       const editor = await producerWithPanel(
         `for (let i = 0; i < 200; i++) rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
 rd_kafka_flush(rk, 5000);`,
@@ -195,6 +195,23 @@ rd_kafka_flush(rk, 5000);`,
           assert(await setViewport(viewport, 900), 'the window could not be resized');
           await waitFor('the new width', async () => (await panelWidth()) !== w, 10_000, 250).catch(() => 0);
         }
+        // The Faults bar (this kernel runs on the mock cluster): each input on the line of its name.
+        const names = (await queryFrames('.faults .param-name'))?.filter((x) => x.box.width > 0) ?? [];
+        const controls =
+          (await queryFrames('.faults .param-name + input, .faults .param-name + select'))?.filter(
+            (x) => x.box.width > 0,
+          ) ?? [];
+        assert(
+          names.length >= 6 && names.length === controls.length,
+          `the Faults bar's inputs (${names.length})`,
+        );
+        const torn = names
+          .filter((n, i) => {
+            const c = controls[i]!.box;
+            return Math.abs(n.box.y + n.box.height / 2 - (c.y + c.height / 2)) > c.height / 2;
+          })
+          .map((n) => n.text);
+        assert(torn.length === 0, `inputs torn from their names at 600 px: ${torn.join(', ')}`);
         await clickInFrames(sel('tab-delivery'));
         const sections = await waitFor(
           'the delivery tables',
