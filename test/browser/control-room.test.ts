@@ -391,7 +391,7 @@ describe('control room: statistics that explain themselves', () => {
 
   const docs = statsDocsFor(process.env.RDKAFKA_WORKBENCH_BINDINGS ?? '.rdkafka/bindings', null);
   test(
-    "fields explain themselves from the version's STATISTICS.md: meaning, type, unit; sentinels marked; consumer_lag and consumer_lag_stored told apart",
+    "fields explain themselves from the version's STATISTICS.md (tree leaves and chart series): meaning, type, unit; sentinels marked; consumer_lag and consumer_lag_stored told apart",
     { skip: docs.docs ? false : docs.missing },
     async () => {
       const c = await context();
@@ -426,6 +426,23 @@ describe('control room: statistics that explain themselves', () => {
       );
       assert.match((await lag.locator('.chart-note').textContent()) ?? '', /committed offset/);
       assert.match((await stored.locator('.chart-note').textContent()) ?? '', /stored/);
+      // A chart's series explain their field when hovered, as the tree's leaves do.
+      const series = (chart: string, name: string) =>
+        page.locator(`figure.chart[data-chart="${chart}"] .u-legend .u-series`, { hasText: name });
+      assert.match(
+        (await series('Messages per second (txmsgs, rxmsgs)', 'rxmsgs/s').getAttribute('title')) ?? '',
+        /^rxmsgs \(int[^)]*\): Total number of messages consumed/,
+      );
+      assert.match(
+        (await series('Broker round-trip time (rtt avg, p99)', 'p99').first().getAttribute('title')) ?? '',
+        /^brokers › rtt › p99 \(int gauge, µs\): 99th percentile/,
+      );
+      assert.match(
+        (await series('Consumer lag behind the stored offset (consumer_lag_stored)', '[')
+          .first()
+          .getAttribute('title')) ?? '',
+        /consumer_lag_stored/,
+      );
       // Open the tree down to a broker's rtt.p99 and select it.
       const tree = page.getByTestId('stats-tree');
       const open = async (keys: string[]) => {
