@@ -563,6 +563,23 @@ describe('control room: event details and the layout at half an editor', () => {
     assert.deepEqual(faults.outside, [], 'every control of the Faults bar is within the panel');
     assert.equal(faults.cut, false, 'nothing in the Faults bar is cut');
     await page.screenshot({ path: new URL('panel-600-faults.png', resultsDir()).pathname });
+    // Narrower still (beside a notebook with the side bars open, ~360 px): the bar leaves most of the
+    // panel to the views, its own rows scroll.
+    await page.setViewportSize({ width: 360, height: 860 });
+    const narrow = await page.evaluate(() => ({
+      tabsTop: document.querySelector('.tabs')!.getBoundingClientRect().top,
+      outside: [
+        ...document.querySelectorAll<HTMLElement>(
+          '[data-testid="faults"] button, [data-testid="faults"] select',
+        ),
+      ]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+        .map((e) => e.dataset.testid ?? e.textContent),
+    }));
+    assert.ok(narrow.tabsTop <= 0.6 * 860, `the views' tabs start at ${narrow.tabsTop} px of 860`);
+    assert.deepEqual(narrow.outside, [], 'at 360 px every control of the Faults bar is within the panel');
+    await page.screenshot({ path: new URL('panel-360-faults.png', resultsDir()).pathname });
+    await page.setViewportSize({ width: 600, height: 860 });
     const overlaps = () =>
       page.evaluate(() => {
         const boxes = [...document.querySelectorAll('.view:not([hidden]) .tables > section')].map((s) =>
