@@ -544,3 +544,56 @@ console.log('RESULT ' + JSON.stringify({ r, drs }));`,
     );
   });
 });
+
+describe('request tracking', () => {
+  test(
+    "each request the mock brokers received is published once: the request events equal the client's own protocol log of what it sent",
+    { skip: missing2151 ?? false },
+    async () => {
+      const v = await installedVersion('2.15.1');
+      const k = await KernelClient.start({
+        bootstrap: 'mock',
+        bindingsDir: v.bindingsDir,
+        library: v.library,
+        cwd: repoRoot,
+        kernelScript,
+      });
+      try {
+        const events: KernelEvent[] = [];
+        k.onEvents((batch) => events.push(...batch));
+        const cells = [
+          `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'debug', 'protocol', e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('t'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 5000);`,
+          // Idle for a while (the tracking is read every 100 ms): nothing new is sent, nothing is repeated.
+          'const until = Date.now() + 1000; while (Date.now() < until) rd_kafka_poll(rk, 100);',
+          'rd_kafka_destroy(rk);',
+          '1',
+        ];
+        for (const [i, source] of cells.entries()) {
+          const r = await k.execute(i + 1, source, () => {});
+          assert.equal(r.status, 'ok', `cell ${i + 1}`);
+        }
+        const received: Record<string, number> = {};
+        for (const e of events)
+          if (e.type === 'request') received[e.data.api] = (received[e.data.api] ?? 0) + 1;
+        const sent: Record<string, number> = {};
+        for (const e of events) {
+          const m = e.type === 'log' ? /: Sent (\w+)Request \(/.exec(e.data.message) : null;
+          if (m) sent[m[1]!] = (sent[m[1]!] ?? 0) + 1;
+        }
+        assert.ok(
+          (sent.Produce ?? 0) >= 1,
+          `the protocol log shows the Produce request: ${JSON.stringify(sent)}`,
+        );
+        assert.deepEqual(received, sent);
+      } finally {
+        await k.shutdown();
+      }
+    },
+  );
+});
