@@ -228,7 +228,7 @@ describe('the runtime, assembled in this process', () => {
     );
   });
 
-  test("the globals install() adds beyond the C API are exactly the declared cell API (minus what main.ts adds: display, require, cellEvents, compareEvents)", () => {
+  test('the globals install() adds beyond the C API are exactly the declared cell API (minus what main.ts adds: display, require, cellEvents, compareEvents)', () => {
     const declared = new Set<string>();
     const sf = ts.createSourceFile('g.d.ts', CELL_GLOBALS_DTS, ts.ScriptTarget.Latest, true);
     sf.forEachChild(function visit(n: ts.Node): void {
