@@ -50,6 +50,18 @@ export function readEventsFile(path: string): KernelEvent[] {
   return events;
 }
 
+/** Column names: each file's name, its path as given where two names are the same, numbered when the
+ * same file is given twice. */
+export function columnLabels(files: readonly string[]): string[] {
+  const names = files.map((f) => basename(f));
+  const clash = (n: string) => names.filter((x) => x === n).length > 1;
+  const labels = files.map((f, i) => (clash(names[i]!) ? f : names[i]!));
+  return labels.map((l, i) => {
+    const before = labels.slice(0, i).filter((x) => x === l).length;
+    return before || labels.indexOf(l, i + 1) >= 0 ? `${l} (${before + 1})` : l;
+  });
+}
+
 export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
   const files = argv.filter((a) => !a.startsWith('--'));
   const unknown = argv.filter((a) => a.startsWith('--') && a !== '--keep-handles');
@@ -61,9 +73,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     return 2;
   }
   try {
-    const labels = files.map((f) => basename(f));
-    const unique = labels.map((l, i) => (labels.indexOf(l) === i ? l : files[i]!));
-    const runs = files.map((f, i) => ({ label: unique[i]!, events: readEventsFile(resolve(f)) }));
+    const labels = columnLabels(files);
+    const runs = files.map((f, i) => ({ label: labels[i]!, events: readEventsFile(resolve(f)) }));
     const c = compareTraces(runs, { keepHandles: argv.includes('--keep-handles') });
     write('stdout', comparisonText(c));
     return c.divergence ? 1 : 0;

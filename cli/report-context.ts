@@ -6,11 +6,13 @@ import type { ReportMeta } from './report.ts';
 export function reportContext(
   bindingsDir: string,
   version: string,
-  bootstrap: string,
+  bootstrap: string | null,
+  /** What the page says the source is: a finished run, or a traced program. */
+  state = 'finished',
 ): ReportMeta['context'] {
   const { docs, missing } = statsDocsFor(bindingsDir, version);
   return {
-    kernel: { librdkafka: version, bootstrap, state: 'finished', interactive: false },
+    kernel: { librdkafka: version, bootstrap, state, interactive: false },
     statsDocs: docs,
     ...(missing ? { statsDocsMissing: missing } : {}),
   };

@@ -3,14 +3,18 @@
 // kernel publishes (so --events, --report and the panel read them unchanged). The program keeps the
 // terminal: its output and its exit status are its own; this command's few lines go to stderr, each
 // starting with "rdkafka-workbench trace:".
-import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { KernelEvent } from '../protocol/index.ts';
 import { ensureBindings, formatCounts } from './run.ts';
 import { writeReport } from './report.ts';
+import { reportContext } from './report-context.ts';
+import { RunEvents } from './run-events.ts';
+import type { SampleLimit } from './event-sample.ts';
 import { TraceError } from '../trace/build.ts';
 import { traceProgram, programName, type TraceResult } from '../trace/run.ts';
-import { resolveLibrary } from '../versions/index.ts';
+import type { TracedProcess } from '../trace/reader.ts';
+import { findLibrary, resolveLibrary } from '../versions/index.ts';
+import { inspectLibrary } from '../gen/library.ts';
+import { createRequire } from 'node:module';
 import { checkBundleDir, writeBundle } from '../extension/export/bundle.ts';
 
 export const TRACE_USAGE = `usage: rdkafka-workbench trace [--events FILE.jsonl] [--report FILE.html] [--bundle DIR]
@@ -25,6 +29,8 @@ export interface TraceOptions {
   library?: string;
   librdkafka?: string;
   bindings: string;
+  /** Whether --bindings was given (else the tracer may come from the --library's installed version). */
+  bindingsGiven?: boolean;
   quiet?: boolean;
   cwd: string;
 }
@@ -66,6 +72,7 @@ export function parseTraceArgs(argv: string[], cwd = process.cwd()): TraceOption
         break;
       case '--bindings':
         o.bindings = value(a);
+        o.bindingsGiven = true;
         break;
       case '--quiet':
         o.quiet = true;
@@ -84,6 +91,37 @@ export function parseTraceArgs(argv: string[], cwd = process.cwd()): TraceOption
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
 const defaultWrite: Write = (name, s) => process[name].write(s);
 
+/** The librdkafka version of `library` when it is one `lib add` installed (not the system's), else null. */
+function installedVersionOf(library: string): string | null {
+  let version: string | null;
+  try {
+    version = inspectLibrary(createRequire(import.meta.url)('koffi'), library, []).version;
+  } catch {
+    return null; // not loadable here: the program will say so itself
+  }
+  if (!version) return null;
+  try {
+    const v = findLibrary(version);
+    return v.system ? null : v.version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What the tracer may have missed: a process that loaded another librdkafka than the header the tracer was
+ * generated from (callback setters that version added are not wrapped). Pure.
+ */
+export function headerNotes(processes: readonly TracedProcess[], program: string): string[] {
+  const notes = new Set<string>();
+  for (const p of processes)
+    if (p.header && p.version && p.header !== p.version)
+      notes.add(
+        `the tracer was generated from the librdkafka ${p.header} header, ${programName(p.program ?? program)} loaded ${p.version}: callbacks set with functions ${p.header} lacks are not observed (trace with --bindings of a ${p.version} header's bindings, e.g. \`rdkafka-workbench lib add ${p.version}\` then --librdkafka ${p.version})`,
+      );
+  return [...notes];
+}
+
 /** What the command says about a finished trace (one line, or the statically-linked sentence). */
 export function traceSummary(program: string, r: TraceResult): string {
   const name = programName(program);
@@ -96,7 +134,17 @@ export function traceSummary(program: string, r: TraceResult): string {
   return `${name} (librdkafka ${p.version ?? '?'} from ${p.library ?? '?'})${more}: ${how}; events: ${formatCounts(r.counts)}${bad}`;
 }
 
-export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {
+/** What a caller other than the command line may change (tests: a small report sample). */
+export interface TraceControl {
+  /** The events the report and the issue export keep in detail (default cli/event-sample.ts' REPORT_SAMPLE). */
+  reportSample?: SampleLimit;
+}
+
+export async function main(
+  argv: string[],
+  write: Write = defaultWrite,
+  control: TraceControl = {},
+): Promise<number> {
   const say = (s: string) => write('stderr', `rdkafka-workbench trace: ${s}\n`);
   let opts: TraceOptions;
   try {
@@ -127,29 +175,34 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
       const v = await resolveLibrary(opts.librdkafka, { cwd: opts.cwd, onProgress: info });
       bindings = v.bindingsDir;
       library = v.library;
-    } else await ensureBindings(bindings, info, library);
+    } else {
+      // A --library of a version `lib add` installed: the tracer comes from that version's header, so the
+      // callback setters it has (and the system's header may lack) are wrapped too.
+      const installed = library && !opts.bindingsGiven ? installedVersionOf(library) : null;
+      if (installed)
+        bindings = (await resolveLibrary(installed, { cwd: opts.cwd, onProgress: info })).bindingsDir;
+      else await ensureBindings(bindings, info, library);
+    }
   } catch (e) {
     say((e as Error).message);
     return 2;
   }
-  let eventsFile: WriteStream | null = null;
-  if (opts.events) {
-    const path = resolve(opts.cwd, opts.events);
-    try {
-      eventsFile = createWriteStream(path, { fd: openSync(path, 'w') });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT'
-          ? 'its folder does not exist'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (code ?? (e as Error).message);
-      say(`cannot write --events ${opts.events} (${why}): give a path in a folder you can write to`);
-      return 2;
-    }
+  // The --events file is written batch by batch as the events come (on disk even if this is killed); the
+  // report and the issue export keep a bounded sample whose `dropped` events carry exact counts, as `run`.
+  let events: RunEvents;
+  try {
+    events = new RunEvents(opts.events ? resolve(opts.cwd, opts.events) : null, control.reportSample);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (code ?? (e as Error).message);
+    say(`cannot write --events ${opts.events} (${why}): give a path in a folder you can write to`);
+    return 2;
   }
-  const events: KernelEvent[] = [];
   const started = Date.now();
   let run;
   try {
@@ -161,17 +214,12 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
       cwd: opts.cwd,
       stdio: 'inherit',
       onProgress: info,
-      onEvents: (batch) => {
-        for (const e of batch) {
-          if (events.length < 200000) events.push(e);
-          eventsFile?.write(JSON.stringify(e) + '\n');
-        }
-      },
+      onEvents: (batch) => events.add(batch),
     });
   } catch (e) {
     if (!(e instanceof TraceError)) throw e;
     say(e.message);
-    eventsFile?.end();
+    events.close();
     return 2;
   }
   // The terminal's Ctrl-C reaches the program itself (same process group); termination requests sent to
@@ -185,17 +233,22 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
   for (const [s, h] of handlers) process.on(s, h);
   const result = await run.done;
   for (const [s, h] of handlers) process.off(s, h);
-  if (eventsFile) await new Promise((r) => eventsFile!.end(r));
+  events.close();
+  if (events.error) say(events.error);
+  const sample = events.sample;
   if (opts.report && result.processes.length) {
     const p = result.processes[0]!;
     try {
-      await writeReport(events, resolve(opts.cwd, opts.report), {
+      await writeReport(sample.events(), resolve(opts.cwd, opts.report), {
         title: `${programName(opts.program)} (traced)`,
         source: p.program ?? opts.program,
-        ...(p.version ? { librdkafka: p.version } : {}),
+        ...(p.version
+          ? { librdkafka: p.version, context: reportContext(bindings, p.version, null, 'traced program') }
+          : {}),
         startedAt: started,
         durationMs: Date.now() - started,
         status: result.signal ? `killed by ${result.signal}` : `exit ${result.code}`,
+        events: { total: sample.total, detailed: sample.detailed, sampled: sample.sampled },
       });
     } catch (e) {
       // The program's status stays the command's: only the report is missing, and this says why.
@@ -209,8 +262,8 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
         title: `${programName(opts.program)} (traced)`,
         // A traced program has no cells: its command line is left out too (it may carry secrets).
         cells: [],
-        events,
-        counts: result.counts,
+        events: sample.events(),
+        counts: sample.counts,
         librdkafka: p.version ? { version: p.version, ...(p.library ? { library: p.library } : {}) } : null,
         bootstrap: null,
         tool: 'rdkafka-workbench trace',
@@ -226,7 +279,7 @@ export async function main(argv: string[], write: Write = defaultWrite): Promise
     }
   }
   if (!opts.quiet || !result.processes.length || result.spawnError) say(traceSummary(opts.program, result));
-  for (const w of result.warnings) say(`note: ${w}`);
+  for (const w of [...result.warnings, ...headerNotes(result.processes, opts.program)]) say(`note: ${w}`);
   for (const [flag, value] of [
     ['report', opts.report],
     ['issue export', opts.bundle],

@@ -26,7 +26,7 @@ export interface TracerSource {
 }
 
 type Kind = 'int' | 'uint' | 'dbl' | 'str' | 'ptr' | 'void';
-interface Abi {
+export interface Abi {
   c: string;
   kind: Kind;
 }
@@ -141,13 +141,9 @@ const OBSERVED: Record<string, { before?: string; after?: string }> = {
       'if (ext) { const void *rk = wb_queue_rk(a0); for (long i = 0; i < (long)r; i++) wb_ev_consume(rk, ((void **)a2)[i]); }',
   },
   rd_kafka_queue_poll: { after: 'if (ext && r) wb_polled_from(a0, r);' },
-  rd_kafka_event_message_next: {
-    after:
-      'if (ext && r && wb_event_is_dr(a0)) { const void *rk = wb_event_rk(a0); wb_ev_dr_msg(rk ? rk : wb_message_rk(r), r); }',
-  },
+  rd_kafka_event_message_next: { after: 'if (ext && r) wb_ev_taken(a0, r);' },
   rd_kafka_event_message_array: {
-    after:
-      'if (ext && r && wb_event_is_dr(a0)) { const void *rk = wb_event_rk(a0); for (size_t i = 0; i < (size_t)r; i++) wb_ev_dr_msg(rk ? rk : wb_message_rk(((void **)a1)[i]), ((void **)a1)[i]); }',
+    after: 'if (ext) for (size_t i = 0; i < (size_t)r; i++) wb_ev_taken(a0, ((void **)a1)[i]);',
   },
   rd_kafka_queue_destroy: { before: 'if (ext) wb_owner_forget(a0, NULL);' },
   rd_kafka_topic_new: { after: 'if (ext && r) wb_owner_set(r, a0);' },
@@ -210,6 +206,17 @@ const KIND_CODE: Record<Kind, string> = {
   void: 'WB_A_PTR',
 };
 const FIELD: Record<Kind, string> = { int: 'i', uint: 'u', dbl: 'd', str: 's', ptr: 'p', void: 'p' };
+
+/**
+ * The kinds a generic callback's arguments are shown as: a writable `char *` followed by its size (an
+ * interceptor's `errstr, errstr_size`) is a buffer the callback is to fill, not a string — before the call
+ * it holds whatever was on the caller's stack — so it is shown as a pointer.
+ */
+export function plainKinds(params: readonly Abi[]): Kind[] {
+  return params.map((p, i) =>
+    p.kind === 'str' && p.c === 'char *' && params[i + 1]?.kind === 'uint' ? 'ptr' : p.kind,
+  );
+}
 
 /** A callback of no kind of its own: its name and plain arguments (the handle, when the first is one). */
 function genericObserver(name: string, args: string[], kinds: Kind[], handle: string): string {
@@ -400,7 +407,12 @@ export function emitTracer(model: Model): TracerSource {
       const specific = OBSERVERS[kind]?.(args, kinds);
       const body =
         specific ??
-        genericObserver(p.name, args, kinds, carriesHandle(proto!) ? `wb_handle(${args[0]})` : 'NULL');
+        genericObserver(
+          p.name,
+          args,
+          plainKinds(cs.params),
+          carriesHandle(proto!) ? `wb_handle(${args[0]})` : 'NULL',
+        );
       const call = `((${fnPtr(cs)})wb_u${n}[i])(${args.join(', ')})`;
       siteCode.push(
         `/* ${f.name}: ${p.name} → ${specific ? KIND_EVENT[kind] : 'callback'} */`,

@@ -36,7 +36,11 @@ export interface InitRequest {
 
 export interface ExecuteRequest {
   type: 'execute';
-  /** Client-chosen id that every reply about this execution carries. */
+  /**
+   * Client-chosen id that every reply about this execution carries. A decimal counter ("1", "2", …) as
+   * client.ts numbers them, so the interrupt pipe (fd 4) can name the execution it stops (watchdog.ts);
+   * an execution with another id is interrupted through IPC only.
+   */
   id: string;
   /**
    * The cell's position in its notebook, counted from 1 as people count (markdown cells included): what
@@ -77,7 +81,13 @@ export interface ReadyMessage {
 
 /** Output of a running cell, in the order it happened. */
 export type CellOutput =
-  | { kind: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | {
+      kind: 'stream';
+      name: 'stdout' | 'stderr';
+      text: string;
+      /** The compiler's warnings on the cell's own lines, with its text (a C cell that built). Optional. */
+      diagnostics?: CellDiagnostic[];
+    }
   /** Rich output: a MIME bundle, e.g. {"application/json": …, "text/markdown": …, "text/plain": …}. */
   | { kind: 'display'; data: Record<string, unknown> }
   /** Value of the cell's last expression, as a REPL would show it. */

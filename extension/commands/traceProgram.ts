@@ -9,6 +9,7 @@ import type { KernelEvent } from '../../protocol/index.ts';
 import type { Bindings } from '../bindings.ts';
 import type { EventSource, EventsPanels } from '../panel/host.ts';
 import { followEventsFile } from '../../trace/events-file.ts';
+import { EventSample, type SampleLimit } from '../../cli/event-sample.ts';
 
 const HISTORY_KEY = 'rdkafka.traceCommandLines';
 const HISTORY_MAX = 10;
@@ -16,13 +17,16 @@ const HISTORY_MAX = 10;
 export interface TraceArgs {
   /** The command line to trace (skips the question). */
   commandLine?: string;
+  /** What a panel opened late starts with, per type (default the report's sample; tests make it small). */
+  sample?: SampleLimit;
 }
 
 export interface TraceSession {
   /** The panel's key (EventsPanels.statsOf). */
   key: string;
   commandLine: string;
-  events: KernelEvent[];
+  /** What a panel opened late starts with: bounded however long the program runs, counts exact. */
+  readonly events: readonly KernelEvent[];
   terminal: vscode.Terminal;
 }
 
@@ -113,10 +117,12 @@ export async function traceProgram(
     env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
   });
 
-  const events: KernelEvent[] = [];
+  // Live batches go to the panel as they come; only a bounded sample (handles always, the first and last
+  // events of each type, the rest as counts) is kept for a panel that opens or reloads later.
+  const sample = new EventSample(args.sample);
   const listeners = new Set<(events: KernelEvent[]) => void>();
   const tail = followEventsFile(eventsFile, (batch) => {
-    events.push(...batch);
+    for (const e of batch) sample.add(e);
     for (const l of listeners) l(batch);
   });
   const key = `trace:${Date.now().toString(36)}:${program}`;
@@ -125,7 +131,9 @@ export async function traceProgram(
     name: program,
     // Not a kernel: no fault actions, no cells to reveal (the panel's controls stay off).
     info: () => ({ librdkafka: null, bootstrap: null, state: 'traced program', interactive: false }),
-    events,
+    get events() {
+      return sample.events();
+    },
     subscribe(onEvents) {
       listeners.add(onEvents);
       return new vscode.Disposable(() => listeners.delete(onEvents));
@@ -140,5 +148,12 @@ export async function traceProgram(
   context.subscriptions.push(closed, { dispose: () => tail.stop() });
   terminal.show();
   panels.showSource(source);
-  return { key, commandLine, events, terminal };
+  return {
+    key,
+    commandLine,
+    get events() {
+      return sample.events();
+    },
+    terminal,
+  };
 }

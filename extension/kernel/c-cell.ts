@@ -89,7 +89,14 @@ export async function runCCell(
     });
     return 'error';
   }
-  if (compiled.text) d.stream('stderr', `${compiled.text}\n`);
+  // What the compiler said of a cell that built (warnings): its text, and diagnostics on the cell's lines.
+  if (compiled.text)
+    d.emit({
+      kind: 'stream',
+      name: 'stderr',
+      text: `${compiled.text}\n`,
+      ...(compiled.diagnostics.length ? { diagnostics: compiled.diagnostics } : {}),
+    });
   const run = traceProgram({
     program: compiled.program,
     args: [],

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { ControlChannel } from './control.ts';
+import { interruptLine } from './watchdog.ts';
 import {
   PROTOCOL_VERSION,
   isKernelMessage,
@@ -365,7 +366,9 @@ export class KernelClient {
   interrupt(): void {
     const running = this.pending[0];
     if (!this.child || !running) return;
-    (this.child.stdio[4] as Writable | null)?.write('\x01');
+    // Both ways: the pipe reaches a busy thread (a synchronous loop), IPC a pending await. The pipe's line
+    // names the execution, so one that arrives after the cell ended stops no later cell (watchdog.ts).
+    (this.child.stdio[4] as Writable | null)?.write(interruptLine(running.id));
     this.child.send({ type: 'interrupt', id: running.id });
   }
 
@@ -384,7 +387,7 @@ export class KernelClient {
     if (!child) return;
     this.stopping = true;
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    if (this.pending.length) (child.stdio[4] as Writable | null)?.write('\x01');
+    if (this.pending[0]) (child.stdio[4] as Writable | null)?.write(interruptLine(this.pending[0].id));
     if (child.connected) child.send({ type: 'shutdown' });
     else child.kill('SIGKILL');
     await this.exited.get(child);

@@ -17,7 +17,7 @@ import { apiKeysFor } from './api-keys.ts';
 import type { FromControl, ToControl, ControlThreadData } from './control-thread.ts';
 import { SAB_BYTES, SLOT } from './control-thread.ts';
 import type { EventStream } from './events.ts';
-import type { ControlRoomHooks } from './interceptors/types.ts';
+import type { ControlRoomHooks } from './control-hooks.ts';
 import type { Runtime } from './runtime.ts';
 import { callText, mockActions, type ActionImpl, type CallNames } from './mock-actions.ts';
 

@@ -10,7 +10,7 @@ import { send } from './channel.ts';
 import { transpileCell } from './transpile.ts';
 import type { CellScript } from './sourcemap.ts';
 import { resultBundle } from './display.ts';
-import { CLIENT_GONE, INTERRUPT } from './watchdog.ts';
+import { CLIENT_GONE, GONE, INTERRUPT, interruptId } from './watchdog.ts';
 
 export class Interrupted extends Error {
   override name = 'Interrupted';
@@ -38,17 +38,29 @@ export class Execution {
   private queue: ExecuteRequest[] = [];
   private running = false;
   private current: { id: string; interrupt: () => void } | null = null;
+  /** The running execution's id as the interrupt pipe carries it (watchdog.ts); 0 between cells. */
+  private pipeId = 0;
   private seq = 0;
 
   constructor(private d: ExecutionDeps) {}
 
-  /** Called by every loop of cell code (rewrite.ts): throws when an interrupt is pending. */
+  /**
+   * Called by every loop of cell code (rewrite.ts): throws when the running execution was interrupted, or
+   * the client is gone (then every loop stops, in a cell or not). An interrupt meant for another execution
+   * (one that ended before the watchdog saw its line) stops nothing.
+   */
   readonly tick = (): void => {
     const f = this.d.flags;
-    if (f[INTERRUPT] && (this.current || f[CLIENT_GONE])) {
-      f[INTERRUPT] = f[CLIENT_GONE]; // stays set once the client is gone: every loop stops
+    const id = f[INTERRUPT];
+    if (id === 0) return; // every iteration of every loop: one read
+    if (id === GONE || f[CLIENT_GONE]) throw new Interrupted('interrupted');
+    if (id === this.pipeId) {
+      Atomics.compareExchange(f, INTERRUPT, id, 0); // once: a cell that catches it and goes on runs on
       throw new Interrupted('interrupted');
     }
+    // Ids grow: a smaller one is for an execution that has ended (cleared, so loops are back to one read);
+    // a larger one waits for its execution, which the client sent before it interrupted it.
+    if (id < this.pipeId) Atomics.compareExchange(f, INTERRUPT, id, 0);
   };
 
   enqueue(req: ExecuteRequest): void {
@@ -78,8 +90,9 @@ export class Execution {
     let interrupt!: () => void;
     const interrupted = new Promise<typeof Interrupted>((r) => (interrupt = () => r(Interrupted)));
     this.current = { id: req.id, interrupt };
+    // Not cleared here: an interrupt for this execution may reach the watchdog before the execution starts.
+    this.pipeId = interruptId(req.id);
     outputs.target = req.id;
-    this.d.flags[INTERRUPT] = this.d.flags[CLIENT_GONE];
     const events = this.d.events();
     if (events) events.cell = req.cell;
     this.d.onCell?.(req.cell);
@@ -117,6 +130,7 @@ export class Execution {
     outputs.flush();
     events?.flush();
     this.current = null;
+    this.pipeId = 0;
     if (events) events.cell = null;
     this.d.onCell?.(null);
     send({

@@ -63,10 +63,9 @@ export class LogRelayHub {
     return this.relay !== null;
   }
 
-  /** Lets relayed lines still in flight reach this thread. */
+  /** Resolves once the lines of every log_cb call that has returned have reached this thread. */
   async settle(): Promise<void> {
-    if (!this.relay) return;
-    await new Promise((r) => setTimeout(r, 5));
+    if (this.relay) await this.relay.settle();
   }
 
   private line([rk, name, level, fac, buf]: LogLine): void {

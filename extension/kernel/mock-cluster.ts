@@ -1,7 +1,7 @@
 // The embedded mock cluster (rdkafka_mock.h): started on first use of BOOTSTRAP or MOCK_CLUSTER when the
 // kernel runs against "mock", on a producer handle of its own, and destroyed after every cell handle.
 import type { Fn } from './load.ts';
-import type { ControlRoomHooks } from './interceptors/types.ts';
+import type { ControlRoomHooks } from './control-hooks.ts';
 
 export interface MockClusterDeps {
   /** "mock", or the configured cluster's bootstrap servers. */

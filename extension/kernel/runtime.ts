@@ -13,7 +13,7 @@ import { factsOf, type Facts } from './facts.ts';
 import { installGlobals } from './globals.ts';
 import { makeHelpers } from './helpers.ts';
 import { INTERCEPTORS, type Interceptor, type KernelContext } from './interceptors/index.ts';
-import type { ControlRoomHooks } from './interceptors/types.ts';
+import type { ControlRoomHooks } from './control-hooks.ts';
 import { loadBindings, type Bindings, type Fn, type Loaded } from './load.ts';
 import { LogRelayHub, relayPrototypes } from './log-relay.ts';
 import { MockCluster } from './mock-cluster.ts';

@@ -35,7 +35,8 @@ Atomics.store(i64, 1, BigInt(ptr));
 Atomics.store(i64, 2, BigInt(printing));
 Atomics.store(i32, 0, 1);
 Atomics.notify(i32, 0);
-parentPort.on('message', () => {});
+// A round trip (LogRelay.settle): the answer follows every line posted before the question arrived.
+parentPort.on('message', (n) => parentPort.postMessage(n));
 `;
 
 export type LogLine = [rk: bigint | null, name: string | null, level: number, fac: string, buf: string];
@@ -46,6 +47,12 @@ export interface LogRelay {
   /** The same, printing each line as librdkafka's default logger first (interceptors/default-log.ts). */
   printingPointer: bigint;
   worker: Worker;
+  /**
+   * Resolves once every line of a log_cb call that has returned is with `onLine`. librdkafka's thread waits
+   * in log_cb until this worker has posted the line, so after a synchronous rd_kafka_destroy() this is all
+   * its lines: one message to the worker and back, behind them in the worker's one ordered port.
+   */
+  settle(): Promise<void>;
 }
 
 /** Starts the relay and waits (synchronously, about 25 ms) for its callback address. */
@@ -62,9 +69,31 @@ export function startLogRelay(
     throw new Error('the log relay thread did not start within 10 s');
   const pointer = new BigInt64Array(sab)[1]!;
   const printingPointer = new BigInt64Array(sab)[2]!;
-  worker.on('message', onLine);
+  const waiting = new Map<number, () => void>();
+  let asked = 0;
+  worker.on('message', (m: LogLine | number) => {
+    if (typeof m !== 'number') return onLine(m);
+    waiting.get(m)?.();
+    waiting.delete(m);
+    if (!waiting.size) worker.unref();
+  });
   // After on('message'): adding a message listener refs the worker's port again, and a process whose
-  // handles logged through the relay would never exit by itself.
+  // handles logged through the relay would never exit by itself. Ref'd only while a round trip waits.
   worker.unref();
-  return { pointer, printingPointer, worker };
+  // A relay thread that ended answers no round trip: nothing may wait for it (a cell would never end).
+  let ended = false;
+  worker.on('exit', () => {
+    ended = true;
+    for (const resolve of waiting.values()) resolve();
+    waiting.clear();
+  });
+  const settle = () =>
+    new Promise<void>((resolve) => {
+      if (ended) return resolve();
+      const n = ++asked;
+      waiting.set(n, resolve);
+      worker.ref();
+      worker.postMessage(n);
+    });
+  return { pointer, printingPointer, worker, settle };
 }

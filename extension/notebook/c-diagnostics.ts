@@ -1,6 +1,6 @@
-// Compile errors of C cells as diagnostics on the cell's own lines (squiggles, the Problems view). The
-// kernel sends them with the cell's CompileError output (CellOutput.diagnostics); a new run of the cell
-// clears them.
+// Compile errors and warnings of C cells as diagnostics on the cell's own lines (squiggles, the Problems
+// view). The kernel sends them with the cell's CompileError output, or with the compiler's text on stderr
+// when the cell built with warnings (CellOutput.diagnostics); a new run of the cell clears them.
 import * as vscode from 'vscode';
 import type { CellDiagnostic, CellOutput } from '../../protocol/index.ts';
 
@@ -20,7 +20,8 @@ export class CellCompileDiagnostics implements vscode.Disposable {
 
   /** Shows the diagnostics an output carries, if any. */
   fromOutput(cell: vscode.NotebookCell, output: CellOutput): void {
-    if (output.kind !== 'error' || !output.diagnostics?.length) return;
+    // A CompileError's, or the warnings of a cell that built (its compiler output on stderr).
+    if ((output.kind !== 'error' && output.kind !== 'stream') || !output.diagnostics?.length) return;
     const doc = cell.document;
     const lastLine = Math.max(0, doc.lineCount - 1);
     this.collection.set(

@@ -1185,9 +1185,15 @@ static const void *wb_event_rk(const void *ev) {
   return ev && ev == wb_tl_ev ? wb_tl_ev_rk : NULL;
 }
 
-static int wb_event_is_dr(void *ev) {
+/* A message the program took out of an event (rd_kafka_event_message_next/_array): a delivery report
+ * of a DR event, a consumed message of a FETCH event (a consumer on the event API). */
+static void wb_ev_taken(void *ev, const void *m) {
   wb_f_rd_kafka_event_type tf = WB_CALL(rd_kafka_event_type);
-  return ev && tf && tf(ev) == WB_EV_DR;
+  if (!ev || !m || !tf) return;
+  int t = tf(ev);
+  const void *rk = wb_event_rk(ev);
+  if (t == WB_EV_DR) wb_ev_dr_msg(rk ? rk : wb_message_rk(m), m);
+  else if (t == WB_EV_FETCH) wb_ev_consume(rk, m);
 }
 
 /* ---------------------------------------------------------------------------------------------------

@@ -40,13 +40,17 @@ int main(void) {
 }
 `;
 
-function notebook(name: string, cells: Array<[kind: 'code' | 'markdown', language: string, source: string]>) {
+function notebook(
+  name: string,
+  cells: Array<[kind: 'code' | 'markdown', language: string, source: string]>,
+  metadata: Record<string, unknown> = {},
+) {
   const path = join(dir, name);
   writeFileSync(
     path,
     JSON.stringify({
       rdkafkaNotebook: 1,
-      metadata: {},
+      metadata,
       cells: cells.map(([kind, language, source]) => ({ kind, language, source })),
     }),
   );
@@ -93,6 +97,28 @@ test("a C cell headless: its output and exit code in the cell, its events under 
   assert.ok(s.events.some((e) => e.type === 'handle_destroyed' && e.handle === created?.handle));
 });
 
+test("a C cell of a notebook on librdkafka 2.15.1 is compiled against that version's header and runs on its library", async () => {
+  const path = notebook(
+    'on-2151.rdkafka',
+    [
+      [
+        'code',
+        'c',
+        '#include <stdio.h>\n#include <librdkafka/rdkafka.h>\n#include "rdkafka_mock.h"\nint main(void) {\n  printf("header %x library %s\\n", RD_KAFKA_VERSION, rd_kafka_version_str());\n  return 0;\n}\n',
+      ],
+    ],
+    { librdkafka: '2.15.1' },
+  );
+  let text = '';
+  // No --bindings: the notebook's version brings its own.
+  const s = await runNotebook({ ...parseRunArgs([path], dir), quiet: true, timeout: 60 }, (_n, t) => {
+    text += t;
+  });
+  assert.equal(s.code, 0, text);
+  assert.equal(s.librdkafka, '2.15.1');
+  assert.equal(streamText(s.notebook!.cells[0]!.outputs, 'stdout'), 'header 20f01ff library 2.15.1\n');
+});
+
 test('a compile error: a CompileError naming the cell, with a diagnostic at the line and column, and the run stops', async () => {
   const s = await run(
     notebook('broken.rdkafka', [
@@ -114,6 +140,38 @@ test('a compile error: a CompileError naming the cell, with a diagnostic at the 
   assert.deepEqual([first?.line, first?.column], [3, 10]);
   assert.match(first!.message, /rd_kafka_no_such_function/);
   assert.doesNotMatch(s.text, /not reached/);
+});
+
+test("a C cell that builds with warnings runs, and the compiler's warnings come with diagnostics at their lines", async () => {
+  const kernel = await KernelClient.start({
+    bindingsDir: await ensureBindings(),
+    bootstrap: 'mock',
+    cwd: repoRoot,
+    kernelScript,
+  });
+  try {
+    const outputs: CellOutput[] = [];
+    const r = await kernel.execute(
+      4,
+      '#include <stdio.h>\nint main(void) {\n  int unused_here;\n  puts("ran");\n  return 0;\n}\n',
+      (o) => outputs.push(o),
+      'c',
+    );
+    assert.equal(r.status, 'ok', JSON.stringify(outputs));
+    assert.equal(streamText(outputs, 'stdout'), 'ran\n');
+    const warned = outputs.find((o) => o.kind === 'stream' && o.diagnostics?.length);
+    assert.ok(
+      warned && warned.kind === 'stream',
+      `no output carries the warning: ${JSON.stringify(outputs)}`,
+    );
+    assert.equal(warned.name, 'stderr');
+    assert.match(warned.text, /unused_here/);
+    const d = warned.diagnostics!.find((x) => x.severity === 'warning');
+    assert.deepEqual([d?.line, d?.column], [3, 7]);
+    assert.match(d!.message, /unused variable .unused_here./);
+  } finally {
+    await kernel.shutdown();
+  }
 });
 
 test('a program that exits non-zero, or crashes, fails its cell with what happened', async () => {

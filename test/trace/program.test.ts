@@ -1,46 +1,14 @@
 // A C program of our own (test/trace/programs/callbacks.c) that prints what each of its callbacks
 // received: the traced events must say the same, before an exit() from a callback and a crash too.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import type { KernelEvent } from '../../protocol/index.ts';
-import { ensureBindings } from '../support/bindings.ts';
-import { compileProgram, counts, runCommand, startMock, trace, type Mock } from './support.ts';
+import { compileProgram, counts, ofType, programUnderTest, runCommand, said, trace } from './support.ts';
 
-let bindings: string;
-let mock: Mock;
-let program: string;
-let env: NodeJS.ProcessEnv;
-
-before(async () => {
-  bindings = await ensureBindings();
-  mock = await startMock(bindings);
-  program = compileProgram('callbacks');
-  env = { ...process.env, BOOTSTRAP: mock.bootstrap };
-});
-after(async () => {
-  await mock.stop();
-});
-
-/** The program's "kind key=value …" lines. */
-function said(stdout: string, kind: string): Record<string, string>[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith(`${kind} `))
-    .map((l) =>
-      Object.fromEntries(
-        l
-          .split(' ')
-          .slice(1)
-          .map((kv) => kv.split('=', 2) as [string, string]),
-      ),
-    );
-}
-const ofType = <T extends KernelEvent['type']>(events: KernelEvent[], type: T) =>
-  events.filter((e) => e.type === type) as Extract<KernelEvent, { type: T }>[];
+const p = programUnderTest('callbacks');
 
 test('dr, stats, error, log and rebalance callbacks: each observed with the fields the program received', async () => {
-  const r = await trace(bindings, [program, 'all'], { env });
+  const r = await trace(p.bindings, [p.program, 'all'], { env: p.env });
   assert.equal(r.code, 0, r.stderr);
   const ev = r.events;
 
@@ -133,7 +101,7 @@ test('dr, stats, error, log and rebalance callbacks: each observed with the fiel
 });
 
 test('a callback that calls exit(0): the events before it are kept and the exit code is 0', async () => {
-  const r = await trace(bindings, [program, 'exit-in-dr'], { env });
+  const r = await trace(p.bindings, [p.program, 'exit-in-dr'], { env: p.env });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(said(r.stdout, 'dr').length, 3);
   assert.equal(counts(r.events).dr, 3, 'the delivery report whose callback exited is in');
@@ -141,8 +109,8 @@ test('a callback that calls exit(0): the events before it are kept and the exit 
 });
 
 test('a program that segfaults after producing: the events before the crash are kept, the status is the crash', async () => {
-  const plain = await runCommand(program, ['segv'], env);
-  const r = await trace(bindings, [program, 'segv'], { env });
+  const plain = await runCommand(p.program, ['segv'], p.env);
+  const r = await trace(p.bindings, [p.program, 'segv'], { env: p.env });
   assert.equal(plain.signal, 'SIGSEGV');
   // The CLI answers as a shell would for the crashed program: 128 + SIGSEGV.
   assert.equal(r.code, 139, r.stderr);
@@ -160,7 +128,7 @@ test('a program that segfaults after producing: the events before the crash are 
 test('a program that sets more different callbacks at one place than the tracer has slots: all still called, the rest unobserved and said so', async () => {
   const many = compileProgram('many_callbacks');
   const plain = await runCommand(many, []);
-  const r = await trace(bindings, [many]);
+  const r = await trace(p.bindings, [many]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, plain.stdout);
   assert.equal(r.stdout, 'callback 0: delivered\ncallback 16: delivered\n');
@@ -172,8 +140,8 @@ test('a program that sets more different callbacks at one place than the tracer 
 });
 
 test('a program that never calls librdkafka gets one sentence instead of an empty report, its output intact', async () => {
-  const report = `${program}-echo.html`;
-  const r = await trace(bindings, ['/bin/echo', 'hello from echo'], { extra: ['--report', report] });
+  const report = `${p.program}-echo.html`;
+  const r = await trace(p.bindings, ['/bin/echo', 'hello from echo'], { extra: ['--report', report] });
   assert.equal(r.code, 0);
   assert.equal(existsSync(report), false);
   assert.equal(r.stdout, 'hello from echo\n');
@@ -183,7 +151,7 @@ test('a program that never calls librdkafka gets one sentence instead of an empt
 
 test('a program that only asks librdkafka its version is traced (no events), not taken for a static one', async () => {
   const plain = await runCommand('kcat', ['-V']);
-  const r = await trace(bindings, ['kcat', '-V']);
+  const r = await trace(p.bindings, ['kcat', '-V']);
   assert.equal(r.code, plain.code);
   assert.equal(r.stdout, plain.stdout);
   assert.doesNotMatch(r.stderr, /no librdkafka symbols were called/);
@@ -191,7 +159,7 @@ test('a program that only asks librdkafka its version is traced (no events), not
 });
 
 test("a program that does not exist: exit 127 and the shell's sentence", async () => {
-  const r = await trace(bindings, ['/nonexistent/program']);
+  const r = await trace(p.bindings, ['/nonexistent/program']);
   assert.equal(r.code, 127);
   assert.match(r.stderr, /\/nonexistent\/program: command not found/);
 });

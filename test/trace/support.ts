@@ -1,5 +1,6 @@
 // What the tracer's tests share: `rdkafka-workbench mock` as the broker, the CLI run as a user runs it
 // (a child process, output captured), C test programs compiled against the system librdkafka.
+import { after, before } from 'node:test';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { addCounts } from '../../trace/reader.ts';
+import { ensureBindings } from '../support/bindings.ts';
 import { cliPath, repoRoot } from '../support/repo.ts';
 
 export const work = mkdtempSync(join(tmpdir(), 'wb-trace-test-'));
@@ -14,15 +16,17 @@ export const work = mkdtempSync(join(tmpdir(), 'wb-trace-test-'));
 export interface Mock {
   bootstrap: string;
   child: ChildProcess;
-  /** Stops it with SIGTERM; resolves with its exit code. */
-  stop(): Promise<number | null>;
+  /** What it said on stderr so far. */
+  stderr(): string;
+  /** Stops it with SIGTERM (or `signal`); resolves with its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `rdkafka-workbench mock` and waits for its BOOTSTRAP= line. */
-export function startMock(bindings: string, brokers = 3): Promise<Mock> {
+/** Starts `rdkafka-workbench mock` (with `extra` options) and waits for its BOOTSTRAP= line. */
+export function startMock(bindings: string, brokers = 3, extra: string[] = []): Promise<Mock> {
   const child = spawn(
     process.execPath,
-    [cliPath, 'mock', '--brokers', String(brokers), '--bindings', bindings],
+    [cliPath, 'mock', '--brokers', String(brokers), '--bindings', bindings, ...extra],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -38,8 +42,9 @@ export function startMock(bindings: string, brokers = 3): Promise<Mock> {
         resolve({
           bootstrap: m[1]!,
           child,
-          stop: () => {
-            child.kill('SIGTERM');
+          stderr: () => stderr,
+          stop: (signal: NodeJS.Signals = 'SIGTERM') => {
+            child.kill(signal);
             return exited;
           },
         });
@@ -136,4 +141,48 @@ export function compileProgram(name: string): string {
   );
   if (r.status !== 0) throw new Error(`cc could not compile ${name}.c: ${r.stderr}`);
   return out;
+}
+
+/** A test program's "kind key=value …" lines, as records. */
+export function said(stdout: string, kind: string): Record<string, string>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith(`${kind} `) || l === kind)
+    .map((l) =>
+      Object.fromEntries(
+        l
+          .split(' ')
+          .slice(1)
+          .map((kv) => kv.split('=', 2) as [string, string]),
+      ),
+    );
+}
+
+/** The events of one type, typed. */
+export const ofType = <T extends KernelEvent['type']>(events: KernelEvent[], type: T) =>
+  events.filter((e) => e.type === type) as Extract<KernelEvent, { type: T }>[];
+
+export interface ProgramUnderTest {
+  bindings: string;
+  mock: Mock;
+  /** The compiled test program. */
+  program: string;
+  /** The environment it runs with: BOOTSTRAP the mock cluster. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** For a test file: before its tests the bindings, `rdkafka-workbench mock` and test/trace/programs/NAME.c
+ * compiled; after them the mock stopped. The fields are set when the tests run. */
+export function programUnderTest(name: string): ProgramUnderTest {
+  const p = {} as ProgramUnderTest;
+  before(async () => {
+    p.bindings = await ensureBindings();
+    p.mock = await startMock(p.bindings);
+    p.program = compileProgram(name);
+    p.env = { ...process.env, BOOTSTRAP: p.mock.bootstrap };
+  });
+  after(async () => {
+    await p.mock.stop();
+  });
+  return p;
 }

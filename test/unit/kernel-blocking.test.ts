@@ -21,29 +21,50 @@ function until(on: (notify: () => void) => void, probe: () => boolean): Promise<
   });
 }
 
+/**
+ * Runs `source` in a fresh kernel until `arrived(text, events)` holds for what reached the client, then kills
+ * the kernel; says whether the cell had ended by then.
+ */
+async function whileBlocked(
+  source: string,
+  arrived: (text: string, events: KernelEvent[]) => boolean,
+): Promise<{ endedFirst: boolean; status: string; text: string; events: KernelEvent[] }> {
+  const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  clients.push(k);
+  const events: KernelEvent[] = [];
+  const outputs: CellOutput[] = [];
+  let notify = () => {};
+  k.onEvents((batch) => {
+    events.push(...batch);
+    notify();
+  });
+  const text = () => outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
+  const there = until(
+    (n) => (notify = n),
+    () => arrived(text(), events),
+  );
+  let ended = false;
+  const run = k
+    .execute(1, source, (o) => {
+      outputs.push(o);
+      notify();
+    })
+    .then((r) => {
+      ended = true;
+      return r;
+    });
+  await there;
+  const endedFirst = ended;
+  await k.kill('the test is done waiting');
+  return { endedFirst, status: (await run).status, text: text(), events };
+}
+
 test(
   'text printed and delivery reports observed before rd_kafka_poll(rk, 60000) reach the client while the call blocks',
   { timeout: 60_000 },
   async () => {
-    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
-    clients.push(k);
-    const events: KernelEvent[] = [];
-    const outputs: CellOutput[] = [];
-    let notify = () => {};
-    k.onEvents((batch) => {
-      events.push(...batch);
-      notify();
-    });
-    const text = () => outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join('');
-    const arrived = until(
-      (n) => (notify = n),
-      () => text().includes('line 99\n') && events.filter((e) => e.type === 'dr').length === 10,
-    );
-    let finished = false;
-    const run = k
-      .execute(
-        1,
-        `const e = errbuf();
+    const r = await whileBlocked(
+      `const e = errbuf();
 const conf = rd_kafka_conf_new();
 rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
 rd_kafka_conf_set_dr_msg_cb(conf, () => {});
@@ -53,22 +74,12 @@ for (let i = 0; i < 10; i++)
 rd_kafka_flush(rk, 10000);
 for (let i = 0; i < 100; i++) console.log("line", i);
 rd_kafka_poll(rk, 60000);`,
-        (o) => {
-          outputs.push(o);
-          notify();
-        },
-      )
-      .then((r) => {
-        finished = true;
-        return r;
-      });
-    await arrived;
-    assert.equal(finished, false, 'the cell is still inside rd_kafka_poll');
-    await k.kill('the test is done waiting');
-    const r = await run;
+      (text, events) => text.includes('line 99\n') && events.filter((e) => e.type === 'dr').length === 10,
+    );
+    assert.equal(r.endedFirst, false, 'the cell is still inside rd_kafka_poll');
     assert.equal(r.status, 'error');
-    assert.match(text(), /^line 0\n(line \d+\n)*line 99\n$/);
-    assert.equal(events.filter((e) => e.type === 'dr' && e.data.err === 0).length, 10);
+    assert.match(r.text, /^line 0\n(line \d+\n)*line 99\n$/);
+    assert.equal(r.events.filter((e) => e.type === 'dr' && e.data.err === 0).length, 10);
   },
 );
 
@@ -95,22 +106,8 @@ test(
   'a delivery report served a moment after the last flush still reaches the client before the next blocking call',
   { timeout: 60_000 },
   async () => {
-    const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
-    clients.push(k);
-    const events: KernelEvent[] = [];
-    const outputs: CellOutput[] = [];
-    let notify = () => {};
-    k.onEvents((batch) => {
-      events.push(...batch);
-      notify();
-    });
-    const drs = () => events.filter((e) => e.type === 'dr').length;
-    const arrived = until(
-      (n) => (notify = n),
-      () => drs() === 2 && outputs.some((o) => o.kind === 'stream' && o.text.includes('blocking now')),
-    );
-    const run = k.execute(
-      1,
+    const drs = (events: KernelEvent[]) => events.filter((e) => e.type === 'dr').length;
+    const r = await whileBlocked(
       `const e = errbuf();
 function producer() {
   const conf = rd_kafka_conf_new();
@@ -130,14 +127,43 @@ rd_kafka_poll(p1, 1000);
 rd_kafka_poll(p2, 1000);
 console.log("blocking now");
 rd_kafka_poll(p1, 60000);`,
-      (o) => {
-        outputs.push(o);
-        notify();
-      },
+      (text, events) => drs(events) === 2 && text.includes('blocking now'),
     );
-    await arrived;
-    await k.kill('the test is done waiting');
-    await run;
-    assert.equal(drs(), 2);
+    assert.equal(drs(r.events), 2);
+  },
+);
+
+test(
+  'text printed and the assignment observed before an rd_kafka_consumer_close that hangs (a rebalance_cb that never unassigns) reach the client while it blocks',
+  { timeout: 60_000 },
+  async () => {
+    // Past the first few writes, text is batched: only the flush before the blocking call sends line 99.
+    const r = await whileBlocked(
+      `const e = errbuf();
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "close-hang", 1, 1);
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, "group.id", "close-hang", e, e.length);
+let assigned = false;
+rd_kafka_conf_set_rebalance_cb(conf, (rk, err, parts) => {
+  if (err === RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) { rd_kafka_assign(rk, parts); assigned = true; }
+  // A revoke is never answered with rd_kafka_assign(rk, NULL): rd_kafka_consumer_close waits for it.
+});
+const c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, e.length);
+rd_kafka_poll_set_consumer(c);
+const topics = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(topics, "close-hang", RD_KAFKA_PARTITION_UA);
+rd_kafka_subscribe(c, topics);
+while (!assigned) { const m = rd_kafka_consumer_poll(c, 100); if (m) rd_kafka_message_destroy(m); }
+for (let i = 0; i < 100; i++) console.log("closing", i);
+rd_kafka_consumer_close(c);
+console.log("closed");`,
+      (text, events) =>
+        text.includes('closing 99\n') &&
+        events.some((e) => e.type === 'rebalance' && e.data.kind === 'assign'),
+    );
+    assert.equal(r.endedFirst, false, 'the cell is still inside rd_kafka_consumer_close');
+    assert.equal(r.status, 'error');
+    assert.match(r.text, /^closing 0\n(closing \d+\n)*closing 99\n$/);
   },
 );

@@ -27,8 +27,18 @@ async function run(cell: number, source: string) {
   return { outputs, stderr };
 }
 
-/** A producer to a port nobody listens on: connection errors at log level 3 within a second. */
-const refused = (extra: string, beforeDestroy = '') =>
+/** Waits in a cell until `condition` holds, checked every 20 ms (the cell yields, so lines are relayed). */
+const until = (condition: string) => `while (!(${condition})) await new Promise((r) => setTimeout(r, 20));`;
+/** Until this handle's refused connection has been logged (its FAIL line is a published event). */
+const failLogged = until(
+  'cellEvents().some((ev) => ev.type === "log" && ev.handle === name && ev.data.facility === "FAIL")',
+);
+
+/**
+ * A producer to a port nobody listens on: connection errors at log level 3 within a second. `wait` waits
+ * for what the test is about.
+ */
+const refused = (extra: string, wait: string, beforeDestroy = '') =>
   [
     'const e = errbuf();',
     'const conf = rd_kafka_conf_new();',
@@ -36,14 +46,14 @@ const refused = (extra: string, beforeDestroy = '') =>
     extra,
     'const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);',
     'const name = rd_kafka_name(rk);',
-    'await new Promise((r) => setTimeout(r, 1200));',
+    wait,
     beforeDestroy,
     'rd_kafka_destroy(rk);',
     'name',
   ].join('\n');
 
 test('a handle without log_cb: its lines are log events, and the cell prints them as librdkafka does', async () => {
-  const { outputs, stderr } = await run(1, refused(''));
+  const { outputs, stderr } = await run(1, refused('', failLogged));
   const res = outputs.find((o) => o.kind === 'result');
   const name = String(res?.kind === 'result' && res.data['text/plain']).replace(/'/g, '');
   const logs = events.filter((e) => e.type === 'log' && e.handle === name);
@@ -65,7 +75,9 @@ test("a cell's own log_cb gets the lines and nothing is printed in the default l
   const before = events.length;
   const { stderr } = await run(
     2,
-    'let got = 0;\n' + refused('rd_kafka_conf_set_log_cb(conf, () => { got++; });') + '\n;got',
+    'let got = 0;\n' +
+      refused('rd_kafka_conf_set_log_cb(conf, () => { got++; });', until('got > 0')) +
+      '\n;got',
   );
   assert.doesNotMatch(stderr, /^%\d\|/m);
   assert.ok(
@@ -80,6 +92,8 @@ test('log.queue=true is left to the cell: its queued lines are served by librdka
     3,
     refused(
       "rd_kafka_conf_set(conf, 'log.queue', 'true', e, e.length);",
+      // Queued lines are seen by nothing before they are served: time for librdkafka to try and log.
+      'await new Promise((r) => setTimeout(r, 1200));',
       'rd_kafka_set_log_queue(rk, null); rd_kafka_poll(rk, 100);',
     ),
   );

@@ -112,14 +112,13 @@ interface Result {
   hot: { native: boolean; why: string };
 }
 
-async function runIn(k: KernelClient, events: KernelEvent[]): Promise<Result> {
+/** Runs CELL in `k`; returns what it printed. */
+async function runIn(k: KernelClient): Promise<Result> {
   const outputs: CellOutput[] = [];
   const r = await k.execute(1, CELL, (o) => outputs.push(o));
   const err = outputs.find((o) => o.kind === 'error');
   assert.equal(r.status, 'ok', err?.kind === 'error' ? `${err.name}: ${err.message}` : r.status);
   const out = outputs.map((o) => (o.kind === 'stream' && o.name === 'stdout' ? o.text : '')).join('');
-  await new Promise((res) => setTimeout(res, 200)); // the event stream flushes every 50 ms
-  void events;
   return JSON.parse(out.trim().split('\n').pop()!) as Result;
 }
 
@@ -136,8 +135,10 @@ before(async () => {
   const k = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
   k.onEvents((e) => nativeEvents.push(...e));
   try {
-    native = await runIn(k, nativeEvents);
+    native = await runIn(k);
   } finally {
+    // Every event of the cell is in nativeEvents once this returns: the kernel's last message is an empty
+    // batch after all it sent, and shutdown waits until the kernel's exit has been handled.
     await k.shutdown();
   }
   const saved = process.env.RDKAFKA_WORKBENCH_NO_NATIVE;
@@ -146,7 +147,7 @@ before(async () => {
   if (saved === undefined) delete process.env.RDKAFKA_WORKBENCH_NO_NATIVE;
   else process.env.RDKAFKA_WORKBENCH_NO_NATIVE = saved;
   try {
-    plain = await runIn(p, []);
+    plain = await runIn(p);
   } finally {
     await p.shutdown();
   }

@@ -188,12 +188,12 @@ rd_kafka_conf_set_log_cb(lconf, (rk, level, fac, buf) => { logLines++; });
 const lp = rd_kafka_new(RD_KAFKA_PRODUCER, lconf, err, err.length);
 for (let i = 0; i < 100; i++) rd_kafka_producev(lp, RD_KAFKA_V_TOPIC("log-test"), RD_KAFKA_V_VALUE("x"), RD_KAFKA_V_END);
 const flushed = rd_kafka_flush(lp, 10000);
-rd_kafka_destroy(lp);
-await new Promise((res) => setTimeout(res, 200));
-[flushed, logLines]`,
+rd_kafka_destroy(lp);`,
   );
   assert.equal(r.status, 'ok', r.error?.stack);
-  const [flushed, lines] = JSON.parse(r.result) as [number, number];
+  // Read in the next cell: a cell ends once the lines of every log_cb call that returned have been relayed.
+  const read = await run(15, '[flushed, logLines]');
+  const [flushed, lines] = JSON.parse(read.result) as [number, number];
   assert.equal(flushed, 0);
   assert.ok(lines > 50, `only ${lines} log lines`);
   const logs = events.slice(before).filter((e) => e.type === 'log');

@@ -33,7 +33,7 @@ async function cli(args: string[]) {
   return { code, text: chunks.join('') };
 }
 
-test('a good notebook: exit 0, outputs written in place, unknown fields kept, events as JSON lines', async () => {
+test('a good notebook: exit 0, outputs written in place, unknown fields kept, events as JSON lines naming cells as the CLI does', async () => {
   const nb = notebook(
     'good.rdkafka',
     [
@@ -66,6 +66,9 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
     lines.map((e) => e.type).filter((t) => t.startsWith('handle_')),
     ['handle_created', 'handle_config', 'handle_destroyed'],
   );
+  // One numbering: the producer's cell is the notebook's 4th (its markdown cell counted), as the CLI says.
+  assert.match(r.text, /── cell 4 ──/);
+  assert.deepEqual([...new Set(lines.filter((e) => e.type.startsWith('handle_')).map((e) => e.cell))], [4]);
 });
 
 test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves the original untouched', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generate } from '../../gen/generate.ts';
-import { abiType, emitTracer } from '../../gen/emit-tracer.ts';
+import { abiType, emitTracer, plainKinds } from '../../gen/emit-tracer.ts';
 import { GenError } from '../../gen/errors.ts';
 import type { Model } from '../../gen/model.ts';
 import { buildTracer } from '../../trace/build.ts';
@@ -132,6 +132,29 @@ test('types are spelled by their ABI: pointers, strings, enums and aliases', () 
   assert.deepEqual(abiType(model, 'rd_kafka_event_type_t'), { c: 'int', kind: 'int' });
   assert.deepEqual(abiType(model, 'size_t'), { c: 'size_t', kind: 'uint' });
   assert.equal(abiType(model, 'some_struct_by_value'), null);
+});
+
+test("a generic callback's writable buffer and its size are shown as a pointer, not read as a string", () => {
+  // on_conf_set(conf, name, val, errstr, errstr_size, opaque): errstr is for the callback to fill.
+  assert.deepEqual(
+    plainKinds([
+      { c: 'void *', kind: 'ptr' },
+      { c: 'const char *', kind: 'str' },
+      { c: 'const char *', kind: 'str' },
+      { c: 'char *', kind: 'str' },
+      { c: 'size_t', kind: 'uint' },
+      { c: 'void *', kind: 'ptr' },
+    ]),
+    ['ptr', 'str', 'str', 'ptr', 'uint', 'ptr'],
+  );
+  // A const buffer with its size is data the callback is given.
+  assert.deepEqual(
+    plainKinds([
+      { c: 'const char *', kind: 'str' },
+      { c: 'size_t', kind: 'uint' },
+    ]),
+    ['str', 'uint'],
+  );
 });
 
 test('a model without what the tracer reads is refused with one sentence naming what is missing', async () => {

@@ -10,17 +10,7 @@ import type { MockCluster } from '../mock-cluster.ts';
 import type { Observer } from '../observe.ts';
 import type { HandleRegistry } from '../registry.ts';
 import type { HotPath } from '../hotpath.ts';
-
-/** What the control room (control-room.ts) hears from the kernel's parts; set once the room exists. */
-export interface ControlRoomHooks {
-  mockStarted(mc: bigint, bootstraps: string, brokers: number): void;
-  mockStopping(): void;
-  /** Just before rd_kafka_new(conf): the conf's properties, for handleCreated. */
-  dumpConf(conf: bigint): Record<string, string> | null;
-  handleCreated(name: string, kind: 'producer' | 'consumer', dump: Record<string, string> | null): void;
-  /** A cell called an rd_kafka_mock_* function. */
-  cellCall(fn: string, args: readonly unknown[], result: unknown): void;
-}
+import type { ControlRoomHooks } from '../control-hooks.ts';
 
 /** The kernel's parts, as interceptors see them. */
 export interface KernelContext {

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite, test, frames, log } from './harness.ts';
+import type { TraceSession } from '../../../extension/commands/traceProgram.ts';
 import { api, assert, NOTEBOOK_TYPE, outputText, runCells, selectKernel, waitFor } from './util.ts';
 
 const C_PRODUCER = `#include <stdio.h>
@@ -18,6 +19,7 @@ static void dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
 
 int main(void) {
   char err[512];
+  int unused_here; /* a warning: shown at this line, the cell still runs */
   rd_kafka_conf_t *c = rd_kafka_conf_new();
   rd_kafka_conf_set(c, "bootstrap.servers", RDKAFKA_WORKBENCH_BOOTSTRAP, err, sizeof err);
   rd_kafka_conf_set_dr_msg_cb(c, dr);
@@ -29,6 +31,8 @@ int main(void) {
   return 0;
 }
 `;
+const C_FOREVER =
+  '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n';
 const C_BROKEN =
   '#include <librdkafka/rdkafka.h>\nint main(void) {\n  rd_kafka_t *rk = 0;\n  return rd_kafka_no_such(rk);\n}\n';
 
@@ -40,10 +44,11 @@ export function registerTrace(): void {
       writeFileSync(file, Array.from({ length: 25 }, (_, i) => `line ${i}\n`).join(''));
       // kcat's own in-process mock cluster: nothing else to start.
       const commandLine = `kcat -P -b 127.0.0.1:1 -X test.mock.num.brokers=3 -t vscode-traced -l ${file}`;
-      const session = await vscode.commands.executeCommand<{ key: string; terminal: vscode.Terminal }>(
-        'rdkafka.traceProgram',
-        { commandLine },
-      );
+      // A small sample of what a panel opened late starts with stands in for a program that runs for hours.
+      const session = await vscode.commands.executeCommand<TraceSession>('rdkafka.traceProgram', {
+        commandLine,
+        sample: { head: 5, tail: 5 },
+      });
       assert(session?.key, 'the command started no trace');
       const a = await api();
       await waitFor(
@@ -64,13 +69,47 @@ export function registerTrace(): void {
         );
         assert(shown, 'no frame shows the traced producer');
       } else await log('    (no shim: the webview content is not inspected)');
+      // The session keeps a bounded sample for a panel opened later, and its counts stay exact.
+      const kept = session.events;
+      assert(
+        kept.filter((e) => e.type === 'dr').length <= 10,
+        `${kept.filter((e) => e.type === 'dr').length} delivery reports kept in detail`,
+      );
+      const counted = kept.reduce(
+        (n, e) => n + (e.type === 'dr' ? 1 : e.type === 'dropped' ? (e.data.counts.dr ?? 0) : 0),
+        0,
+      );
+      assert(counted === 25, `the kept sample counts ${counted} delivery reports, not 25`);
+      assert(
+        kept.some((e) => e.type === 'handle_created'),
+        'the handle is not in what a late panel starts with',
+      );
       session.terminal.dispose();
+
+      // Asked again, the command offers the last command line first: accepting it traces it again.
+      let again: TraceSession | undefined;
+      let answered = false;
+      void vscode.commands
+        .executeCommand<TraceSession | undefined>('rdkafka.traceProgram')
+        .then((s) => ((again = s), (answered = true)));
+      await waitFor(
+        'the question to offer the last command line',
+        async () => {
+          if (!answered) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          return answered;
+        },
+        30_000,
+        250,
+      );
+      assert(again?.commandLine === commandLine, `traced ${again?.commandLine ?? 'nothing'} instead`);
+      again.terminal.dispose();
     }, 120_000);
 
-    test('a C cell: its output, exit code and events under its own handle; a compile error at its line', async () => {
+    test('a C cell: its output, exit code and events under its own handle; a warning and a compile error at their lines; cancel stops it', async () => {
       const data = new vscode.NotebookData([
         new vscode.NotebookCellData(vscode.NotebookCellKind.Code, C_PRODUCER, 'c'),
         new vscode.NotebookCellData(vscode.NotebookCellKind.Code, C_BROKEN, 'c'),
+        new vscode.NotebookCellData(vscode.NotebookCellKind.Code, C_FOREVER, 'c'),
       ]);
       const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
       const editor = await vscode.window.showNotebookDocument(doc);
@@ -82,6 +121,13 @@ export function registerTrace(): void {
       assert(ok!.success, `the C cell failed:\n${text}`);
       assert((text.match(/delivered ok/g) ?? []).length === 3, `three delivery reports printed:\n${text}`);
       assert(/exit code 0/.test(text), `no exit code shown:\n${text}`);
+      const warnings = vscode.languages
+        .getDiagnostics(doc.cellAt(0).document.uri)
+        .filter((x) => x.source === 'cc' && x.severity === vscode.DiagnosticSeverity.Warning);
+      assert(
+        warnings.some((w) => w.range.start.line === 10 && /unused_here/.test(w.message)),
+        `warnings: ${warnings.map((w) => `${w.range.start.line + 1}: ${w.message}`).join('; ') || 'none'}`,
+      );
       await waitFor(
         "the C cell's delivery reports in the panel",
         () => (a.panelStats(doc)?.byType.dr ?? 0) >= 3,
@@ -123,6 +169,28 @@ export function registerTrace(): void {
         ),
         `diagnostics: ${diags.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`).join('; ')}`,
       );
-    }, 180_000);
+
+      // The cell's stop button (cancel) stops a program that would run forever.
+      const running = runCells(editor, [2], 60_000);
+      const pid = await waitFor(
+        'the endless program to start',
+        () => /pid (\d+)/.exec(outputText(doc.cellAt(2)))?.[1],
+        60_000,
+      );
+      await vscode.commands.executeCommand('notebook.cell.cancelExecution', {
+        ranges: [{ start: 2, end: 3 }],
+        document: doc.uri,
+      });
+      const [cancelled] = await running;
+      assert(cancelled!.success === false, 'a cancelled C cell should end unsuccessfully');
+      assert(/interrupted/.test(outputText(doc.cellAt(2))), outputText(doc.cellAt(2)));
+      let gone = false;
+      try {
+        process.kill(Number(pid), 0);
+      } catch {
+        gone = true;
+      }
+      assert(gone, `the program (pid ${pid}) still runs after its cell was cancelled`);
+    }, 240_000);
   });
 }
