@@ -7,7 +7,7 @@ commands:
          [--inplace | --out FILE] [--timeout SECONDS] [--report FILE.html] [--bundle DIR]
          [--librdkafka VERSION] [--matrix VERSIONS] [-p NAME=VALUE ...]      run a notebook headless
   lib    add SOURCE | list | remove VERSION | show VERSION   librdkafka versions (built from source) to run on
-  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md]   every scenario notebook on every version
+  scenarios [--matrix VERSIONS] [--only NAMES] [--doc FILE.md] | --list   every scenario notebook on every version
   demo   run examples/quickstart.rdkafka on the mock cluster and summarise its events
   trace  [--events FILE.jsonl] [--report FILE.html] [--library PATH | --librdkafka VERSION] -- PROGRAM ARGS…
          run any program that loads librdkafka and collect its librdkafka events
@@ -33,6 +33,8 @@ if (!load) {
   else console.error(command ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
   process.exit(help ? 0 : 2);
 }
+// Piped into `head` and the like: a closed stdout must not turn a good command into an EPIPE crash.
+for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
 process.exitCode = await (await load()).main(rest);
 
 export {};

@@ -3,11 +3,18 @@
 // versions' event sequences part. The panel below shows every version's events together, each handle
 // named with its version ("2.15.1 rdkafka#producer-1"), their clocks aligned on each run's start.
 import { basename, resolve } from 'node:path';
-import { divergenceSentence, type Comparison } from '../extension/kernel/compare.ts';
+import type { Comparison } from '../extension/kernel/compare.ts';
 import type { KernelEvent } from '../protocol/index.ts';
 import { writeReport } from './report.ts';
 import type { RunOptions } from './run.ts';
-import { cellLabels, columnOf, statusText, type VersionRun } from './matrix-table.ts';
+import {
+  cellLabels,
+  columnOf,
+  divergenceLine,
+  statusText,
+  versionPassed,
+  type VersionRun,
+} from './matrix-table.ts';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -62,7 +69,7 @@ export function matrixSection(runs: VersionRun[], comparison: Comparison): strin
         }))
       : [{ cells: ['dr errors', ...labels.map(() => 'none')] }]),
   ];
-  const divergence = divergenceSentence(comparison.divergence, comparison.compared);
+  const divergence = divergenceLine(runs, comparison);
   return `<section class="matrix" data-testid="matrix">
 <h2>librdkafka versions: ${esc(labels.join(', '))}</h2>
 <div class="matrix-tables">
@@ -101,7 +108,7 @@ export async function writeMatrixReport(
     ...(opts.bootstrap ? { bootstrap: opts.bootstrap } : {}),
     startedAt: started,
     durationMs: Math.max(...runs.map((r) => r.durationMs)),
-    status: runs.every((r) => r.ranAll) ? 'ok' : 'error',
+    status: runs.every(versionPassed) ? 'ok' : 'error',
     extra: { html: matrixSection(runs, comparison), css: CSS },
   });
 }

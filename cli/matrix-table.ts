@@ -2,7 +2,7 @@
 // `run --matrix` prints (pure: run summaries in, strings out; cli/matrix.ts runs, cli/matrix-report.ts
 // renders the same data as HTML).
 import { extname } from 'node:path';
-import { divergenceSentence, type Comparison } from '../extension/kernel/compare.ts';
+import { compareRuns, divergenceSentence, type Comparison } from '../extension/kernel/compare.ts';
 import type { RunSummary } from './run.ts';
 
 export interface MatrixVersion {
@@ -27,9 +27,11 @@ export interface VersionRun {
   ranAll: boolean;
   durationMs: number;
   eventsFile?: string;
+  /** This version's issue export (`--bundle DIR` → DIR.2.15.1). */
+  bundleDir?: string;
 }
 
-/** `events.jsonl` → `events.2.15.1.jsonl`. */
+/** A file or folder per version: `events.jsonl` → `events.2.15.1.jsonl`, `export` → `export.system`. */
 export function eventsFileFor(file: string, tag: string): string {
   const ext = extname(file);
   return ext ? `${file.slice(0, -ext.length)}.${tag}${ext}` : `${file}.${tag}`;
@@ -45,7 +47,7 @@ export const firstLine = (s: string) =>
 export function cellStatuses(summary: RunSummary, stderr: string): CellStatus[] {
   const nb = summary.notebook;
   if (!nb) return [];
-  const skipped = (summary as { skipped?: string | null }).skipped;
+  const skipped = summary.skipped;
   const out: CellStatus[] = [];
   for (const [i, cell] of nb.cells.entries()) {
     if (cell.kind !== 'code') continue;
@@ -73,7 +75,55 @@ function lastRunCell(s: RunSummary): number {
 
 export function statusText(c: CellStatus | undefined): string {
   if (!c) return 'skipped';
-  return c.kind === 'ok' ? 'ok' : c.kind === 'error' ? `error: ${c.text}` : 'skipped';
+  return c.kind === 'ok'
+    ? 'ok'
+    : c.kind === 'error'
+      ? `error: ${c.text}`
+      : c.why
+        ? `skipped: ${c.why}`
+        : 'skipped';
+}
+
+/** Why the notebook did not run on this version (its `requires` metadata), or null. */
+export function skipReason(run: VersionRun): string | null {
+  return run.summary?.skipped ?? null;
+}
+
+/**
+ * The version did what the notebook asks of it: ran every cell, or was skipped by the notebook's own
+ * `requires` (a declared "not on this version", which `run` alone also answers with exit 0).
+ */
+export function versionPassed(run: VersionRun): boolean {
+  return run.ranAll || (skipReason(run) !== null && run.summary?.code === 0);
+}
+
+/**
+ * Counts side by side for every version; event sequences compared only between the versions that ran
+ * (one skipped by `requires` or unable to start has no events, which would be "where they part").
+ */
+export function compareMatrix(runs: VersionRun[]): Comparison {
+  const asRun = (r: VersionRun) => ({
+    label: r.version.label,
+    events: r.summary?.events ?? [],
+    counts: r.summary?.counts ?? {},
+  });
+  const all = compareRuns(runs.map(asRun));
+  const ran = runs.filter((r) => !r.failure && !skipReason(r));
+  if (ran.length === runs.length) return all;
+  if (ran.length < 2) return { ...all, divergence: null, compared: 0, sampled: [] };
+  const part = compareRuns(ran.map(asRun));
+  return { ...all, divergence: part.divergence, compared: part.compared, sampled: part.sampled };
+}
+
+/** The sentence on where the versions' event sequences part, naming those left out of the comparison. */
+export function divergenceLine(runs: VersionRun[], comparison: Comparison): string {
+  const out = runs.filter((r) => r.failure || skipReason(r)).map((r) => r.version.label);
+  const ran = runs.length - out.length;
+  const why = (labels: string[]) => `${labels.join(', ')} did not run`;
+  if (out.length && ran < 2)
+    return `event sequences not compared: ${why(out)}${ran === 1 ? ', so only one version has events' : ''}`;
+  const sentence = divergenceSentence(comparison.divergence, comparison.compared);
+  return out.length ? `${sentence} (${why(out)}: not compared)` : sentence;
 }
 
 function fit(s: string, width: number): string {
@@ -133,6 +183,15 @@ export function formatMatrix(runs: VersionRun[], comparison: Comparison, columns
     }),
   );
   if (cut.length) out.push('', 'errors in full:', ...cut);
+  // A version the notebook's `requires` rules out: the reason in full, once; one stopped early: by what.
+  const notes = runs.flatMap((r) =>
+    skipReason(r)
+      ? [`${r.version.label}: skipped: ${skipReason(r)}`]
+      : r.summary?.stopped
+        ? [`${r.version.label}: stopped (${r.summary.stopped})`]
+        : [],
+  );
+  if (notes.length) out.push('', ...notes);
 
   // Per version: run time, cells, events by type, delivery errors by code.
   const facts: string[][] = [['', ...runs.map((r) => r.version.label)]];
@@ -140,8 +199,7 @@ export function formatMatrix(runs: VersionRun[], comparison: Comparison, columns
   facts.push([
     'cells ok',
     ...runs.map((r, k) => {
-      const skipped = (r.summary as { skipped?: string | null } | null)?.skipped;
-      if (skipped) return `skipped: ${skipped}`;
+      if (skipReason(r)) return 'skipped';
       return `${cols[k]!.filter((c) => c.kind === 'ok').length} of ${cells.length}`;
     }),
   ]);
@@ -153,7 +211,7 @@ export function formatMatrix(runs: VersionRun[], comparison: Comparison, columns
   else facts.push(['dr errors', ...runs.map(() => 'none')]);
   const factWidth = Math.min(44, Math.max(...facts.map((f) => f[0]!.length)));
   out.push('', table(facts, [factWidth, ...runs.map(() => colWidth)]));
-  out.push('', divergenceSentence(comparison.divergence, comparison.compared));
+  out.push('', divergenceLine(runs, comparison));
   if (comparison.sampled.length)
     out.push(
       `(events of ${comparison.sampled.join(', ')} were sampled under load: sequences are compared up to the first gap)`,

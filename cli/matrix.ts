@@ -2,19 +2,23 @@
 // system's): the notebook once per version, each in a fresh kernel (one after another, or --parallel N at
 // once), then one table with a row per code cell and a column per version, the run time, event counts and
 // delivery errors side by side, and where the versions' event sequences part (extension/kernel/compare.ts).
-// Exit 0 only when every version ran every cell; 2 when nothing could run (a version not installed).
+// Exit 0 only when every version ran every cell (or was skipped by the notebook's `requires`, with the
+// reason); 2 when nothing could run (a version not installed).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { compareRuns } from '../extension/kernel/compare.ts';
 import { parseNotebook } from '../extension/notebook/format.ts';
 import { findLibrary, LibraryError, listInstalled, systemLibrary } from '../versions/index.ts';
-import { runNotebook, type RunOptions } from './run.ts';
+import { checkBundleDir } from './bundle.ts';
+import { runNotebook, SIGNAL_CODES, type RunOptions } from './run.ts';
+import { StopRequests, stopOnSignals } from './stop.ts';
 import { writeMatrixReport } from './matrix-report.ts';
 import {
   cellStatuses,
+  compareMatrix,
   firstLine,
   eventsFileFor,
   formatMatrix,
+  versionPassed,
   type MatrixVersion,
   type VersionRun,
 } from './matrix-table.ts';
@@ -48,13 +52,15 @@ export function matrixVersions(value: string, cwd: string): MatrixVersion[] {
   return out;
 }
 
-export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<VersionRun> {
+export async function runOne(opts: RunOptions, v: MatrixVersion, stop?: StopRequests): Promise<VersionRun> {
   const started = Date.now();
   let stderr = '';
   const capture: Write = (name, s) => {
     if (name === 'stderr') stderr += s;
   };
   const eventsFile = opts.events ? eventsFileFor(opts.events, v.tag) : undefined;
+  // An issue export per version, beside each other (one folder holds one run).
+  const bundleDir = opts.bundle ? eventsFileFor(opts.bundle, v.tag) : undefined;
   const one: RunOptions = {
     ...opts,
     librdkafka: v.spec,
@@ -62,6 +68,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
     inplace: false,
     bindingsGiven: false,
     ...(eventsFile ? { events: eventsFile } : {}),
+    ...(bundleDir ? { bundle: bundleDir } : {}),
   };
   delete one.matrix;
   delete one.parallel;
@@ -69,7 +76,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
   delete one.out;
   delete one.library;
   try {
-    const summary = await runNotebook(one, capture);
+    const summary = await runNotebook(one, capture, stop ? { stop } : {});
     const cells = cellStatuses(summary, stderr);
     const ranAll = summary.code === 0 && cells.every((c) => c.kind === 'ok');
     return {
@@ -80,6 +87,7 @@ export async function runOne(opts: RunOptions, v: MatrixVersion): Promise<Versio
       ranAll,
       durationMs: summary.durationMs,
       ...(eventsFile ? { eventsFile } : {}),
+      ...(bundleDir ? { bundleDir } : {}),
     };
   } catch (e) {
     return {
@@ -107,12 +115,15 @@ async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
   return out;
 }
 
-export async function runMatrix(opts: RunOptions, write: Write): Promise<number> {
+export async function runMatrix(opts: RunOptions, write: Write, stop = new StopRequests()): Promise<number> {
   const versions = matrixVersions(opts.matrix!, opts.cwd);
   // A notebook that cannot be read is said once, before any version runs (exit 2, as `run` does).
   const path = resolve(opts.cwd, opts.notebook);
   if (!existsSync(path)) throw new LibraryError(`${opts.notebook} does not exist: check the path`, 'usage');
   parseNotebook(readFileSync(path, 'utf8'), opts.notebook);
+  // Every version's export folder is checked before the first version runs.
+  if (opts.bundle)
+    for (const v of versions) checkBundleDir(resolve(opts.cwd, eventsFileFor(opts.bundle, v.tag)));
   const info = (s: string) => {
     if (!opts.quiet) write('stderr', s);
   };
@@ -120,14 +131,43 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
   info(
     `running ${opts.notebook} on ${versions.map((v) => v.label).join(', ')}${parallel > 1 ? `, ${parallel} at a time` : ''}\n`,
   );
+  // SIGINT/SIGTERM/SIGHUP stop the version running now (as `run` stops its cell); the versions not started
+  // are not run; the table shows what ran. A second signal while no kernel runs leaves at once.
+  const offSignals = stopOnSignals(stop, SIGNAL_CODES, (signal) =>
+    write('stderr', `rdkafka-workbench run --matrix: ${signal}: stopping the run\n`),
+  );
+  try {
+    return await runAll(opts, versions, write, info, parallel, stop);
+  } finally {
+    offSignals();
+  }
+}
+
+async function runAll(
+  opts: RunOptions,
+  versions: MatrixVersion[],
+  write: Write,
+  info: (s: string) => void,
+  parallel: number,
+  stop: StopRequests,
+): Promise<number> {
   let finished = 0;
   const runs = await pool(
-    versions.map((v) => async () => {
+    versions.map((v) => async (): Promise<VersionRun> => {
+      if (stop.first)
+        return {
+          version: v,
+          summary: null,
+          failure: `not run: the matrix was stopped (${stop.first.why})`,
+          cells: [],
+          ranAll: false,
+          durationMs: 0,
+        };
       info(`${v.label}: running…\n`);
-      const r = await runOne(opts, v);
+      const r = await runOne(opts, v, stop);
       finished++;
       const ok = r.cells.filter((c) => c.kind === 'ok').length;
-      const skipped = (r.summary as { skipped?: string | null } | null)?.skipped;
+      const skipped = r.summary?.skipped;
       info(
         `${v.label}: ${r.failure ? `could not run: ${r.failure}` : skipped ? `skipped: ${skipped}` : `${r.ranAll ? 'ok' : 'FAILED'}, ${ok} of ${r.cells.length} code cells ok`} in ${(r.durationMs / 1000).toFixed(1)} s (${finished} of ${versions.length})\n`,
       );
@@ -135,18 +175,15 @@ export async function runMatrix(opts: RunOptions, write: Write): Promise<number>
     }),
     parallel,
   );
-  const comparison = compareRuns(
-    runs.map((r) => ({
-      label: r.version.label,
-      events: r.summary?.events ?? [],
-      counts: r.summary?.counts ?? {},
-    })),
-  );
+  const comparison = compareMatrix(runs);
   write('stdout', formatMatrix(runs, comparison, process.stdout.columns || 120));
   for (const r of runs) if (r.eventsFile) info(`events of ${r.version.label}: ${r.eventsFile}\n`);
+  for (const r of runs) if (r.bundleDir) info(`issue export of ${r.version.label}: ${r.bundleDir}\n`);
   if (opts.report) {
     await writeMatrixReport(runs, comparison, opts);
     info(`report: ${opts.report}\n`);
   }
-  return runs.every((r) => r.ranAll) ? 0 : 1;
+  if (stop.first) return stop.first.exitCode;
+  // A version the notebook's `requires` rules out is reported skipped, not failed (as `run` alone does).
+  return runs.every(versionPassed) ? 0 : 1;
 }

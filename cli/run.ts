@@ -310,7 +310,7 @@ export function formatCounts(counts: Record<string, number>): string {
   return entries.length ? entries.map(([t, n]) => `${t} ${n}`).join(', ') : 'none';
 }
 
-const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+export const SIGNAL_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** `write` lets tests capture what the command prints. */
 export async function main(argv: string[], write: Write = defaultWrite): Promise<number> {

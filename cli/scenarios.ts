@@ -10,11 +10,22 @@ import { LibraryError } from '../versions/index.ts';
 import { findExample } from './demo.ts';
 import { matrixVersions, runOne } from './matrix.ts';
 import type { MatrixVersion, VersionRun } from './matrix-table.ts';
-import { parseRunArgs } from './run.ts';
+import { parseRunArgs, SIGNAL_CODES } from './run.ts';
+import { StopRequests, stopOnSignals } from './stop.ts';
 import { renderScenarioTable, replaceScenarioTable, type Outcomes } from './scenarios-doc.ts';
 
 export const SCENARIOS_USAGE = `usage: rdkafka-workbench scenarios [--matrix VERSION,VERSION,…|all] [--only NAME,NAME,…] [--dir DIR]
-       [--doc FILE.md] [--timeout SECONDS] [--bindings DIR]`;
+       [--doc FILE.md] [--timeout SECONDS] [--bindings DIR]
+       rdkafka-workbench scenarios --list
+
+Runs every scenario notebook (examples/scenarios) on every version of --matrix (default all: the system
+librdkafka and every version lib list shows), each in a fresh kernel on the mock cluster, then prints the
+scenarios × versions table (ok, skipped: REASON, error: cell N: …) and the slowest run. Exit 0 when every
+run passed (ok, or skipped by the notebook's requires).
+  --only NAMES     only these scenarios (names as --list shows them)
+  --doc FILE.md    write the table into FILE.md between its markers (npm run scenarios:doc: docs/scenarios.md)
+  --list           the scenarios with what each shows and needs, without running any
+One scenario on its own: rdkafka-workbench run examples/scenarios/NAME.rdkafka [--librdkafka V] [-p NAME=VALUE]`;
 
 type Write = (name: 'stdout' | 'stderr', s: string) => unknown;
 
@@ -38,6 +49,8 @@ export interface ScenariosOptions {
   timeout?: number;
   cwd: string;
   onRun?: (r: ScenarioRun) => void;
+  /** Stop requests (signals): the running scenario stops as `run` stops, no other starts. */
+  stop?: StopRequests;
 }
 
 /** The scenario notebooks of a folder as catalogue entries (problems: unreadable notebooks, by name). */
@@ -77,6 +90,7 @@ export async function runScenarios(o: ScenariosOptions): Promise<{
   const runs: ScenarioRun[] = [];
   for (const entry of entries)
     for (const version of versions) {
+      if (o.stop?.first) break;
       const opts = {
         ...parseRunArgs(
           [join(o.dir, entry.fileName), ...(o.bindings ? ['--bindings', o.bindings] : [])],
@@ -85,7 +99,7 @@ export async function runScenarios(o: ScenariosOptions): Promise<{
         quiet: true,
         timeout: o.timeout ?? 60,
       };
-      const run = await runOne(opts, version);
+      const run = await runOne(opts, version, o.stop);
       const r: ScenarioRun = { entry, version, ...outcomeOf(run), durationMs: run.durationMs, run };
       runs.push(r);
       o.onRun?.(r);
@@ -108,9 +122,14 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
   let doc: string | undefined;
   let timeout: number | undefined;
   let bindings: string | undefined;
+  let listOnly = false;
   try {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
+      if (a === '--help' || a === '-h') {
+        write('stdout', `${SCENARIOS_USAGE}\n`);
+        return 0;
+      }
       const value = () => {
         const v = argv[++i];
         if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
@@ -122,6 +141,7 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
+      else if (a === '--list') listOnly = true;
       else if (a === '--dir') dir = resolve(value());
       else if (a === '--doc') doc = resolve(value());
       else if (a === '--bindings') bindings = resolve(value());
@@ -132,8 +152,24 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
     }
     dir ??= findExample('scenarios') ?? undefined;
     if (!dir) throw new UsageError('examples/scenarios not found next to this installation: pass --dir DIR');
+    if (listOnly) {
+      const { entries, problems } = readScenarios(dir);
+      const width = Math.max(0, ...entries.map((e) => e.name.length));
+      for (const e of entries)
+        write(
+          'stdout',
+          `${e.name.padEnd(width)}  needs ${e.needs}\n${' '.repeat(width)}  ${e.description}\n`,
+        );
+      for (const p of problems) write('stderr', `scenarios: ${p}\n`);
+      return problems.length ? 1 : 0;
+    }
     const started = Date.now();
+    const stop = new StopRequests();
+    const offSignals = stopOnSignals(stop, SIGNAL_CODES, (signal) =>
+      write('stderr', `rdkafka-workbench scenarios: ${signal}: stopping (the table shows the runs so far)\n`),
+    );
     const r = await runScenarios({
+      stop,
       dir,
       matrix,
       ...(only ? { only } : {}),
@@ -145,7 +181,7 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           'stderr',
           `${x.entry.name} on ${x.version.label}: ${x.outcome} (${(x.durationMs / 1000).toFixed(1)} s)\n`,
         ),
-    });
+    }).finally(offSignals);
     for (const p of r.problems) write('stderr', `scenarios: ${p}\n`);
     const outcomes = outcomesByScenario(r.runs);
     const labels = r.versions.map((v) => v.label);
@@ -162,6 +198,13 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
           : '') +
         '\n',
     );
+    if (stop.first) {
+      write(
+        'stderr',
+        `stopped by ${stop.first.why}: ${doc ? `${doc} not written, ` : ''}not every run was made\n`,
+      );
+      return stop.first.exitCode;
+    }
     if (doc) {
       const page = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Scenarios\n';
       const tmp = `${doc}.${process.pid}.tmp`;

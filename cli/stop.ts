@@ -40,6 +40,27 @@ export class StopRequests {
   }
 }
 
+/**
+ * SIGINT/SIGTERM/SIGHUP become stop requests (exit codes 130/143/129); a second signal while nothing
+ * listens (between runs) leaves at once. Returns the function that removes the handlers.
+ */
+export function stopOnSignals(
+  stop: StopRequests,
+  codes: Record<string, number>,
+  say: (signal: string) => void,
+): () => void {
+  const offs = Object.entries(codes).map(([signal, exitCode]) => {
+    const handler = () => {
+      if (stop.first && !stop.listening) process.exit(exitCode);
+      say(signal);
+      stop.request({ why: signal, exitCode });
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => offs.forEach((off) => off());
+}
+
 export class Stopper {
   /** The first request: what the run reports. */
   reason: StopReason | null = null;

@@ -14,9 +14,11 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LibraryError } from './errors.ts';
@@ -28,7 +30,11 @@ import { headerVersion } from './version.ts';
 export const DEFAULT_URL_TEMPLATE =
   'https://github.com/confluentinc/librdkafka/archive/refs/tags/v{version}.tar.gz';
 
-/** How long a download may wait for an answer, and then for each next chunk, before it gives up. */
+/**
+ * How long a download may wait for a connection to the host (a machine without internet whose packets are
+ * dropped answers nothing: it is told within seconds), then for an answer, then for each next chunk.
+ */
+export const REACH_TIMEOUT_MS = 4_000;
 export const CONNECT_TIMEOUT_MS = 10_000;
 export const STALL_TIMEOUT_MS = 30_000;
 
@@ -209,7 +215,7 @@ export async function prepareSource(s: Source, o: SourceOptions): Promise<Prepar
     const root = findSourceRoot(temp);
     if (!root) {
       // Not a source: a kept copy would only answer the same way next time.
-      if (tarball !== s.spec) rmSync(tarball, { force: true });
+      if (tarball !== s.spec) dropKept(tarball, o.cache);
       if (s.kind === 'npm')
         throw new LibraryError(
           `the npm package ${s.pkg} does not bundle librdkafka's source (no deps/librdkafka with configure and src/rdkafka.h in its tarball): pass a package that does, such as npm:node-rdkafka@3.6.1 or npm:@confluentinc/kafka-javascript@1.10.1`,
@@ -279,6 +285,20 @@ function keptPath(s: Source, cache: string): string | null {
     return join(sourcesRoot(cache), 'npm', `${s.pkg.replace(/^@/, '').replace(/[/@]/g, '-')}.tgz`);
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   return join(sourcesRoot(cache), 'url', `${hash}.tar.gz`);
+}
+
+/** Removes a fetched file, and the folders of the kept sources it leaves empty: the cache is as it was. */
+function dropKept(file: string, cache: string): void {
+  rmSync(file, { force: true });
+  const root = sourcesRoot(cache);
+  for (let dir = dirname(file); dir === root || dir.startsWith(`${root}/`); dir = dirname(dir)) {
+    try {
+      if (readdirSync(dir).length) break;
+      rmdirSync(dir);
+    } catch {
+      break;
+    }
+  }
 }
 
 /** Moves a fetched file into the kept sources (by rename: a concurrent fetch of the same one is harmless). */
@@ -365,11 +385,50 @@ function moveOut(file: string): string {
   return dest;
 }
 
+/** Why the URL's host cannot be reached by TCP within REACH_TIMEOUT_MS, or null when it can. */
+function unreachable(url: string, signal?: AbortSignal): Promise<string | null> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.resolve(null); // fetch says what is wrong with it
+  }
+  const port = Number(u.port) || (u.protocol === 'https:' ? 443 : 80);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((res) => {
+    const socket = connect({ host, port });
+    const done = (why: string | null) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancelled);
+      socket.destroy();
+      res(why);
+    };
+    const cancelled = () => done('cancelled');
+    const timer = setTimeout(
+      () => done(`no connection to ${host}:${port} within ${REACH_TIMEOUT_MS / 1000} s`),
+      REACH_TIMEOUT_MS,
+    );
+    signal?.addEventListener('abort', cancelled, { once: true });
+    socket.once('connect', () => done(null));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(`${e.code ?? 'error'}: ${e.message}`));
+  });
+}
+
 async function download(s: Extract<Source, { kind: 'url' | 'release' }>, o: SourceOptions): Promise<string> {
   const kept = keptPath(s, o.cache)!;
   if (existsSync(kept)) return kept;
   const what = s.kind === 'release' ? `librdkafka ${s.version} from ${s.url}` : s.url;
   o.onProgress?.(`downloading ${s.url}`);
+  const fail = (why: string): never => {
+    throw new LibraryError(
+      `cannot download ${what} (${why}): without access to it, pass a source .tar.gz, a source folder or npm:PACKAGE@VERSION instead (npm:@confluentinc/kafka-javascript@1.10.1 bundles 2.15.1), or a mirror with --url or RDKAFKA_WORKBENCH_SOURCE_URL`,
+      'source',
+    );
+  };
+  const why = await unreachable(s.url, o.signal);
+  if (why === 'cancelled')
+    throw new LibraryError('lib add was cancelled: nothing was installed', 'cancelled');
+  if (why) fail(why);
   const ctrl = new AbortController();
   const abort = () => ctrl.abort();
   o.signal?.addEventListener('abort', abort, { once: true });
@@ -378,12 +437,6 @@ async function download(s: Extract<Source, { kind: 'url' | 'release' }>, o: Sour
     CONNECT_TIMEOUT_MS,
   );
   const part = `${kept}.${process.pid}.part`;
-  const fail = (why: string): never => {
-    throw new LibraryError(
-      `cannot download ${what} (${why}): without access to it, pass a source .tar.gz, a source folder or npm:PACKAGE@VERSION instead (npm:@confluentinc/kafka-javascript@1.10.1 bundles 2.15.1), or a mirror with --url or RDKAFKA_WORKBENCH_SOURCE_URL`,
-      'source',
-    );
-  };
   try {
     let res: Response;
     try {

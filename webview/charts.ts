@@ -119,6 +119,25 @@ export class Chart {
     live.add(this);
   }
 
+  /** What each series means (the legend's tooltip), or null where nothing is known. */
+  private describe: ((series: string) => string | null) | null = null;
+
+  /** Explains each series in its legend entry (hover it): e.g. the statistics field it charts. */
+  setDescriber(describe: ((series: string) => string | null) | null): void {
+    this.describe = describe;
+    this.describeLegend();
+  }
+
+  private describeLegend(): void {
+    const rows = this.plotBox.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    const names = this.plot?.series.map((s) => String(s.label ?? '')) ?? [];
+    rows.forEach((row, i) => {
+      const text = i > 0 && this.describe ? this.describe(names[i] ?? '') : null;
+      if (text) row.title = text;
+      else row.removeAttribute('title');
+    });
+  }
+
   /** Replace the explanatory note under the caption. */
   setNote(text: string, title?: string): void {
     if (this.noteEl.textContent !== text) this.noteEl.textContent = text;
@@ -255,6 +274,7 @@ export class Chart {
       hooks: { draw: [(u) => this.drawn(u, bars !== undefined)] },
     };
     this.plot = new uPlot(opts, data, this.plotBox);
+    this.describeLegend();
   }
 
   /** After each draw: label lone samples with their value, and write what was drawn on the figure. */

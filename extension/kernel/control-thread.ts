@@ -217,20 +217,22 @@ function controlThread(data: ControlThreadData): void {
         seen = 0;
         return;
       }
+      // A long list is cleared at once after the copy, so that few requests arrive in between (and are lost).
+      const clear = n > CLEAR_AT;
+      if (clear) clearRequests!(mc);
+      // The first `seen` were published by the last poll; a shorter list was cleared in between (e.g. by a
+      // cell's rd_kafka_mock_clear_requests): all of it is new.
+      if (n < seen) seen = 0;
       // rd_clock() is CLOCK_MONOTONIC in µs, as Node's hrtime: map it onto the wall clock.
       const offsetMs = Date.now() - Number(process.hrtime.bigint() / 1000n) / 1000;
       const ptrs = koffi.decode(arr, 'void *', n) as unknown as bigint[];
       const list: number[] = [];
-      for (let i = seen < n ? seen : 0; i < n; i++) {
+      for (let i = seen; i < n; i++) {
         const r = ptrs[i]!;
         list.push(Number(apiKey!(r)), Number(brokerId!(r)), Number(stamp!(r)) / 1000 + offsetMs);
       }
       destroyArray!(arr, n);
-      seen = n;
-      if (n > CLEAR_AT) {
-        clearRequests!(mc);
-        seen = 0;
-      }
+      seen = clear ? 0 : n;
       if (list.length) post({ k: 'requests', list });
     } catch (e) {
       post({ k: 'error', message: `request tracking stopped: ${(e as Error).message}` });

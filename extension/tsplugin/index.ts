@@ -102,15 +102,37 @@ function init(modules: { typescript: typeof ts }) {
               old.dispose();
               services.delete(nb);
             }
-          const narrowed: ts.LanguageServiceHost = Object.create(host);
-          // The project's host would update the project's program instead of this one.
-          (narrowed as { updateFromProject?: unknown }).updateFromProject = undefined;
-          // Its own version too: a notebook's declarations can change without any file of the project changing.
-          narrowed.getProjectVersion = () => `${host.getProjectVersion?.() ?? ''}:${configVersion}`;
-          narrowed.getScriptFileNames = () => {
-            const cells = cellsOf(notebook);
-            return [...cells, ...declarations(cells, notebook)];
-          };
+          // Every call goes to the project's host itself (never to a copy of the project: tsserver would record
+          // a copy as a project holding the files it reads, and later ask that copy, closed or not, to update).
+          // A cell of another inferred project (untitled notebooks) is read without attaching it to this one.
+          const own = (f: string) => !f.includes(CELL) || original().includes(f);
+          const infoOf = (f: string) => info.project.projectService.getScriptInfo(f);
+          const narrowed = new Proxy(host, {
+            get(target, key) {
+              switch (key) {
+                // The project's host would update the project's program instead of this one.
+                case 'updateFromProject':
+                  return undefined;
+                // Its own version too: a notebook's declarations can change without any project file changing.
+                case 'getProjectVersion':
+                  return () => `${target.getProjectVersion?.() ?? ''}:${configVersion}`;
+                case 'getScriptFileNames':
+                  return () => {
+                    const cells = cellsOf(notebook);
+                    return [...cells, ...declarations(cells, notebook)];
+                  };
+                case 'getScriptSnapshot':
+                  return (f: string) => (own(f) ? target.getScriptSnapshot(f) : infoOf(f)?.getSnapshot());
+                case 'getScriptVersion':
+                  return (f: string) =>
+                    own(f) ? target.getScriptVersion(f) : (infoOf(f)?.getLatestVersion() ?? '0');
+              }
+              const value = Reflect.get(target, key, target) as unknown;
+              return typeof value === 'function'
+                ? (value as (...a: unknown[]) => unknown).bind(target)
+                : value;
+            },
+          });
           service = tsm.createLanguageService(narrowed, registry);
           services.set(notebook, service);
         }

@@ -391,7 +391,7 @@ describe('control room: statistics that explain themselves', () => {
 
   const docs = statsDocsFor(process.env.RDKAFKA_WORKBENCH_BINDINGS ?? '.rdkafka/bindings', null);
   test(
-    "fields explain themselves from the version's STATISTICS.md: meaning, type, unit; sentinels marked; consumer_lag and consumer_lag_stored told apart",
+    "fields explain themselves from the version's STATISTICS.md (tree leaves and chart series): meaning, type, unit; sentinels marked; consumer_lag and consumer_lag_stored told apart",
     { skip: docs.docs ? false : docs.missing },
     async () => {
       const c = await context();
@@ -426,6 +426,23 @@ describe('control room: statistics that explain themselves', () => {
       );
       assert.match((await lag.locator('.chart-note').textContent()) ?? '', /committed offset/);
       assert.match((await stored.locator('.chart-note').textContent()) ?? '', /stored/);
+      // A chart's series explain their field when hovered, as the tree's leaves do.
+      const series = (chart: string, name: string) =>
+        page.locator(`figure.chart[data-chart="${chart}"] .u-legend .u-series`, { hasText: name });
+      assert.match(
+        (await series('Messages per second (txmsgs, rxmsgs)', 'rxmsgs/s').getAttribute('title')) ?? '',
+        /^rxmsgs \(int[^)]*\): Total number of messages consumed/,
+      );
+      assert.match(
+        (await series('Broker round-trip time (rtt avg, p99)', 'p99').first().getAttribute('title')) ?? '',
+        /^brokers › rtt › p99 \(int gauge, µs\): 99th percentile/,
+      );
+      assert.match(
+        (await series('Consumer lag behind the stored offset (consumer_lag_stored)', '[')
+          .first()
+          .getAttribute('title')) ?? '',
+        /consumer_lag_stored/,
+      );
       // Open the tree down to a broker's rtt.p99 and select it.
       const tree = page.getByTestId('stats-tree');
       const open = async (keys: string[]) => {
@@ -504,17 +521,65 @@ describe('control room: event details and the layout at half an editor', () => {
     await c.close();
   });
 
-  test('at 600 px wide: no overlapping tables, no cut columns, y labels and axis titles fit', async () => {
+  test('at 600 px wide: the Faults bar keeps each input with its name, no overlapping tables, no cut columns, y labels and axis titles fit', async () => {
+    // The Faults bar as a kernel's panel shows it: the mock_cluster event of a real kernel (the system
+    // rdkafka_mock.h's actions), after the recorded run.
+    const k = await kernel({ bindingsDir });
+    const seen: KernelEvent[] = [];
+    k.onEvents((batch) => seen.push(...batch));
+    await run(k, 1, 'BOOTSTRAP');
+    const mock = seen.find((e) => e.type === 'mock_cluster');
+    assert.ok(mock, 'the kernel published its mock cluster');
     const c = await context(600);
     const page = await c.newPage();
     const problems = collectProblems(page);
     const host = await hostPanel(page, `${PANEL_ORIGIN}/`, {
       kernel: null,
-      info: { librdkafka: '2.0.2', bootstrap: 'mock', state: 'idle', interactive: true },
+      info: { librdkafka: k.info.librdkafka.version, bootstrap: 'mock', state: 'idle', interactive: true },
     });
-    const events = recordedStream();
+    const recorded = recordedStream();
+    const events = [...recorded, { ...mock, seq: recorded.length + 1 }];
     await host.post({ type: 'events', events });
     await waitCounter(page, 'event-count', String(events.length));
+    await page.getByTestId('fault-broker-1-down').waitFor();
+    const faults = await page.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('[data-testid="faults"]')!;
+      const torn: string[] = [];
+      const names = [...bar.querySelectorAll<HTMLElement>('.param-name')];
+      for (const name of names) {
+        const control = name.nextElementSibling as HTMLElement | null;
+        const a = name.getBoundingClientRect();
+        const b = control?.getBoundingClientRect();
+        if (!b || Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) > b.height / 2)
+          torn.push(name.textContent ?? '');
+      }
+      const outside = [...bar.querySelectorAll<HTMLElement>('button, input, select')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+        .map((e) => e.dataset.testid ?? e.textContent);
+      return { names: names.length, torn, outside, cut: bar.scrollWidth > bar.clientWidth + 1 };
+    });
+    assert.ok(faults.names >= 6, `the forms name their inputs (${faults.names})`);
+    assert.deepEqual(faults.torn, [], 'each input is on the line of its name');
+    assert.deepEqual(faults.outside, [], 'every control of the Faults bar is within the panel');
+    assert.equal(faults.cut, false, 'nothing in the Faults bar is cut');
+    await page.screenshot({ path: new URL('panel-600-faults.png', resultsDir()).pathname });
+    // Narrower still (beside a notebook with the side bars open, ~360 px): the bar leaves most of the
+    // panel to the views, its own rows scroll.
+    await page.setViewportSize({ width: 360, height: 860 });
+    const narrow = await page.evaluate(() => ({
+      tabsTop: document.querySelector('.tabs')!.getBoundingClientRect().top,
+      outside: [
+        ...document.querySelectorAll<HTMLElement>(
+          '[data-testid="faults"] button, [data-testid="faults"] select',
+        ),
+      ]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+        .map((e) => e.dataset.testid ?? e.textContent),
+    }));
+    assert.ok(narrow.tabsTop <= 0.6 * 860, `the views' tabs start at ${narrow.tabsTop} px of 860`);
+    assert.deepEqual(narrow.outside, [], 'at 360 px every control of the Faults bar is within the panel');
+    await page.screenshot({ path: new URL('panel-360-faults.png', resultsDir()).pathname });
+    await page.setViewportSize({ width: 600, height: 860 });
     const overlaps = () =>
       page.evaluate(() => {
         const boxes = [...document.querySelectorAll('.view:not([hidden]) .tables > section')].map((s) =>

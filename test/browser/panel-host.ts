@@ -51,6 +51,9 @@ export async function hostPanel(
   const events: KernelEvent[] = [];
   const waiters: ((r: Extract<ControlReply, { type: 'fault' }>) => void)[] = [];
   let ready = false;
+  let onReady = () => {};
+  // The panel's 'ready' replays the history (a reset first): what a test posts must come after it.
+  const replayed = new Promise<void>((r) => (onReady = r));
   let chain = Promise.resolve();
   const post = (m: HostToPanel) =>
     (chain = chain.then(() =>
@@ -78,6 +81,7 @@ export async function hostPanel(
     if (m.type === 'ready') {
       ready = true;
       replay();
+      void chain.then(onReady);
     } else if (m.type === 'fault' && o.kernel) {
       const r = await o.kernel.control.fault(m.fn, m.args);
       faults.push(r);
@@ -97,6 +101,7 @@ export async function hostPanel(
   });
   await page.goto(url);
   await page.getByTestId('event-count').waitFor();
+  await replayed;
   return {
     page,
     posted,

@@ -82,6 +82,23 @@ for (const entry of entries)
     });
   }
 
+test(`kip848-consumer-group -p group_protocol=classic on librdkafka ${newest}: the same steps on the classic protocol, and every expectation holds`, async () => {
+  const v = versions.find((x) => x.spec !== 'system')!;
+  const opts = {
+    ...parseRunArgs([join(dir, 'kip848-consumer-group.rdkafka'), '-p', 'group_protocol=classic'], repoRoot),
+    quiet: true,
+    timeout: 60,
+  };
+  const run = await runOne(opts, v);
+  const text = (run.summary?.notebook?.cells ?? [])
+    .flatMap((c) => c.outputs)
+    .map((o) => (o.kind === 'error' ? `${o.name}: ${o.message}` : o.kind === 'stream' ? o.text : ''))
+    .join('');
+  assert.equal(outcomeOf(run).outcome, 'ok', text.slice(-3000));
+  assert.match(text, /after UNKNOWN_MEMBER_ID: revoke [\d, ]+ \(lost\)/, 'the classic fence was injected');
+  assert.match(text, /group\.protocol=classic: first assignment after \d+ ms/);
+});
+
 test('docs/scenarios.md shows what these runs saw (regenerate it with `npm run scenarios:doc`)', (t) => {
   const page = readFileSync(join(repoRoot, 'docs', 'scenarios.md'), 'utf8');
   const table = parseScenarioTable(page);

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { Model } from '../../gen/model.ts';
 import { FALLBACK_API_KEYS, parseApiKeys } from '../../extension/kernel/api-keys.ts';
 import { callArgs, callText, checkArgs, mockActions } from '../../extension/kernel/mock-actions.ts';
@@ -19,9 +19,10 @@ import { scrubber, secretLiterals } from '../../extension/export/secrets.ts';
 import { docFor, sentinelMeaning } from '../../webview/statsdocs.ts';
 import { RequestStats } from '../../webview/requests.ts';
 import { HandleStats } from '../../webview/stats.ts';
-import type { KernelEvent } from '../../protocol/index.ts';
+import type { CellOutput, KernelEvent } from '../../protocol/index.ts';
+import { KernelClient } from '../../extension/kernel/client.ts';
 import { ensureBindings, ensureBindingsSync } from '../support/bindings.ts';
-import { cliPath, repoRoot } from '../support/repo.ts';
+import { cliPath, kernelScript, repoRoot } from '../support/repo.ts';
 import { installedVersion, missingVersion } from '../support/cached-version.ts';
 import { BUNDLE_FILES, filesUnder } from '../support/control-room.ts';
 
@@ -414,4 +415,185 @@ describe('run --bundle', () => {
     assert.equal(readFileSync(join(dir, 'mine.txt'), 'utf8'), 'keep me');
     rmSync(dir, { recursive: true, force: true });
   });
+});
+
+/** Arguments an action's panel form would send: a topic `faults`, broker 1, one NOT_LEADER error, … */
+function sampleArgs(a: ReturnType<typeof mockActions>[number]['action']): (string | number | boolean)[] {
+  return a.params.map((p) => {
+    switch (p.kind) {
+      case 'topic':
+        return 'faults';
+      case 'coordinatorType':
+        return 'group';
+      case 'string':
+        return 'g';
+      case 'error':
+        return 6;
+      case 'broker':
+        return 1;
+      case 'count':
+        return 2;
+      case 'bool':
+        return false;
+      case 'ms':
+        return 10;
+      default:
+        return 0;
+    }
+  });
+}
+
+describe('the control room on a kernel', () => {
+  const kernels: KernelClient[] = [];
+  after(async () => {
+    for (const k of kernels) await k.shutdown().catch(() => {});
+  });
+  const start = async (bindingsDir: string, library?: string) => {
+    const k = await KernelClient.start({
+      bootstrap: 'mock',
+      bindingsDir,
+      ...(library ? { library } : {}),
+      cwd: repoRoot,
+      kernelScript,
+    });
+    kernels.push(k);
+    return k;
+  };
+
+  const replays = (version: 'system' | '2.15.1') =>
+    test(
+      `every action of ${version === 'system' ? "the system's" : "2.15.1's"} rdkafka_mock.h, recorded as a cell, runs as ordinary code (re-running the notebook replays the scenario)`,
+      { skip: version === '2.15.1' ? (missing2151 ?? false) : false },
+      async () => {
+        const v = version === 'system' ? null : await installedVersion(version);
+        const bindingsDir = v ? v.bindingsDir : await ensureBindings();
+        const k = await start(bindingsDir, v?.library);
+        const faults: string[] = [];
+        k.onEvents((batch) => {
+          for (const e of batch) if (e.type === 'fault' && e.data.source === 'cell') faults.push(e.data.fn);
+        });
+        let n = 0;
+        const run = async (source: string) => {
+          const outputs: CellOutput[] = [];
+          const r = await k.execute(++n, source, (o) => outputs.push(o));
+          const err = outputs.find((o) => o.kind === 'error');
+          assert.equal(r.status, 'ok', `${source}\n→ ${err?.kind === 'error' ? err.message : r.status}`);
+        };
+        await run("rd_kafka_mock_topic_create(MOCK_CLUSTER, 'faults', 1, 1);");
+        const names = {
+          error: (c: number) => (c === 6 ? 'RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION' : undefined),
+          api: (key: number) => (key === 0 ? 'Produce' : undefined),
+        };
+        const acts = mockActions(model(bindingsDir));
+        assert.ok(acts.length >= 10, `${acts.length} actions`);
+        for (const impl of acts) {
+          const text = callText(impl, checkArgs(impl.action, sampleArgs(impl.action)), names);
+          await run(recordedSource({ ...text, time: Date.now(), cell: 2 }));
+        }
+        // Each recorded call reached the mock cluster: the timeline shows it as the cell's own fault.
+        await k.execute(++n, '1', () => {});
+        for (const impl of acts)
+          assert.ok(faults.includes(impl.action.via ?? impl.action.fn), `${impl.action.fn} on the timeline`);
+      },
+    );
+  replays('system');
+  replays('2.15.1');
+
+  test('an action is served while the cell is blocked in a native call: "up" during rd_kafka_flush ends it with the message delivered', async () => {
+    const k = await start(await ensureBindings());
+    const setup = `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'message.timeout.ms', '60000', e, e.length);
+rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '200', e, e.length);
+globalThis.drs = [];
+rd_kafka_conf_set_dr_msg_cb(conf, (rk, m) => drs.push(rkmsg.err(m)));
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, 'faults', 1, 1);
+rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'faults', 0, 1);`;
+    assert.equal((await k.execute(1, setup, () => {})).status, 'ok');
+    const down = await k.control.fault('rd_kafka_mock_broker_set_down', [1]);
+    assert.ok(down.ok, down.message);
+    const sent: { up?: ReturnType<typeof k.control.fault> } = {};
+    let text = '';
+    // The kernel sends what a cell printed before a blocking call starts: "up" goes when the flush begins.
+    const cell = k.execute(
+      2,
+      `rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+console.log('flushing');
+const r = rd_kafka_flush(rk, 30000);
+console.log('RESULT ' + JSON.stringify({ r, drs }));`,
+      (o) => {
+        if (o.kind !== 'stream') return;
+        text += o.text;
+        if (!sent.up && text.includes('flushing'))
+          sent.up = k.control.fault('rd_kafka_mock_broker_set_up', [1]);
+      },
+    );
+    const done = await cell;
+    assert.ok(sent.up, 'the cell printed before flushing');
+    const answer = await sent.up;
+    assert.ok(answer.ok, answer.message);
+    assert.equal(answer.cell, 2, 'served while cell 2 was still running (blocked in rd_kafka_flush)');
+    assert.equal(done.status, 'ok');
+    const result = JSON.parse(/RESULT (.*)/.exec(text)![1]!) as { r: number; drs: number[] };
+    assert.deepEqual(
+      result,
+      { r: 0, drs: [0] },
+      'the flush returned once the broker was up, the message delivered',
+    );
+  });
+});
+
+describe('request tracking', () => {
+  test(
+    "each request the mock brokers received is published once: the request events equal the client's own protocol log of what it sent",
+    { skip: missing2151 ?? false },
+    async () => {
+      const v = await installedVersion('2.15.1');
+      const k = await KernelClient.start({
+        bootstrap: 'mock',
+        bindingsDir: v.bindingsDir,
+        library: v.library,
+        cwd: repoRoot,
+        kernelScript,
+      });
+      try {
+        const events: KernelEvent[] = [];
+        k.onEvents((batch) => events.push(...batch));
+        const cells = [
+          `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'debug', 'protocol', e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('t'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 5000);`,
+          // Idle for a while (the tracking is read every 100 ms): nothing new is sent, nothing is repeated.
+          'const until = Date.now() + 1000; while (Date.now() < until) rd_kafka_poll(rk, 100);',
+          'rd_kafka_destroy(rk);',
+          '1',
+        ];
+        for (const [i, source] of cells.entries()) {
+          const r = await k.execute(i + 1, source, () => {});
+          assert.equal(r.status, 'ok', `cell ${i + 1}`);
+        }
+        const received: Record<string, number> = {};
+        for (const e of events)
+          if (e.type === 'request') received[e.data.api] = (received[e.data.api] ?? 0) + 1;
+        const sent: Record<string, number> = {};
+        for (const e of events) {
+          const m = e.type === 'log' ? /: Sent (\w+)Request \(/.exec(e.data.message) : null;
+          if (m) sent[m[1]!] = (sent[m[1]!] ?? 0) + 1;
+        }
+        assert.ok(
+          (sent.Produce ?? 0) >= 1,
+          `the protocol log shows the Produce request: ${JSON.stringify(sent)}`,
+        );
+        assert.deepEqual(received, sent);
+      } finally {
+        await k.shutdown();
+      }
+    },
+  );
 });

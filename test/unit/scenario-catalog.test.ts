@@ -2,6 +2,7 @@
 // docs/scenarios.md rendered and read back, and what every shipped scenario notebook must contain: the
 // opening markdown of the issue, a parameters cell, assertions that throw, a closing display().
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +23,11 @@ import {
   TABLE_END,
   TABLE_START,
 } from '../../cli/scenarios-doc.ts';
-import { outcomeOf } from '../../cli/scenarios.ts';
+import { main as scenariosMain, outcomeOf } from '../../cli/scenarios.ts';
 import type { VersionRun } from '../../cli/matrix-table.ts';
-import { repoRoot } from '../support/repo.ts';
+import { cliPath, repoRoot } from '../support/repo.ts';
+import { startCli } from '../support/cli-process.ts';
+import { ensureBindingsSync } from '../support/bindings.ts';
 
 const nb = (metadata: object) => JSON.stringify({ rdkafkaNotebook: 1, metadata, cells: [] });
 const dir = join(repoRoot, 'examples', 'scenarios');
@@ -167,6 +170,61 @@ test('a run is ok, skipped with its reason, or an error naming the cell', () => 
       outcome: 'error: librdkafka 2.15.1 is not installed',
       passed: false,
     },
+  );
+});
+
+test('rdkafka-workbench scenarios --help explains itself and --list names every scenario without running one', async () => {
+  const call = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await scenariosMain(args, (n, s) => (n === 'stdout' ? out : err).push(s));
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+  const help = await call(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^usage: rdkafka-workbench scenarios /);
+  assert.match(help.stdout, /--list/);
+  const list = await call(['--list', '--dir', dir]);
+  assert.equal(list.code, 0, list.stderr);
+  for (const f of files)
+    assert.match(list.stdout, new RegExp(`^${f.replace(/\.rdkafka$/, '')}\\s+needs `, 'm'));
+  assert.match(list.stdout, /^kip848-consumer-group\s+needs librdkafka >= 2\.8\.0$/m);
+  assert.doesNotMatch(list.stderr + list.stdout, /running|kernel/);
+});
+
+test('scenarios --list into a pipe its reader closed (| head -1) exits 0 without an EPIPE crash', async () => {
+  const child = spawn(process.execPath, [cliPath, 'scenarios', '--list', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  child.stdout.destroy(); // the reader is gone before the first line, as head's is after its line
+  const code = await new Promise<number | null>((res) => child.on('exit', res));
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+  assert.equal(code, 0, stderr);
+});
+
+test('SIGINT during rdkafka-workbench scenarios stops the running scenario, starts no other, prints the table so far, exits 130', async () => {
+  const cli = startCli([
+    'scenarios',
+    '--only',
+    'produce-retries,leader-down,idempotent-fatal-error',
+    '--matrix',
+    'system',
+    '--bindings',
+    ensureBindingsSync(),
+  ]);
+  // They run in name order. Interrupted once the first has finished: the second is starting or running.
+  await cli.whenStderr(/^idempotent-fatal-error on \S+ \(system\): /m);
+  cli.kill('SIGINT');
+  const { code, stdout, stderr } = await cli.exited;
+  assert.equal(code, 130, `${stdout}\n${stderr}`);
+  assert.match(stderr, /SIGINT: stopping/);
+  assert.doesNotMatch(stderr, /^produce-retries on /m, 'no scenario started after the signal');
+  assert.match(
+    stdout,
+    /^\| \[idempotent-fatal-error\]\(.*\| ok \|$/m,
+    'the table shows the run that finished',
   );
 });
 

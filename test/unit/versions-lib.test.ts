@@ -150,7 +150,31 @@ test('bad sources fail with their one sentence and leave the cache as it was', a
   await new Promise<void>((r) => refused.listen(0, '127.0.0.1', r));
   const refusedPort = (refused.address() as { port: number }).port;
   await new Promise((r) => refused.close(r));
+  // A host whose packets are dropped, as on a machine without internet behind a firewall: a listener whose
+  // accept queue is full (never accepted) drops every new SYN, so a connection is never made.
+  const holeHelper = spawn(
+    'python3',
+    [
+      '-c',
+      [
+        'import socket, sys',
+        's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
+        'fill = socket.create_connection(s.getsockname())  # the one place in the queue, taken',
+        'print(s.getsockname()[1], flush=True)',
+        'sys.stdin.read()',
+      ].join('\n'),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  t.after(() => holeHelper.kill());
+  const holePort = await new Promise<number>((res) =>
+    holeHelper.stdout.once('data', (d: Buffer) => res(Number(d))),
+  );
   const cases: [string[], RegExp][] = [
+    [
+      ['add', '2.15.1', '--url', `http://127.0.0.1:${holePort}/librdkafka-{version}.tar.gz`],
+      /^error: cannot download librdkafka 2\.15\.1 from \S+ \(no connection to 127\.0\.0\.1:\d+ within 4 s\): without access to it, pass a source \.tar\.gz, a source folder or npm:PACKAGE@VERSION instead/,
+    ],
     [
       ['add', 'npm:kafkajs@2.2.4'],
       /^error: the npm package kafkajs@2\.2\.4 does not bundle librdkafka's source \(no deps\/librdkafka with configure and src\/rdkafka\.h in its tarball\): pass a package that does/,
@@ -181,6 +205,11 @@ test('bad sources fail with their one sentence and leave the cache as it was', a
     assert.equal(r.stdout, '');
     assert.deepEqual(tree(cache), before, `${args.join(' ')} changed the cache`);
   }
+  // A cache that held nothing holds nothing after a failure either: not even the folders of kept sources.
+  const fresh = newCache('bad-fresh');
+  const r = await lib(['add', 'npm:kafkajs@2.2.4'], { RDKAFKA_WORKBENCH_CACHE: fresh });
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(readdirSync(fresh), [], 'a failed add into an empty cache left folders behind');
 });
 
 test('no C compiler or no make: the sentence names the Debian package, before anything is built', async () => {

@@ -3,11 +3,12 @@
 // versions the test setup built into the shared cache (test/support/versions.ts); changes nothing there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/run.ts';
 import { repoRoot } from '../support/repo.ts';
+import { startCli } from '../support/cli-process.ts';
 import { ensureBindingsSync } from '../support/bindings.ts';
 import { systemLibrary } from '../../versions/index.ts';
 
@@ -158,6 +159,76 @@ test('the matrix exits 0 when every version ran every cell, runs versions in par
   assert.match(r.stdout, /^cell 1 .*ok\s+ok\s+ok/m);
   assert.match(r.stdout, /^cells ok\s+2 of 2\s+2 of 2\s+2 of 2/m);
   assert.match(r.stdout, /the event sequences agree/);
+});
+
+test('the matrix on a notebook that requires a newer librdkafka: that version is skipped with its reason, not failed, and not compared', async () => {
+  const report = join(dir, 'requires.html');
+  const nb = notebook('needs-2.8.rdkafka', [printVersion, 'RD_KAFKA_PARTITION_UA'], {
+    requires: { librdkafka: '>=2.8.0' },
+  });
+  const r = await run([nb, '--matrix', 'system,2.15.1', '--report', report]);
+  assert.equal(r.code, 0, `a version the notebook rules out is a skip, as \`run\` alone says: ${r.text}`);
+  const reason = `needs librdkafka >= 2.8.0, this is ${system}`;
+  assert.ok(
+    r.stdout.split('\n').includes(`${system} (system): skipped: ${reason}`),
+    `the reason in full: ${r.stdout}`,
+  );
+  assert.match(r.stdout, /^cell 1 .*skipped: needs librdkafka >= 2\.8\.0.*\s+ok$/m);
+  assert.match(r.stdout, /^cells ok\s+skipped\s+2 of 2$/m);
+  assert.doesNotMatch(r.stdout, /first difference/, 'a version that ran nothing is not where the runs part');
+  assert.match(r.stdout, /event sequences not compared: .*\(system\) did not run/);
+  const html = readFileSync(report, 'utf8');
+  assert.ok(
+    html.includes(`<td class="st-skipped">skipped: ${reason.replace('>', '&gt;')}</td>`),
+    'the report cell',
+  );
+  // A real failure still fails the matrix beside a skip.
+  const failing = notebook('needs-2.8-fails.rdkafka', ['throw new Error("boom")'], {
+    requires: { librdkafka: '>=2.8.0' },
+  });
+  const f = await run([failing, '--matrix', 'system,2.15.1', '--quiet']);
+  assert.equal(f.code, 1, f.text);
+  assert.match(f.stdout, /^cell 1 .*skipped: .*error: Error: boom$/m);
+});
+
+test('the matrix with --bundle: one issue export per version, each naming its librdkafka; a folder in the way is refused before any runs', async () => {
+  const nb = notebook('bundled.rdkafka', [printVersion]);
+  const out = join(dir, 'export');
+  const r = await run([nb, '--matrix', 'system,2.15.1', '--bundle', out]);
+  assert.equal(r.code, 0, r.text);
+  const sys = readFileSync(join(`${out}.system`, 'ISSUE.md'), 'utf8');
+  const v2151 = readFileSync(join(`${out}.2.15.1`, 'ISSUE.md'), 'utf8');
+  assert.match(sys, new RegExp(`librdkafka ${system.replace(/\./g, '\\.')}\\b`));
+  assert.match(v2151, /librdkafka 2\.15\.1\b/);
+  assert.doesNotMatch(sys, /2\.15\.1/, 'the system export is not overwritten by the next version');
+  assert.match(r.stderr, /issue export of 2\.15\.1: \S+export\.2\.15\.1/);
+
+  const busy = join(dir, 'busy');
+  mkdirSync(`${busy}.2.15.1`);
+  writeFileSync(join(`${busy}.2.15.1`, 'notes.txt'), 'mine');
+  const refused = await run([nb, '--matrix', 'system,2.15.1', '--bundle', busy]);
+  assert.equal(refused.code, 2, refused.text);
+  assert.match(refused.stderr, /busy\.2\.15\.1 is not empty and holds no earlier export/);
+  assert.doesNotMatch(refused.text, /running/);
+  assert.ok(!existsSync(`${busy}.system`), 'nothing ran before the check');
+});
+
+test('SIGINT during a matrix stops the running version, runs no other, prints the table of what ran and exits 130', async () => {
+  const nb = notebook('forever.rdkafka', [printVersion, 'for (;;) {}'], { bootstrap: 'mock' });
+  const cli = startCli(['run', nb, '--matrix', 'system,2.15.1', '--bindings', sysBindings]);
+  // Interrupted once the first version is running (whether its kernel is still starting or in the loop).
+  await cli.whenStderr(/\(system\): running…/);
+  cli.kill('SIGINT');
+  const { code, stdout, stderr } = await cli.exited;
+  assert.equal(code, 130, `${stdout}\n${stderr}`);
+  assert.match(stderr, /SIGINT: stopping the run/);
+  assert.doesNotMatch(stderr, /2\.15\.1: running/, 'the next version did not start');
+  assert.match(stdout, /^ {2}2\.15\.1, cell 1: error: not run: the matrix was stopped \(SIGINT\)$/m);
+  assert.match(
+    stdout,
+    /^\S+ \(system\): stopped \(SIGINT\)$/m,
+    'the version that was running says it was stopped',
+  );
 });
 
 test('the matrix refuses versions that are not installed before running any', async () => {

@@ -25,6 +25,35 @@ const onlyBroker = (a: FaultAction) =>
   a.params[0]!.kind === 'broker' &&
   !/_add$/.test(a.fn);
 
+/** A parameter's name as the bar shows it (the C declaration is its tooltip): "ApiKey" → "API". */
+export function paramLabel(p: FaultParam): string {
+  switch (p.kind) {
+    case 'apiKey':
+      return 'API';
+    case 'error':
+    case 'count':
+    case 'broker':
+    case 'partition':
+    case 'topic':
+      return p.kind;
+    case 'coordinatorType':
+      return 'type';
+    case 'ms':
+      return `${p.name.replace(/_?ms$/, '').replace(/_/g, ' ') || 'time'} (ms)`;
+    default:
+      return p.name.replace(/_/g, ' ');
+  }
+}
+
+/** A parameter's name and its input, kept on one line (a narrow panel wraps between parameters only). */
+const param = (name: string, control: HTMLElement, title?: string) =>
+  h(
+    'label',
+    { class: 'param', ...(title ? { title } : {}) },
+    h('span', { class: 'param-name' }, name),
+    control,
+  );
+
 export class FaultsBar {
   readonly el: HTMLElement;
   private readonly body = h('div', { class: 'faults-body' });
@@ -134,41 +163,44 @@ export class FaultsBar {
         'div',
         { class: 'fault-row broker-row', 'data-broker': b },
         h('span', { class: 'fault-label' }, `broker ${b}`),
-        ...perBroker.map((a) =>
-          h(
-            'button',
-            {
-              class: 'tool',
-              'data-testid': `fault-broker-${b}-${brokerVerb(a).replace(/ /g, '-')}`,
-              title: `${a.fn}(MOCK_CLUSTER, ${b})${a.doc ? `: ${a.doc}` : ''}`,
-              onclick: () => this.send(a.fn, [b], `broker ${b} ${brokerVerb(a)}`),
-            },
-            brokerVerb(a),
+        h(
+          'div',
+          { class: 'fault-controls' },
+          ...perBroker.map((a) =>
+            h(
+              'button',
+              {
+                class: 'tool',
+                'data-testid': `fault-broker-${b}-${brokerVerb(a).replace(/ /g, '-')}`,
+                title: `${a.fn}(MOCK_CLUSTER, ${b})${a.doc ? `: ${a.doc}` : ''}`,
+                onclick: () => this.send(a.fn, [b], `broker ${b} ${brokerVerb(a)}`),
+              },
+              brokerVerb(a),
+            ),
           ),
+          rtt
+            ? h(
+                'span',
+                { class: 'fault-group' },
+                param('rtt (ms)', rttInput, `${rtt.fn}(MOCK_CLUSTER, ${b}, rtt_ms)`),
+                h(
+                  'button',
+                  {
+                    class: 'tool',
+                    'data-testid': `fault-broker-${b}-rtt`,
+                    title: `${rtt.fn}(MOCK_CLUSTER, ${b}, ms)`,
+                    onclick: () =>
+                      this.send(
+                        rtt.fn,
+                        [b, Number(rttInput.value) || 0],
+                        `broker ${b} rtt ${rttInput.value} ms`,
+                      ),
+                  },
+                  'set rtt',
+                ),
+              )
+            : null,
         ),
-        rtt
-          ? h(
-              'span',
-              { class: 'fault-group' },
-              rttInput,
-              ' ms ',
-              h(
-                'button',
-                {
-                  class: 'tool',
-                  'data-testid': `fault-broker-${b}-rtt`,
-                  title: `${rtt.fn}(MOCK_CLUSTER, ${b}, ms)`,
-                  onclick: () =>
-                    this.send(
-                      rtt.fn,
-                      [b, Number(rttInput.value) || 0],
-                      `broker ${b} rtt ${rttInput.value} ms`,
-                    ),
-                },
-                'set rtt',
-              ),
-            )
-          : null,
       );
     });
     if (brokerRows.length) rows.push(h('div', { class: 'broker-rows' }, ...brokerRows));
@@ -203,7 +235,7 @@ export class FaultsBar {
     };
     switch (p.kind) {
       case 'broker':
-        return options(m.brokers.map((b) => [`broker ${b}`, b]));
+        return options(m.brokers.map((b) => [String(b), b]));
       case 'apiKey':
         return options(
           m.apiKeys.map(([n, k]) => [n, k]),
@@ -252,14 +284,13 @@ export class FaultsBar {
     return Number(el.value) || 0;
   }
 
-  /** A row with an input per parameter and one button. */
+  /** A row with an input per parameter and one button (`title` '': inside another row, no label). */
   private form(a: FaultAction, verb: string, testid: string, title: string): HTMLElement {
     const inputs = a.params.map((p) => [p, this.input(p, testid)] as const);
-    return h(
+    const controls = h(
       'div',
-      { class: 'fault-row', 'data-fn': a.fn },
-      h('span', { class: 'fault-label', title: a.doc ?? a.fn }, title),
-      ...inputs.flatMap(([p, el]) => [h('span', { class: 'param-name' }, p.name), el]),
+      { class: 'fault-controls' },
+      ...inputs.map(([p, el]) => param(paramLabel(p), el, `${p.cType} ${p.name}`)),
       h(
         'button',
         {
@@ -274,6 +305,13 @@ export class FaultsBar {
         verb,
       ),
     );
+    if (!title) return controls;
+    return h(
+      'div',
+      { class: 'fault-row', 'data-fn': a.fn },
+      h('span', { class: 'fault-label', title: a.doc ?? a.fn }, title),
+      controls,
+    );
   }
 
   /** Any other action: pick it, its inputs appear. */
@@ -286,10 +324,16 @@ export class FaultsBar {
     const slot = h('span', { class: 'fault-group' });
     const fill = () => {
       const a = actions.find((x) => x.fn === pick.value)!;
+      pick.title = a.doc ?? a.fn;
       setChildren(slot, [this.form(a, 'call', 'fault-more', '')]);
     };
     pick.addEventListener('change', fill);
     fill();
-    return h('div', { class: 'fault-row more-row' }, h('span', { class: 'fault-label' }, 'More'), pick, slot);
+    return h(
+      'div',
+      { class: 'fault-row more-row' },
+      h('span', { class: 'fault-label' }, 'More'),
+      h('div', { class: 'fault-controls' }, pick, slot),
+    );
   }
 }

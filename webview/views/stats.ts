@@ -15,7 +15,14 @@ interface ChartDef {
   fields: string[][];
   /** Said under the caption whether or not docs are loaded. */
   note?: string;
+  /** The doc path of the field a series charts ('x' stands for a broker, topic or partition key). */
+  field: (series: string) => string[] | null;
 }
+
+/** "broker 1 p99" → "p99": the window statistic a latency series shows. */
+const windowStat = (series: string) => / (avg|p99)$/.exec(series)?.[1] ?? null;
+const Bx = ['brokers', 'x'];
+const Px = ['topics', 'x', 'partitions', 'x'];
 
 const B = ['brokers', '*'];
 const P = ['topics', '*', 'partitions', '*'];
@@ -28,6 +35,7 @@ export class StatsView {
       chart: new Chart({ title: 'Messages per second (txmsgs, rxmsgs)', unit: 'msgs/s' }),
       pick: (s) => s.rates,
       fields: [['txmsgs'], ['rxmsgs']],
+      field: (n) => [n.replace(/\/s$/, '')],
     },
     {
       chart: new Chart({
@@ -38,6 +46,7 @@ export class StatsView {
       }),
       pick: (s) => s.queue,
       fields: [['msg_cnt'], ['msg_size']],
+      field: (n) => [n],
     },
     {
       chart: new Chart({ title: 'Broker round-trip time (rtt avg, p99)', unit: 'ms' }),
@@ -46,16 +55,19 @@ export class StatsView {
         [...B, 'rtt', 'avg'],
         [...B, 'rtt', 'p99'],
       ],
+      field: (n) => (windowStat(n) ? [...Bx, 'rtt', windowStat(n)!] : null),
     },
     {
       chart: new Chart({ title: 'Internal producer queue latency (int_latency avg, p99)', unit: 'ms' }),
       pick: (s) => s.intLatency,
       fields: [[...B, 'int_latency']],
+      field: (n) => (windowStat(n) ? [...Bx, 'int_latency', windowStat(n)!] : null),
     },
     {
       chart: new Chart({ title: 'Requests waiting to be sent (outbuf_cnt)', unit: 'requests' }),
       pick: (s) => s.outbuf,
       fields: [[...B, 'outbuf_cnt']],
+      field: () => [...Bx, 'outbuf_cnt'],
     },
     {
       chart: new Chart({
@@ -64,6 +76,7 @@ export class StatsView {
       }),
       pick: (s) => s.lag,
       fields: [[...P, 'consumer_lag']],
+      field: () => [...Px, 'consumer_lag'],
       note: "Messages between the partition end and the group's committed offset. -1 (unknown) is not drawn.",
     },
     {
@@ -73,12 +86,14 @@ export class StatsView {
       }),
       pick: (s) => s.lagStored,
       fields: [[...P, 'consumer_lag_stored']],
+      field: () => [...Px, 'consumer_lag_stored'],
       note: 'Messages between the partition end and the offset the application stored (processed, maybe not yet committed). Smaller than consumer_lag while commits lag behind processing.',
     },
     {
       chart: new Chart({ title: 'Rebalances (cgrp.rebalance_cnt)', unit: 'count' }),
       pick: (s) => s.rebalance,
       fields: [['cgrp', 'rebalance_cnt']],
+      field: () => ['cgrp', 'rebalance_cnt'],
     },
   ];
   private readonly info = h('p', { class: 'muted' });
@@ -218,6 +233,11 @@ export class StatsView {
         .filter((x): x is FieldDoc => x !== null);
       const full = found.map(docLine).join('\n');
       d.chart.setNote(d.note ?? found[0]?.description ?? '', full);
+      d.chart.setDescriber((series) => {
+        const path = d.field(series);
+        const doc = path ? docFor(docs, path) : null;
+        return doc ? docLine(doc) : null;
+      });
     }
     if (docs)
       setText(

@@ -6,7 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clickInFrames, log, queryFrames, screenshot, setViewport, skip, suite, test } from './harness.ts';
-import { api, assert, closeAllEditors, outputText, runCells, scratchNotebook, waitFor } from './util.ts';
+import {
+  api,
+  assert,
+  closeAllEditors,
+  EXTENSION_ID,
+  NOTEBOOK_TYPE,
+  outputText,
+  runCells,
+  scratchNotebook,
+  waitFor,
+} from './util.ts';
 import {
   BUNDLE_FILES,
   FAULT_LOOP,
@@ -15,8 +25,10 @@ import {
   produceFor,
   producerCell,
 } from '../../support/control-room.ts';
+import { versionPaths } from '../../../versions/paths.ts';
 
 const TIMEOUT_MS = 2000;
+const V2151 = '2.15.1';
 
 const PRODUCER = producerCell(
   TIMEOUT_MS,
@@ -172,7 +184,7 @@ export function registerControlRoom(): void {
       await screenshot('control-room-stats');
     }, 90_000);
 
-    test('at 600 px wide (the panel beside the notebook) the delivery tables do not overlap and the Handles table fits', async () => {
+    test('at 600 px wide (the panel beside the notebook) the Faults bar keeps each input with its name, the delivery tables do not overlap and the Handles table fits', async () => {
       const editor = await producerWithPanel(
         `for (let i = 0; i < 200; i++) rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
 rd_kafka_flush(rk, 5000);`,
@@ -195,6 +207,23 @@ rd_kafka_flush(rk, 5000);`,
           assert(await setViewport(viewport, 900), 'the window could not be resized');
           await waitFor('the new width', async () => (await panelWidth()) !== w, 10_000, 250).catch(() => 0);
         }
+        // The Faults bar (this kernel runs on the mock cluster): each input on the line of its name.
+        const names = (await queryFrames('.faults .param-name'))?.filter((x) => x.box.width > 0) ?? [];
+        const controls =
+          (await queryFrames('.faults .param-name + input, .faults .param-name + select'))?.filter(
+            (x) => x.box.width > 0,
+          ) ?? [];
+        assert(
+          names.length >= 6 && names.length === controls.length,
+          `the Faults bar's inputs (${names.length})`,
+        );
+        const torn = names
+          .filter((n, i) => {
+            const c = controls[i]!.box;
+            return Math.abs(n.box.y + n.box.height / 2 - (c.y + c.height / 2)) > c.height / 2;
+          })
+          .map((n) => n.text);
+        assert(torn.length === 0, `inputs torn from their names at 600 px: ${torn.join(', ')}`);
         await clickInFrames(sel('tab-delivery'));
         const sections = await waitFor(
           'the delivery tables',
@@ -305,5 +334,103 @@ console.log('done with', '${secret}'.length);`,
       rmSync(join(dir, '..'), { recursive: true, force: true });
       await closeAllEditors();
     }, 120_000);
+
+    // The extension host's cache (npm test's setup builds 2.15.1 into it).
+    const missing = existsSync(versionPaths(V2151).library)
+      ? null
+      : `librdkafka ${V2151} is not installed in ${versionPaths(V2151).library} (the test setup, node dist/test/support/librdkafka.main.mjs, builds it)`;
+    if (missing)
+      skip(
+        'on 2.15.1 the requests lane shows Produce requests and the retry after an error pushed from the panel',
+        missing,
+      );
+    else
+      test('on 2.15.1 the requests lane shows Produce requests and the retry after an error pushed from the panel', async () => {
+        const a = await api();
+        const choice = a.kernelChoices().find((c) => c.spec === V2151);
+        assert(choice, `no kernel for ${V2151} among ${a.kernelChoices().map((c) => c.label)}`);
+        await closeAllEditors();
+        const data = new vscode.NotebookData(
+          [
+            producerCell(10_000),
+            `rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('one'), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 8000);
+console.log(JSON.stringify(drs));`,
+          ].map((c) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, c, 'typescript')),
+        );
+        data.metadata = { librdkafka: V2151 };
+        const doc = await vscode.workspace.openNotebookDocument(NOTEBOOK_TYPE, data);
+        const editor = await vscode.window.showNotebookDocument(doc);
+        await vscode.commands.executeCommand('notebook.selectKernel', {
+          id: choice.id,
+          extension: EXTENSION_ID,
+        });
+        assert(await vscode.commands.executeCommand('rdkafka.openEventsPanel', doc.uri), 'no panel');
+        const [first] = await runCells(editor, [0]);
+        assert(first!.success, outputText(doc.cellAt(0)));
+        assert(a.kernel(doc)?.version === V2151, `the kernel runs ${a.kernel(doc)?.version}`);
+        // The push form's defaults: one NOT_LEADER_FOR_PARTITION for Produce.
+        await waitFor(
+          'the Faults bar',
+          async () => (await queryFrames(sel('fault-push')))?.length,
+          20_000,
+          250,
+        );
+        assert(await clickInFrames(sel('fault-push')), 'could not click "push"');
+        const pushed = await waitFor(
+          'the kernel to answer "push"',
+          () => a.panelStats(doc)?.faults.find((f) => f.message),
+          15_000,
+        );
+        assert(pushed.ok, `push failed: ${pushed.message}`);
+        // Recorded after the cell that ran last, so the produce cell is now the third.
+        assert(pushed.recordedAt === 2, `the push recorded as cell 2 (${pushed.recordedAt})`);
+        assert(
+          /rd_kafka_mock_push_request_errors/.test(doc.cellAt(1).document.getText()),
+          doc.cellAt(1).document.getText(),
+        );
+        const [second] = await runCells(editor, [2]);
+        assert(second!.success, outputText(doc.cellAt(2)));
+        const lanes = await waitFor(
+          'a requests lane',
+          async () => {
+            const [l] = (await queryFrames(sel('lanes'))) ?? [];
+            const counts = JSON.parse(l?.data.counts ?? '{}') as Record<string, number>;
+            return (counts.request ?? 0) > 0 ? counts : undefined;
+          },
+          15_000,
+          250,
+        );
+        assert(lanes.request! > 0, 'the timeline has a requests lane');
+        await clickInFrames(sel('tab-requests'));
+        // The tracking poll brings requests up to 100 ms late: wait for the Produce that went through.
+        let seenRow = '';
+        const produce = await waitFor(
+          'the Produce row with its retry',
+          async () => {
+            const heads = ((await queryFrames(`${sel('requests-table')} th`)) ?? []).map((x) =>
+              x.text.trim(),
+            );
+            const row = ((await queryFrames(`${sel('requests-table')} tr`)) ?? []).find((r) =>
+              r.text.startsWith('Produce'),
+            );
+            seenRow = `${heads.join(' | ')} / ${JSON.stringify(row?.text)}`;
+            if (!row) return undefined;
+            const cells = row.text.split('\t').map((x) => x.trim());
+            const col = (name: string) => cells[heads.indexOf(name)] ?? '';
+            return col('retries') === '1' && Number(col('total')) >= 2 ? { col, text: row.text } : undefined;
+          },
+          15_000,
+          250,
+        ).catch((e: Error) => {
+          throw new Error(
+            `${e.message}: the requests table showed ${seenRow}; the panel received ${JSON.stringify(a.panelStats(doc)?.byType)}; cell 3: ${outputText(doc.cellAt(2))}`,
+          );
+        });
+        assert(/^1 \(1× NOT_LEADER_FOR_PARTITION\)$/.test(produce.col('pushed errors')), produce.text);
+        assert(Number(produce.col('broker 1')) >= 2, `Produce went to broker 1, the leader: ${produce.text}`);
+        await screenshot('control-room-requests');
+        await closeAllEditors();
+      }, 120_000);
   });
 }
