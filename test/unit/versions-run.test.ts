@@ -11,23 +11,14 @@ import { repoRoot } from '../support/repo.ts';
 import { startCli } from '../support/cli-process.ts';
 import { ensureBindingsSync } from '../support/bindings.ts';
 import { systemLibrary } from '../../versions/index.ts';
+import { writeNotebook } from '../support/notebook.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wb-versions-run-'));
 const fixtures = join(repoRoot, 'test', 'unit', 'fixtures', 'versions');
 const system = systemLibrary()!.version;
 
-function notebook(name: string, cells: string[], metadata: Record<string, unknown> = {}): string {
-  const path = join(dir, name);
-  writeFileSync(
-    path,
-    JSON.stringify({
-      rdkafkaNotebook: 1,
-      metadata,
-      cells: cells.map((source) => ({ kind: 'code', source })),
-    }),
-  );
-  return path;
-}
+const notebook = (name: string, cells: string[], metadata: Record<string, unknown> = {}) =>
+  writeNotebook(join(dir, name), cells, metadata);
 
 async function run(args: string[]) {
   const out: string[] = [];
