@@ -342,6 +342,57 @@ test('missing bindings: a clear message naming the folder and the gen command', 
   );
 });
 
+test('event API: messages a consumer takes out of FETCH events are published as consume events, the cell still reads them', async () => {
+  const k4 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
+  const evs: KernelEvent[] = [];
+  k4.onEvents((e) => evs.push(...e));
+  try {
+    const outputs: CellOutput[] = [];
+    const r = await k4.execute(
+      0,
+      `const e = errbuf(); const pc = rd_kafka_conf_new();
+rd_kafka_conf_set(pc, "bootstrap.servers", BOOTSTRAP, e, e.length);
+const p = rd_kafka_new(RD_KAFKA_PRODUCER, pc, e, e.length);
+for (let i = 0; i < 10; i++) rd_kafka_producev(p, RD_KAFKA_V_TOPIC("fetch-api"), RD_KAFKA_V_PARTITION(0), RD_KAFKA_V_VALUE("v" + i), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+rd_kafka_flush(p, 5000);
+const cc = rd_kafka_conf_new();
+rd_kafka_conf_set(cc, "bootstrap.servers", BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(cc, "group.id", "fetch-api-group", e, e.length);
+const c = rd_kafka_new(RD_KAFKA_CONSUMER, cc, e, e.length);
+const parts = rd_kafka_topic_partition_list_new(1);
+rd_kafka_topic_partition_list_add(parts, "fetch-api", 0);
+rd_kafka_topic_partition_list_set_offset(parts, "fetch-api", 0, RD_KAFKA_OFFSET_BEGINNING);
+rd_kafka_assign(c, parts);
+rd_kafka_topic_partition_list_destroy(parts);
+const q = rd_kafka_queue_get_consumer(c);
+const offsets: number[] = [];
+for (let t = 0; t < 100 && offsets.length < 10; t++) {
+  const ev = rd_kafka_queue_poll(q, 100);
+  if (!ev) continue;
+  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_FETCH)
+    for (let m = rd_kafka_event_message_next(ev); m; m = rd_kafka_event_message_next(ev))
+      if (!rkmsg.err(m)) offsets.push(rkmsg.offset(m));
+  rd_kafka_event_destroy(ev);
+}
+rd_kafka_queue_destroy(q);
+rd_kafka_consumer_close(c);
+rd_kafka_destroy(c);
+rd_kafka_destroy(p);
+offsets.join(",")`,
+      (o) => outputs.push(o),
+    );
+    assert.equal(r.status, 'ok', JSON.stringify(outputs));
+    const res = outputs.find((o) => o.kind === 'result');
+    const offsets = String(res?.kind === 'result' && res.data['text/plain']).replace(/'/g, '');
+    assert.equal(offsets, '0,1,2,3,4,5,6,7,8,9', 'the cell read all ten messages');
+    const consumed = evs.filter((e): e is Extract<KernelEvent, { type: 'consume' }> => e.type === 'consume');
+    assert.equal(consumed.map((e) => e.data.offset).join(','), offsets);
+    assert.ok(consumed.every((e) => e.data.topic === 'fetch-api' && e.data.err === 0));
+  } finally {
+    await k4.shutdown();
+  }
+});
+
 test('event API: delivery reports taken from a DR event are published, the cell still iterates them', async () => {
   const k3 = await KernelClient.start({ bindingsDir: bindings(), bootstrap: 'mock', cwd: root });
   const evs: KernelEvent[] = [];

@@ -1,6 +1,6 @@
 // Messages the cells receive are published as they receive them: consumed messages returned by a consume
-// call (one message, or an array filled by a batch consume), and delivery reports the cells take out of a DR
-// event. The rules read the model: a function with a `timeout_ms` that returns an rd_kafka_message_t *
+// call (one message, or an array filled by a batch consume), and the messages the cells take out of an event:
+// delivery reports out of a DR event, consumed messages out of a FETCH event (the event API's consumer). The rules read the model: a function with a `timeout_ms` that returns an rd_kafka_message_t *
 // consumes one; one with an rd_kafka_message_t ** array consumes a batch. The handle comes from the first
 // argument: the handle itself, or a queue of it.
 import type { FunctionDecl } from '../../../gen/model.ts';
@@ -64,26 +64,27 @@ export const messages: Interceptor[] = [
     },
   },
   {
-    name: 'delivery reports taken out of a DR event are published',
+    name: 'messages taken out of a DR or FETCH event are published',
     functions: ['rd_kafka_event_message_next'],
     wrap: (next, _f, ctx) => (ev: unknown) => {
       const m = next(ev);
-      if (m && ctx.native('rd_kafka_event_type')(ev) === ctx.facts.c.RD_KAFKA_EVENT_DR)
-        ctx.decoder.delivered(null, m as bigint);
+      if (!m || !ctx.events.enabled) return m;
+      const t = ctx.native('rd_kafka_event_type')(ev);
+      if (t === ctx.facts.c.RD_KAFKA_EVENT_DR) ctx.decoder.delivered(null, m as bigint);
+      else if (t === ctx.facts.c.RD_KAFKA_EVENT_FETCH) ctx.decoder.consumed(null, m as bigint);
       return m;
     },
   },
   {
-    name: 'delivery reports taken out of a DR event as an array are published',
+    name: 'messages taken out of a DR or FETCH event as an array are published',
     functions: ['rd_kafka_event_message_array'],
     wrap: (next, _f, ctx) => (ev: unknown, arr: unknown, size: unknown) => {
       const n = next(ev, arr, size) as number | bigint;
-      if (
-        ctx.events.enabled &&
-        isArray(arr) &&
-        ctx.native('rd_kafka_event_type')(ev) === ctx.facts.c.RD_KAFKA_EVENT_DR
-      )
-        ctx.decoder.messagesTaken('dr', null, arr, Number(n));
+      if (!ctx.events.enabled || !isArray(arr)) return n;
+      const t = ctx.native('rd_kafka_event_type')(ev);
+      if (t === ctx.facts.c.RD_KAFKA_EVENT_DR) ctx.decoder.messagesTaken('dr', null, arr, Number(n));
+      else if (t === ctx.facts.c.RD_KAFKA_EVENT_FETCH)
+        ctx.decoder.messagesTaken('consume', null, arr, Number(n));
       return n;
     },
   },
