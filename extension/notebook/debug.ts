@@ -31,29 +31,10 @@ interface Active {
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 16);
 
-/**
- * Ends a session and resolves once VS Code says it ended (stopDebugging resolves before that): when Debug
- * Cell is done, no session of it is left in the debug toolbar or the call stack. Bounded, so a debugger
- * that never says so cannot hold the command.
- */
-async function stopAndWait(session: vscode.DebugSession, ms = 10_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let sub: vscode.Disposable | undefined;
-  const ended = new Promise<void>((resolve) => {
-    sub = vscode.debug.onDidTerminateDebugSession((s) => s === session && resolve());
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await vscode.debug.stopDebugging(session);
-    await ended;
-  } finally {
-    clearTimeout(timer);
-    sub?.dispose();
-  }
-}
-
 export class CellDebugger implements vscode.Disposable {
   private readonly active = new Map<string, Active>();
+  /** Every running session of ours: an attach session and those under it (the target's, its workers'). */
+  private readonly live = new Map<string, vscode.DebugSession>();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
@@ -69,7 +50,9 @@ export class CellDebugger implements vscode.Disposable {
         }),
       );
     this.subs.push(
+      vscode.debug.onDidStartDebugSession((s) => this.rootOf(s) && this.live.set(s.id, s)),
       vscode.debug.onDidTerminateDebugSession((s) => {
+        this.live.delete(s.id);
         const key = s.configuration[MARK] as string | undefined;
         if (key && this.active.get(key)?.session === s) void this.end(key);
       }),
@@ -81,6 +64,30 @@ export class CellDebugger implements vscode.Disposable {
     for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession)
       if (s.configuration[MARK]) return s;
     return undefined;
+  }
+
+  /**
+   * Ends `root` (unless it has ended) and resolves once no session under it runs either: js-debug ends the
+   * attach session and the target's own in either order, and Debug Cell is done only when neither is left
+   * in the debug toolbar or the Call Stack. Bounded, so a debugger that never says so cannot hold the
+   * command.
+   */
+  private async endTree(root: vscode.DebugSession, ms = 10_000): Promise<void> {
+    const running = () => [...this.live.values()].some((s) => this.rootOf(s)?.id === root.id);
+    let timer: NodeJS.Timeout | undefined;
+    let sub: vscode.Disposable | undefined;
+    const ended = new Promise<void>((resolve) => {
+      // Registered after the constructor's listener: `live` has already lost the session ending.
+      sub = vscode.debug.onDidTerminateDebugSession(() => !running() && resolve());
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      if (this.live.has(root.id)) await vscode.debug.stopDebugging(root);
+      if (running()) await ended;
+    } finally {
+      clearTimeout(timer);
+      sub?.dispose();
+    }
   }
 
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker | undefined {
@@ -172,7 +179,7 @@ export class CellDebugger implements vscode.Disposable {
     });
     await Promise.race([run, over]);
     for (const s of subs) s.dispose();
-    if (session && this.active.get(key)?.session === session) await stopAndWait(session);
+    if (session) await this.endTree(session);
     return true;
   }
 

@@ -74,10 +74,14 @@ async function leaveDebugging(bp: vscode.SourceBreakpoint): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closePanel');
 }
 
-/** Follows the kernel's debugging sessions: whether one is running now. */
+/**
+ * Follows the kernel's debugging sessions as the debug toolbar and Call Stack show them: the attach session
+ * and every session under it (js-debug adds the target's own, then one per worker thread).
+ */
 function kernelSessions(): { running: () => number; dispose: () => void } {
   const live = new Set<string>();
-  const ours = (s: vscode.DebugSession) => s.name.endsWith('(librdkafka kernel)');
+  const ours = (s: vscode.DebugSession | undefined): boolean =>
+    !!s && (s.name.endsWith('(librdkafka kernel)') || ours(s.parentSession));
   const subs = [
     vscode.debug.onDidStartDebugSession((s) => ours(s) && live.add(s.id)),
     vscode.debug.onDidTerminateDebugSession((s) => live.delete(s.id)),
@@ -151,7 +155,7 @@ export function registerDebug(): void {
         // What the debug toolbar's Stop (Shift+F5) does, on the session the debugger stopped in.
         await vscode.commands.executeCommand('workbench.action.debug.stop');
         assert(await first, 'Debug Cell did not finish after Stop');
-        await waitFor('the debugging sessions to end', () => sessions.running() === 0, 30_000);
+        assertEqual(sessions.running(), 0, 'debugging sessions left running after Stop');
         await waitFor('the cell to end', () => cell.executionSummary?.success !== undefined, 30_000);
         assert(cell.executionSummary?.success === true, `the cell failed: ${outputText(cell)}`);
         assert(outputText(cell).includes('10'), `the cell did not run to its end: ${outputText(cell)}`);
