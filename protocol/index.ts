@@ -77,6 +77,8 @@ export interface ReadyMessage {
   startupMs: number;
   /** Functions the header declares that the loaded library lacks. */
   missing: string[];
+  /** The kernel marks the end of each execution's text on its fd 1 and 2 (NATIVE_END_MARK). */
+  nativeEndMarks?: boolean;
 }
 
 /** Output of a running cell, in the order it happened. */
@@ -113,6 +115,15 @@ export interface DoneMessage {
   status: 'ok' | 'error' | 'interrupted';
   durationMs: number;
 }
+
+/**
+ * What the kernel writes on its fd 1 and fd 2 just before it sends `done`: native code (librdkafka's default
+ * logger, printf) writes to those pipes itself, beside the channel `done` comes on, so the client needs to
+ * know where in each pipe a cell's text ends. Followed by the execution id and one more NUL; the client
+ * takes the marks out and, with a kernel whose `ready` says `nativeEndMarks`, holds `done` until both have
+ * come (briefly: a mark that cannot be written delays the cell, it never loses it).
+ */
+export const NATIVE_END_MARK = '\u0000rdkafka-workbench:end:';
 
 export interface EventsMessage {
   type: 'events';

@@ -3,11 +3,13 @@
 // tests and benchmarks alike (contract: /work/notes/client-contract.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { ControlChannel } from './control.ts';
 import { interruptLine } from './watchdog.ts';
+import { splitNative } from './native-output.ts';
 import {
   PROTOCOL_VERSION,
   isKernelMessage,
@@ -55,7 +57,14 @@ interface Pending {
   onOutput: (o: CellOutput) => void;
   resolve: (r: ExecuteResult) => void;
   started: number;
+  /** The kernel said it is done; resolved once its text on fd 1 and 2 is in too. */
+  done?: ExecuteResult;
+  /** The native streams whose end mark for this execution has come (native-output.ts). */
+  ended: Set<NativeStream>;
+  markTimer?: NodeJS.Timeout;
 }
+
+type NativeStream = 'stdout' | 'stderr';
 
 declare const __dirname: string | undefined;
 
@@ -73,6 +82,8 @@ export function defaultKernelScript(): string {
 const CHANNEL_FD = 5;
 /** How long, after the kernel exited, the client still reads what it wrote last. */
 const DRAIN_MS = 1000;
+/** How long a finished cell waits for its end marks on fd 1 and 2 (they come within a millisecond). */
+const MARK_WAIT_MS = 1000;
 
 /** The kernel process ended before it was ready. */
 class EarlyExit extends Error {
@@ -153,13 +164,26 @@ export class KernelClient {
     let exitHandled!: () => void;
     this.exited.set(child, new Promise<void>((r) => (exitHandled = r)));
     const channel = (child.stdio as unknown as (Readable | null)[])[CHANNEL_FD] ?? null;
-    // Native code (librdkafka's own logger, printf) writes straight to the kernel's fd 1/2.
-    const native = (name: 'stdout' | 'stderr') => (d: Buffer) => {
-      const text = d.toString('utf8');
-      if (name === 'stderr') this.stderrTail = (this.stderrTail + text).slice(-4000);
-      const running = this.pending[0];
-      if (running) running.onOutput({ kind: 'stream', name, text });
-      else this.stray({ kind: 'stream', name, text }, null);
+    // Native code (librdkafka's own logger, printf) writes straight to the kernel's fd 1/2. Its text
+    // belongs to the first execution whose end mark has not come on that stream yet.
+    const native = (name: NativeStream) => {
+      const decoder = new StringDecoder('utf8');
+      let carry = '';
+      return (d: Buffer) => {
+        const split = splitNative(carry, decoder.write(d));
+        carry = split.carry;
+        for (const part of split.parts) {
+          if ('end' in part) {
+            this.nativeEnded(name, part.end);
+            continue;
+          }
+          const text = part.text;
+          if (name === 'stderr') this.stderrTail = (this.stderrTail + text).slice(-4000);
+          const owner = this.pending.find((p) => !p.ended.has(name));
+          if (owner) owner.onOutput({ kind: 'stream', name, text });
+          else this.stray({ kind: 'stream', name, text }, null);
+        }
+      };
     };
     this.control = new ControlChannel((child.stdio as unknown as (Duplex | null)[])[6] ?? null);
     child.stdout!.on('data', native('stdout'));
@@ -297,12 +321,13 @@ export class KernelClient {
         break;
       }
       case 'done': {
-        const i = this.pending.findIndex((p) => p.id === m.id);
-        if (i < 0) break;
-        const [p] = this.pending.splice(i, 1);
-        this.finished.set(p!.id, p!.cell);
-        if (this.finished.size > 1000) this.finished.delete(this.finished.keys().next().value!);
-        p!.resolve({ status: m.status, durationMs: m.durationMs });
+        const p = this.pending.find((x) => x.id === m.id);
+        if (!p) break;
+        p.done = { status: m.status, durationMs: m.durationMs };
+        // A kernel that writes no end marks (an older bundle): its done is the end.
+        if (!this.info.nativeEndMarks) p.ended.add('stdout').add('stderr');
+        if (p.ended.size === 2) this.finish(p);
+        else p.markTimer = setTimeout(() => this.finish(p), MARK_WAIT_MS);
         break;
       }
       case 'events':
@@ -314,9 +339,39 @@ export class KernelClient {
     }
   }
 
+  /** An end mark on `name`: executions run in order, so every one up to `id` has ended there. */
+  private nativeEnded(name: NativeStream, id: string): void {
+    const upTo = this.pending.findIndex((p) => p.id === id);
+    for (const p of this.pending.slice(0, upTo + 1)) {
+      p.ended.add(name);
+      if (p.done && p.ended.size === 2) this.finish(p);
+    }
+  }
+
+  /** The cell ended and its text is in: resolves its execution. */
+  private finish(p: Pending): void {
+    const i = this.pending.indexOf(p);
+    if (i < 0 || !p.done) return;
+    clearTimeout(p.markTimer);
+    this.pending.splice(i, 1);
+    this.finished.set(p.id, p.cell);
+    if (this.finished.size > 1000) this.finished.delete(this.finished.keys().next().value!);
+    p.resolve(p.done);
+  }
+
+  /** The execution the kernel is running (not one that is done and waits for its end marks). */
+  private get running(): Pending | undefined {
+    return this.pending.find((p) => !p.done);
+  }
+
   private handleExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = null;
+    for (const p of this.pending.filter((x) => x.done)) {
+      // Done before the kernel ended: what it printed is all there is.
+      p.ended.add('stdout').add('stderr');
+      this.finish(p);
+    }
     const running = this.pending[0];
     const how = signal ?? `exit code ${code}`;
     let message: string;
@@ -357,14 +412,14 @@ export class KernelClient {
     }
     const id = String(++this.seq);
     return new Promise<ExecuteResult>((resolve) => {
-      this.pending.push({ id, cell, onOutput, resolve, started: Date.now() });
+      this.pending.push({ id, cell, onOutput, resolve, started: Date.now(), ended: new Set() });
       child.send({ type: 'execute', id, cell, source, ...(language ? { language } : {}) });
     });
   }
 
   /** Interrupts the running cell (a synchronous loop or a pending await); the kernel's state is kept. */
   interrupt(): void {
-    const running = this.pending[0];
+    const running = this.running;
     if (!this.child || !running) return;
     // Both ways: the pipe reaches a busy thread (a synchronous loop), IPC a pending await. The pipe's line
     // names the execution, so one that arrives after the cell ended stops no later cell (watchdog.ts).
@@ -387,7 +442,8 @@ export class KernelClient {
     if (!child) return;
     this.stopping = true;
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    if (this.pending[0]) (child.stdio[4] as Writable | null)?.write(interruptLine(this.pending[0].id));
+    const running = this.running;
+    if (running) (child.stdio[4] as Writable | null)?.write(interruptLine(running.id));
     if (child.connected) child.send({ type: 'shutdown' });
     else child.kill('SIGKILL');
     await this.exited.get(child);

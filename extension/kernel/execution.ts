@@ -33,6 +33,8 @@ export interface ExecutionDeps {
   >;
   /** The running cell changed (its position, or null between cells): the control thread is told. */
   onCell?: (cell: number | null) => void;
+  /** Just before `done`: the end of this execution's text on the process's fd 1 and 2 is marked. */
+  markNativeEnd?: (id: string) => void;
 }
 
 export class Execution {
@@ -126,6 +128,7 @@ export class Execution {
     this.pipeId = 0;
     if (events) events.cell = null;
     this.d.onCell?.(null);
+    this.d.markNativeEnd?.(req.id);
     send({
       type: 'done',
       id: req.id,

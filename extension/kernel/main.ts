@@ -92,6 +92,7 @@ const execution = new Execution({
   onCell: (cell) => {
     if (controlRoom) controlRoom.cell = cell;
   },
+  markNativeEnd: (id) => outputs.markNativeEnd(id),
 });
 // Every loop of cell code: the panel's actions' events (and, every 50 ms, the pending events of a busy
 // cell) go out, then a pending interrupt stops the loop.
@@ -198,6 +199,7 @@ async function init(req: InitRequest): Promise<void> {
     bootstrap: req.bootstrap,
     startupMs: Math.round(performance.now()),
     missing: runtime.bindings.missing(),
+    nativeEndMarks: true,
   });
   phase = null;
   // Start esbuild's service now so the first cell does not pay for it.

@@ -5,7 +5,8 @@
 // pending now — the runtime calls it before a native call that can block (`beforeBlockingCall`), so what a
 // cell printed before `rd_kafka_poll(rk, 60000)` is with the client before the call starts.
 import { performance } from 'node:perf_hooks';
-import type { CellOutput } from '../../protocol/index.ts';
+import { writeSync } from 'node:fs';
+import { NATIVE_END_MARK, type CellOutput } from '../../protocol/index.ts';
 import { send } from './channel.ts';
 
 const FLUSH_MS = 10;
@@ -80,5 +81,20 @@ export class Outputs {
         return true;
       }) as typeof stream.write;
     }
+  }
+
+  /**
+   * Marks where execution `id`'s text ends on this process's fd 1 and fd 2, which native code writes to
+   * itself (protocol: NATIVE_END_MARK): written after every line native code printed during the cell. A pipe
+   * that refuses the write only makes the client wait its bound for the mark.
+   */
+  markNativeEnd(id: string): void {
+    const mark = `${NATIVE_END_MARK}${id}\u0000`;
+    for (const fd of [1, 2])
+      try {
+        writeSync(fd, mark);
+      } catch {
+        // the client's bound covers it
+      }
   }
 }

@@ -63,6 +63,27 @@ test('stdout and stderr stream; the last expression is shown; display() gives ri
   assert.ok(d && d.kind === 'display' && String(d.data['text/html']).includes('<table'));
 });
 
+test("what native code writes to fd 1 and 2 as a cell ends is that cell's output, never the next cell's", async () => {
+  // librdkafka's default logger and C's printf write to the kernel's fd 2/1 themselves, beside the IPC
+  // channel that says the cell is done: a line written just before the end used to show under the next cell.
+  // fs.writeSync on the fds writes as native code does (console.* goes through the kernel's outputs).
+  const seen: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const r = await run(
+      90,
+      `import { writeSync } from 'node:fs';\nwriteSync(1, 'native out ${i}\\n');\nwriteSync(2, 'native err ${i}\\n');`,
+    );
+    assert.equal(r.status, 'ok', r.error?.message);
+    seen.push(r.stdout);
+  }
+  for (const [i, text] of seen.entries())
+    assert.equal(
+      text.split('\n').filter(Boolean).sort().join('|'),
+      `native err ${i}|native out ${i}`,
+      `cell run ${i} got: ${JSON.stringify(text)}`,
+    );
+});
+
 test('top-level await works', async () => {
   const r = await run(
     3,
