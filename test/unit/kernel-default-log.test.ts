@@ -91,10 +91,21 @@ test('log.queue=true is left to the cell: its queued lines are served by librdka
   const { outputs, stderr } = await run(
     3,
     refused(
-      "rd_kafka_conf_set(conf, 'log.queue', 'true', e, e.length);",
-      // Queued lines are seen by nothing before they are served: time for librdkafka to try and log.
-      'await new Promise((r) => setTimeout(r, 1200));',
-      'rd_kafka_set_log_queue(rk, null); rd_kafka_poll(rk, 100);',
+      [
+        "rd_kafka_conf_set(conf, 'log.queue', 'true', e, e.length);",
+        'let failed = false;',
+        'rd_kafka_conf_set_error_cb(conf, () => { failed = true; });',
+      ].join('\n'),
+      // Queued lines are seen by nothing before they are served. librdkafka queues a refused connection's
+      // FAIL line just before it queues the error for error_cb; the forward to the main queue may put the
+      // line after the error, so one more poll once the error has been served serves the line.
+      [
+        'rd_kafka_set_log_queue(rk, null);',
+        'const until = Date.now() + 10000;',
+        'while (!failed && Date.now() < until) rd_kafka_poll(rk, 100);',
+        'rd_kafka_poll(rk, 0);',
+        "if (!failed) throw new Error('no connection error within 10 s');",
+      ].join('\n'),
     ),
   );
   const res = outputs.find((o) => o.kind === 'result');
