@@ -3,29 +3,27 @@
 // takes effect at once even while the JS thread is stuck in a cell's synchronous loop or blocked in a
 // native call. It calls rdkafka_mock.h functions on the embedded cluster directly (the mock API locks the
 // cluster itself) and, on 2.3+, polls the cluster's request tracking every POLL_MS. What happened goes to
-// the main thread, which publishes it as events.
+// the main thread, which publishes it as events; a fault made while the main thread has no events waiting
+// (it is blocked in a native call, or idle) is sent to the client from here at once, numbered in the
+// stream's order (the EventHandoff of events.ts), and handed to the main thread only to be counted.
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
-import type { FaultArg } from '../../protocol/index.ts';
+import type { FaultArg, KernelEvent } from '../../protocol/index.ts';
+import { channelLine, writeAll } from './channel.ts';
 import { callArgs, callText, checkArgs, type ActionImpl, type CallNames } from './mock-actions.ts';
 
 /** What the main thread tells the control thread (the cluster itself is in shared memory, see SLOT). */
 export type ToControl = { k: 'secrets'; id: string; values: string[] } | { k: 'stop' };
 
+export type FaultData = Extract<KernelEvent, { type: 'fault' }>['data'];
+
 /** What the control thread tells the main thread. */
 export type FromControl =
-  | {
-      k: 'fault';
-      time: number;
-      cell: number | null;
-      fn: string;
-      args: FaultArg[];
-      call: string;
-      c: string;
-      err?: number;
-      refused?: string;
-    }
+  /** A fault for the main thread to publish. */
+  | { k: 'fault'; time: number; cell: number | null; data: FaultData }
+  /** An event this thread sent the client itself: to be counted, not sent again. */
+  | { k: 'sent'; event: KernelEvent }
   /** Requests as flat triples [apiKey, brokerId, epoch ms, …]. */
   | { k: 'requests'; list: number[] }
   | { k: 'secrets'; id: string }
@@ -46,6 +44,8 @@ export interface ControlThreadData {
   tracking: boolean;
   /** The kernel runs against a real cluster (its bootstrap servers): faults have nothing to act on. */
   realCluster: string | null;
+  /** The kernel → client channel's fd (5) when this thread may send events itself, else null. */
+  channel: number | null;
 }
 
 /**
@@ -54,9 +54,35 @@ export interface ControlThreadData {
  * FLUSH_MS: the main thread's busy loop sends its pending events when it sees it); BigInt64 slot MC (the
  * cluster pointer, 0 when there is none), read and written only under the lock, so the cluster is never
  * used after the main thread has cleared it to destroy it.
+ * The event handoff (events.ts), under its own lock ELOCK: PARKED (1: the main thread has no events
+ * waiting, this thread may send), FPEND (faults posted to the main thread, not yet published by it: while
+ * one is on its way, later ones follow it there, keeping their order), Float64 slot SEQ (the last event
+ * number used while parked).
  */
-export const SLOT = { LOCK: 0, CELL: 1, PENDING: 2, TRACKING: 3, MC: 2, FLUSH: 6 } as const;
-export const SAB_BYTES = 32;
+export const SLOT = {
+  LOCK: 0,
+  CELL: 1,
+  PENDING: 2,
+  TRACKING: 3,
+  MC: 2,
+  FLUSH: 6,
+  PARKED: 8,
+  FPEND: 9,
+  ELOCK: 10,
+  SEQ: 6,
+} as const;
+export const SAB_BYTES = 64;
+
+/** Runs `f` holding the Int32 lock at `slot` of `i32` (a few plain stores: nobody holds it for long). */
+export function locked<T>(i32: Int32Array, slot: number, f: () => T): T {
+  while (Atomics.compareExchange(i32, slot, 0, 1) !== 0) Atomics.wait(i32, slot, 1, 5);
+  try {
+    return f();
+  } finally {
+    Atomics.store(i32, slot, 0);
+    Atomics.notify(i32, slot);
+  }
+}
 
 export const POLL_MS = 100;
 export const FLUSH_MS = 50;
@@ -68,6 +94,7 @@ function controlThread(data: ControlThreadData): void {
   const lib = koffi.load(data.library);
   const i32 = new Int32Array(data.sab);
   const i64 = new BigInt64Array(data.sab);
+  const f64 = new Float64Array(data.sab);
   const port = data.port;
   const errName = new Map(data.errorNames);
   const apiName = new Map(data.apiNames);
@@ -104,6 +131,43 @@ function controlThread(data: ControlThreadData): void {
   };
   const waiting = new Set<string>();
 
+  /** A fault's event: sent from here when the main thread has none waiting, else posted to it. */
+  const emit = (time: number, cell: number | null, ev: FaultData) =>
+    locked(i32, SLOT.ELOCK, () => {
+      if (data.channel !== null && i32[SLOT.PARKED] === 1 && i32[SLOT.FPEND] === 0) {
+        const event = { seq: f64[SLOT.SEQ]! + 1, time, handle: null, cell, type: 'fault', data: ev } as const;
+        try {
+          writeAll(data.channel, channelLine({ type: 'events', events: [event] }));
+          f64[SLOT.SEQ] = event.seq;
+          post({ k: 'sent', event });
+          return;
+        } catch {
+          // the client is gone: the main thread finds out on its next write
+        }
+      }
+      Atomics.add(i32, SLOT.FPEND, 1);
+      post({ k: 'fault', time, cell, data: ev });
+    });
+  const faultData = (
+    fnName: string,
+    args: FaultArg[],
+    call: string,
+    c: string,
+    err?: number,
+    refused?: string,
+  ): FaultData => {
+    const n = err === undefined ? undefined : errName.get(err);
+    return {
+      source: 'panel',
+      fn: fnName,
+      args,
+      call,
+      c,
+      ...(err !== undefined ? { err, ...(n ? { errName: n } : {}) } : {}),
+      ...(refused ? { refused } : {}),
+    };
+  };
+
   const fault = (id: string, fnName: string, raw: unknown[]) => {
     const time = Date.now();
     const cellNow = Atomics.load(i32, SLOT.CELL);
@@ -112,7 +176,7 @@ function controlThread(data: ControlThreadData): void {
     const args = raw as FaultArg[];
     const refuse = (why: string, call = '', c = '') => {
       reply({ type: 'fault', id, ok: false, cell, time, call, c, message: why });
-      post({ k: 'fault', time, cell, fn: fnName, args, call, c, refused: why });
+      emit(time, cell, faultData(fnName, args, call, c, undefined, why));
     };
     if (!impl) return refuse(`${fnName} is not a mock-cluster action of this librdkafka`);
     let checked: FaultArg[];
@@ -147,16 +211,7 @@ function controlThread(data: ControlThreadData): void {
         ...(err !== undefined ? { err, ...(errText ? { errName: errText } : {}) } : {}),
         message: err ? `returned ${errText ?? err}` : 'done',
       });
-      post({
-        k: 'fault',
-        time,
-        cell,
-        fn: fnName,
-        args: checked,
-        call: text.call,
-        c: text.c,
-        ...(err !== undefined ? { err } : {}),
-      });
+      emit(time, cell, faultData(fnName, checked, text.call, text.c, err));
     } catch (e) {
       refuse(`the call failed: ${(e as Error).message}`, text.call, text.c);
     } finally {
