@@ -256,6 +256,10 @@ export class ControlRoom implements ControlRoomHooks, EventHandoff {
             m.list[i + 2]!,
           );
         }
+        if (m.cleared) {
+          const { at, ...data } = m.cleared;
+          ev.publish('requests_cleared', null, data, at);
+        }
         break;
       }
       case 'secrets':
@@ -321,6 +325,23 @@ export class ControlRoom implements ControlRoomHooks, EventHandoff {
       Atomics.store(i32, SLOT.LOCK, 0);
       Atomics.notify(i32, SLOT.LOCK);
     }
+  }
+
+  /**
+   * Runs a cell's own rd_kafka_mock_* call. One that clears the request list runs while the control thread
+   * is kept off the cluster, and tells it so: its next read takes the whole list as new (comparing lengths
+   * could not tell a cleared list that grew past the old length).
+   */
+  cellMockCall<T>(fn: string, call: () => T): T {
+    if (!/^rd_kafka_mock_(clear_requests|start_request_tracking|stop_request_tracking)$/.test(fn))
+      return call();
+    return this.exclusive(() => {
+      try {
+        return call();
+      } finally {
+        this.i32[SLOT.RESET] = 1;
+      }
+    });
   }
 
   /**

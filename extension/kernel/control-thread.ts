@@ -24,8 +24,15 @@ export type FromControl =
   | { k: 'fault'; time: number; cell: number | null; data: FaultData }
   /** An event this thread sent the client itself: to be counted, not sent again. */
   | { k: 'sent'; event: KernelEvent }
-  /** Requests as flat triples [apiKey, brokerId, epoch ms, …]. */
-  | { k: 'requests'; list: number[] }
+  /**
+   * Requests as flat triples [apiKey, brokerId, epoch ms, …]; `cleared` when the list was cleared after
+   * this read (`at`: epoch ms).
+   */
+  | {
+      k: 'requests';
+      list: number[];
+      cleared?: { held: number; windowUs: number; quiet: boolean; at: number };
+    }
   | { k: 'secrets'; id: string }
   | { k: 'error'; message: string };
 
@@ -57,7 +64,7 @@ export interface ControlThreadData {
  * The event handoff (events.ts), under its own lock ELOCK: PARKED (1: the main thread has no events
  * waiting, this thread may send), FPEND (faults posted to the main thread, not yet published by it: while
  * one is on its way, later ones follow it there, keeping their order), Float64 slot SEQ (the last event
- * number used while parked).
+ * number used while parked). RESET (under LOCK): a cell cleared the request list itself, so all of it is new.
  */
 export const SLOT = {
   LOCK: 0,
@@ -69,6 +76,7 @@ export const SLOT = {
   PARKED: 8,
   FPEND: 9,
   ELOCK: 10,
+  RESET: 11,
   SEQ: 6,
 } as const;
 export const SAB_BYTES = 64;
@@ -86,8 +94,15 @@ export function locked<T>(i32: Int32Array, slot: number, f: () => T): T {
 
 export const POLL_MS = 100;
 export const FLUSH_MS = 50;
-/** Tracked requests kept by the cluster before the list is read and cleared. */
-const CLEAR_AT = 2000;
+/**
+ * The mock offers only get-all and clear-all (rd_kafka_mock_get_requests, rd_kafka_mock_clear_requests), so a
+ * request it receives between a read and a clear is never seen. The list is therefore cleared once it holds
+ * CLEAR_AT requests only in a lull (a poll that found nothing new), when no request is likely to be on its
+ * way, and regardless once it holds CLEAR_ALWAYS_AT (copying it whole at every poll would grow with the
+ * run). Each clear is published (`requests_cleared`) with the window in which requests can go unseen.
+ */
+export const CLEAR_AT = 2000;
+export const CLEAR_ALWAYS_AT = 10_000;
 
 function controlThread(data: ControlThreadData): void {
   const koffi = createRequire(import.meta.url)(data.koffiPath) as typeof import('koffi');
@@ -265,16 +280,24 @@ function controlThread(data: ControlThreadData): void {
         seen = 0;
         return;
       }
+      if (i32[SLOT.RESET] === 1) {
+        i32[SLOT.RESET] = 0;
+        seen = 0;
+      }
       const cnt = new BigUint64Array(1);
+      const readAt = process.hrtime.bigint();
       const arr = getRequests(mc, cnt) as bigint | null;
       const n = Number(cnt[0]);
       if (!arr || n === 0) {
         seen = 0;
         return;
       }
-      // A long list is cleared at once after the copy, so that few requests arrive in between (and are lost).
-      const clear = n > CLEAR_AT;
+      // Cleared right after the copy, nothing in between. A request that reached the mock from the copy's
+      // start to the clear's end may be lost: that is the window published.
+      const quiet = n === seen;
+      const clear = n > CLEAR_ALWAYS_AT || (quiet && n > CLEAR_AT);
       if (clear) clearRequests!(mc);
+      const windowUs = clear ? Number(process.hrtime.bigint() - readAt) / 1000 : 0;
       // The first `seen` were published by the last poll; a shorter list was cleared in between (e.g. by a
       // cell's rd_kafka_mock_clear_requests): all of it is new.
       if (n < seen) seen = 0;
@@ -288,7 +311,13 @@ function controlThread(data: ControlThreadData): void {
       }
       destroyArray!(arr, n);
       seen = clear ? 0 : n;
-      if (list.length) post({ k: 'requests', list });
+      if (clear)
+        post({
+          k: 'requests',
+          list,
+          cleared: { held: n, windowUs: Math.round(windowUs * 10) / 10, quiet, at: Date.now() },
+        });
+      else if (list.length) post({ k: 'requests', list });
     } catch (e) {
       post({ k: 'error', message: `request tracking stopped: ${(e as Error).message}` });
       broken = true;

@@ -54,6 +54,7 @@ const LIFECYCLE: ReadonlySet<KernelEventType> = new Set([
   'handle_config',
   'mock_cluster',
   'fault',
+  'requests_cleared',
 ]);
 
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */

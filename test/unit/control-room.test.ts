@@ -244,6 +244,15 @@ describe('requests model', () => {
     assert.equal(s.width, 100, 'a short run gets 100 ms buckets');
     assert.equal(s.xs.length, s.series[0]![1].length);
   });
+
+  test("the Requests view's note says how often the mock's list was cleared and for how long requests could go unseen", () => {
+    const r = new RequestStats();
+    assert.equal(r.clearsNote(), '', 'nothing to say before a clear');
+    r.cleared(120.4, true);
+    r.cleared(80, false);
+    assert.match(r.clearsNote(), /cleared 2 time\(s\) \(1 of them because it grew too long/);
+    assert.match(r.clearsNote(), /in the 200 µs in all between a read and its clear may be missing/);
+  });
 });
 
 describe('statistics over time', () => {
@@ -631,6 +640,93 @@ console.log('RESULT ' + rd_kafka_flush(rk, 50000));`,
 });
 
 describe('request tracking', () => {
+  test(
+    "past 2,000 tracked requests the mock's list is cleared in a lull and the clear is published: no request lost or counted twice across it, and after it",
+    { skip: missing2151 ?? false },
+    async () => {
+      const v = await installedVersion('2.15.1');
+      const k = await KernelClient.start({
+        bootstrap: 'mock',
+        bindingsDir: v.bindingsDir,
+        library: v.library,
+        cwd: repoRoot,
+        kernelScript,
+      });
+      try {
+        const events: KernelEvent[] = [];
+        k.onEvents((batch) => events.push(...batch));
+        let n = 0;
+        const run = async (source: string) => {
+          let text = '';
+          const r = await k.execute(++n, source, (o) => {
+            if (o.kind === 'stream') text += o.text;
+            else if (o.kind === 'error') text += o.message;
+          });
+          assert.equal(r.status, 'ok', text);
+          return text;
+        };
+        // One Produce request per message (batches of one, one request in flight at a time).
+        const produce = (count: number) =>
+          `for (let i = 0; i < ${count}; i++)
+  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('req'), RD_KAFKA_V_VALUE('v' + i), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 30000);`;
+        // The client's own count of the Produce requests it sent, from the statistics of a sample taken
+        // after the cell's last flush returned (every Produce answered by then).
+        const sentProduce = async () => {
+          const out = await run(`stats = null;
+while (stats === null) rd_kafka_poll(rk, 100);
+const req = Object.values(JSON.parse(stats).brokers).reduce((t, b) => t + (b.req?.Produce ?? 0), 0);
+console.log('SENT ' + req);`);
+          return Number(/SENT (\d+)/.exec(out)![1]);
+        };
+        const received = () => events.filter((e) => e.type === 'request' && e.data.api === 'Produce').length;
+        const cleared = () => events.filter((e) => e.type === 'requests_cleared');
+        /** Idle cells until `done()` holds (the kernel reads the list every 100 ms); 100 of them at most. */
+        const idleUntil = async (done: () => boolean) => {
+          for (let i = 0; i < 100 && !done(); i++) await run('rd_kafka_poll(rk, 100);');
+        };
+        await run(`const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'linger.ms', '0', e, e.length);
+rd_kafka_conf_set(conf, 'batch.num.messages', '1', e, e.length);
+rd_kafka_conf_set(conf, 'max.in.flight', '1', e, e.length);
+rd_kafka_conf_set(conf, 'statistics.interval.ms', '100', e, e.length);
+globalThis.stats = null;
+rd_kafka_conf_set_stats_cb(conf, (rk, json) => { stats = json; return 0; });
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, 'req', 1, 1);`);
+        // Past 2,000 requests in all.
+        await run(produce(2100));
+        const first = await sentProduce();
+        assert.ok(first >= 2100, `${first} Produce requests sent`);
+        await idleUntil(() => cleared().length > 0 && received() >= first);
+        const [clear] = cleared();
+        assert.ok(clear, 'the kernel published that it cleared the list');
+        assert.equal(clear.type === 'requests_cleared' && clear.data.quiet, true, 'cleared in a lull');
+        assert.ok(clear.type === 'requests_cleared' && clear.data.held > 2000 && clear.data.windowUs > 0);
+        assert.equal(received(), first, 'each Produce request the client sent is published once');
+        // After the clear the list starts again from nothing: new requests are neither skipped nor repeated.
+        await run(produce(50));
+        const total = await sentProduce();
+        await idleUntil(() => received() >= total);
+        assert.equal(received(), total, 'and so are those after the clear');
+        // A cell that clears the list itself: what follows is all new, however long it grows before the read.
+        await run(`rd_kafka_mock_clear_requests(MOCK_CLUSTER);\n${produce(300)}`);
+        const afterCell = await sentProduce();
+        await idleUntil(() => received() >= afterCell);
+        assert.equal(received(), afterCell, "and those after a cell's own rd_kafka_mock_clear_requests");
+        const dropped = events.reduce(
+          (t, e) => t + (e.type === 'dropped' ? (e.data.counts.request ?? 0) : 0),
+          0,
+        );
+        assert.equal(dropped, 0, 'every request was published in detail (under the budget)');
+      } finally {
+        await k.shutdown();
+      }
+    },
+  );
+
   test(
     "each request the mock brokers received is published once: the request events equal the client's own protocol log of what it sent",
     { skip: missing2151 ?? false },
