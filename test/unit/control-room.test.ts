@@ -639,22 +639,28 @@ console.log('RESULT ' + rd_kafka_flush(rk, 50000));`,
   });
 });
 
+/** A kernel on the installed 2.15.1 (mock cluster), and every event it sends. */
+async function kernel2151(): Promise<{ k: KernelClient; events: KernelEvent[] }> {
+  const v = await installedVersion('2.15.1');
+  const k = await KernelClient.start({
+    bootstrap: 'mock',
+    bindingsDir: v.bindingsDir,
+    library: v.library,
+    cwd: repoRoot,
+    kernelScript,
+  });
+  const events: KernelEvent[] = [];
+  k.onEvents((batch) => events.push(...batch));
+  return { k, events };
+}
+
 describe('request tracking', () => {
   test(
     "past 2,000 tracked requests the mock's list is cleared in a lull and the clear is published: no request lost or counted twice across it, and after it",
     { skip: missing2151 ?? false },
     async () => {
-      const v = await installedVersion('2.15.1');
-      const k = await KernelClient.start({
-        bootstrap: 'mock',
-        bindingsDir: v.bindingsDir,
-        library: v.library,
-        cwd: repoRoot,
-        kernelScript,
-      });
+      const { k, events } = await kernel2151();
       try {
-        const events: KernelEvent[] = [];
-        k.onEvents((batch) => events.push(...batch));
         let n = 0;
         const run = async (source: string) => {
           let text = '';
@@ -731,17 +737,8 @@ rd_kafka_mock_topic_create(MOCK_CLUSTER, 'req', 1, 1);`);
     "each request the mock brokers received is published once: the request events equal the client's own protocol log of what it sent",
     { skip: missing2151 ?? false },
     async () => {
-      const v = await installedVersion('2.15.1');
-      const k = await KernelClient.start({
-        bootstrap: 'mock',
-        bindingsDir: v.bindingsDir,
-        library: v.library,
-        cwd: repoRoot,
-        kernelScript,
-      });
+      const { k, events } = await kernel2151();
       try {
-        const events: KernelEvent[] = [];
-        k.onEvents((batch) => events.push(...batch));
         const cells = [
           `const e = errbuf();
 const conf = rd_kafka_conf_new();
