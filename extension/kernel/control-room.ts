@@ -16,7 +16,7 @@ import type { FaultArg } from '../../protocol/index.ts';
 import { isSensitiveProperty, REDACTED } from '../redact.ts';
 import { apiKeysFor } from './api-keys.ts';
 import type { FromControl, ToControl, ControlThreadData } from './control-thread.ts';
-import { locked, SAB_BYTES, SLOT } from './control-thread.ts';
+import { locked, requestReader, SAB_BYTES, SLOT } from './control-thread.ts';
 import type { EventHandoff, EventStream } from './events.ts';
 import { CHANNEL_FD, synchronous } from './channel.ts';
 import type { ControlRoomHooks } from './control-hooks.ts';
@@ -307,13 +307,39 @@ export class ControlRoom implements ControlRoomHooks, EventHandoff {
     });
   }
 
-  /** The mock cluster is about to be destroyed: keep the control thread off it from now on. */
+  /**
+   * The mock cluster is about to be destroyed: publish the requests the thread has not read yet (the last
+   * ones of the run, up to 100 ms of them: the handles' final requests as they were destroyed), then keep
+   * the thread off the cluster from now on.
+   */
   mockStopping(): void {
     this.exclusive(() => {
+      this.take(); // what the thread read before, first
+      this.lastRead();
       this.i64[SLOT.MC] = 0n;
       Atomics.store(this.i32, SLOT.TRACKING, 0);
     });
   }
+
+  private lastRead(): void {
+    const mc = this.i64[SLOT.MC]!;
+    if (!mc || this.i32[SLOT.TRACKING] !== 1) return;
+    try {
+      this.reader ??= requestReader(this.opts.koffi, this.opts.koffi.load(this.opts.library));
+      const seen = this.i32[SLOT.RESET] === 1 ? 0 : this.i32[SLOT.SEEN]!;
+      const r = this.reader(mc, seen, () => false);
+      this.i32[SLOT.RESET] = 0;
+      this.i32[SLOT.SEEN] = r.seen;
+      if (r.list.length) this.handle({ k: 'requests', list: r.list });
+    } catch (e) {
+      this.opts.events.publish('log', null, {
+        level: 3,
+        facility: 'WORKBENCH',
+        message: `the last tracked requests could not be read: ${(e as Error).message}`,
+      });
+    }
+  }
+  private reader: ReturnType<typeof requestReader> | undefined;
 
   /** Runs `f` while the control thread is kept off the cluster. */
   private exclusive<T>(f: () => T): T {

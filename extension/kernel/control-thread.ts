@@ -64,7 +64,8 @@ export interface ControlThreadData {
  * The event handoff (events.ts), under its own lock ELOCK: PARKED (1: the main thread has no events
  * waiting, this thread may send), FPEND (faults posted to the main thread, not yet published by it: while
  * one is on its way, later ones follow it there, keeping their order), Float64 slot SEQ (the last event
- * number used while parked). RESET (under LOCK): a cell cleared the request list itself, so all of it is new.
+ * number used while parked). Under LOCK: RESET (a cell cleared the request list itself, so all of it is
+ * new), SEEN (how many of the list's requests are published).
  */
 export const SLOT = {
   LOCK: 0,
@@ -77,6 +78,7 @@ export const SLOT = {
   FPEND: 9,
   ELOCK: 10,
   RESET: 11,
+  SEEN: 14,
   SEQ: 6,
 } as const;
 export const SAB_BYTES = 64;
@@ -103,6 +105,59 @@ export const FLUSH_MS = 50;
  */
 export const CLEAR_AT = 2000;
 export const CLEAR_ALWAYS_AT = 10_000;
+
+/** What one read of the mock's request list gave: the new requests, the count now published, the clear. */
+export interface RequestRead {
+  /** Flat triples [apiKey, brokerId, epoch ms, …] of the requests after the first `seen`. */
+  list: number[];
+  /** How many of the list's requests are published now (0 after a clear). */
+  seen: number;
+  cleared: { held: number; windowUs: number; quiet: boolean; at: number } | null;
+}
+
+/**
+ * A reader of the mock cluster's tracked requests on `lib` (2.3+), for the thread and for the main thread's
+ * last read before the cluster is destroyed. `clearIf(n)` decides, right after the copy of `n` requests and
+ * before anything else, whether to clear the list (nothing runs in between: see CLEAR_AT).
+ */
+export function requestReader(koffi: typeof import('koffi'), lib: ReturnType<typeof import('koffi').load>) {
+  const get = lib.func('void **rd_kafka_mock_get_requests(void *mcluster, size_t *cntp)');
+  const clear = lib.func('void rd_kafka_mock_clear_requests(void *mcluster)');
+  const destroy = lib.func('void rd_kafka_mock_request_destroy_array(void **mreqs, size_t cnt)');
+  const apiKey = lib.func('int16_t rd_kafka_mock_request_api_key(void *mreq)');
+  const brokerId = lib.func('int32_t rd_kafka_mock_request_id(void *mreq)');
+  const stamp = lib.func('int64_t rd_kafka_mock_request_timestamp(void *mreq)');
+  return (mc: bigint, seen: number, clearIf: (n: number) => boolean): RequestRead => {
+    const cnt = new BigUint64Array(1);
+    const readAt = process.hrtime.bigint();
+    const arr = get(mc, cnt) as bigint | null;
+    const n = Number(cnt[0]);
+    if (!arr || n === 0) return { list: [], seen: 0, cleared: null };
+    // Cleared right after the copy, nothing in between. A request that reached the mock from the copy's
+    // start to the clear's end may be lost: that is the window published.
+    const cleared = clearIf(n);
+    if (cleared) clear(mc);
+    const windowUs = cleared ? Number(process.hrtime.bigint() - readAt) / 1000 : 0;
+    // The first `seen` were published by the last read; a shorter list was cleared in between: all of it is new.
+    const from = n < seen ? 0 : seen;
+    // rd_clock() is CLOCK_MONOTONIC in µs, as Node's hrtime: map it onto the wall clock.
+    const offsetMs = Date.now() - Number(process.hrtime.bigint() / 1000n) / 1000;
+    const ptrs = koffi.decode(arr, 'void *', n) as unknown as bigint[];
+    const list: number[] = [];
+    for (let i = from; i < n; i++) {
+      const r = ptrs[i]!;
+      list.push(Number(apiKey(r)), Number(brokerId(r)), Number(stamp(r)) / 1000 + offsetMs);
+    }
+    destroy(arr, n);
+    return {
+      list,
+      seen: cleared ? 0 : n,
+      cleared: cleared
+        ? { held: n, windowUs: Math.round(windowUs * 10) / 10, quiet: n === seen, at: Date.now() }
+        : null,
+    };
+  };
+}
 
 function controlThread(data: ControlThreadData): void {
   const koffi = createRequire(import.meta.url)(data.koffiPath) as typeof import('koffi');
@@ -259,65 +314,25 @@ function controlThread(data: ControlThreadData): void {
     }
   });
 
-  // Request tracking: the cluster keeps every request since tracking started; read the new ones, and
-  // clear the list once it is long (copying it whole at every poll would grow with the run).
-  const getRequests = data.tracking
-    ? fn('void **rd_kafka_mock_get_requests(void *mcluster, size_t *cntp)')
-    : null;
-  const clearRequests = data.tracking ? fn('void rd_kafka_mock_clear_requests(void *mcluster)') : null;
-  const destroyArray = data.tracking
-    ? fn('void rd_kafka_mock_request_destroy_array(void **mreqs, size_t cnt)')
-    : null;
-  const apiKey = data.tracking ? fn('int16_t rd_kafka_mock_request_api_key(void *mreq)') : null;
-  const brokerId = data.tracking ? fn('int32_t rd_kafka_mock_request_id(void *mreq)') : null;
-  const stamp = data.tracking ? fn('int64_t rd_kafka_mock_request_timestamp(void *mreq)') : null;
+  // Request tracking: the cluster keeps every request since tracking started; read the new ones.
+  const reader = data.tracking ? requestReader(koffi, lib) : null;
   const poll = () => {
-    if (broken || !getRequests || Atomics.load(i32, SLOT.TRACKING) !== 1) return;
+    if (broken || !reader || Atomics.load(i32, SLOT.TRACKING) !== 1) return;
     lock();
     try {
       const mc = i64[SLOT.MC]!;
       if (!mc) {
-        seen = 0;
+        seen = i32[SLOT.SEEN] = 0;
         return;
       }
       if (i32[SLOT.RESET] === 1) {
         i32[SLOT.RESET] = 0;
         seen = 0;
       }
-      const cnt = new BigUint64Array(1);
-      const readAt = process.hrtime.bigint();
-      const arr = getRequests(mc, cnt) as bigint | null;
-      const n = Number(cnt[0]);
-      if (!arr || n === 0) {
-        seen = 0;
-        return;
-      }
-      // Cleared right after the copy, nothing in between. A request that reached the mock from the copy's
-      // start to the clear's end may be lost: that is the window published.
-      const quiet = n === seen;
-      const clear = n > CLEAR_ALWAYS_AT || (quiet && n > CLEAR_AT);
-      if (clear) clearRequests!(mc);
-      const windowUs = clear ? Number(process.hrtime.bigint() - readAt) / 1000 : 0;
-      // The first `seen` were published by the last poll; a shorter list was cleared in between (e.g. by a
-      // cell's rd_kafka_mock_clear_requests): all of it is new.
-      if (n < seen) seen = 0;
-      // rd_clock() is CLOCK_MONOTONIC in µs, as Node's hrtime: map it onto the wall clock.
-      const offsetMs = Date.now() - Number(process.hrtime.bigint() / 1000n) / 1000;
-      const ptrs = koffi.decode(arr, 'void *', n) as unknown as bigint[];
-      const list: number[] = [];
-      for (let i = seen; i < n; i++) {
-        const r = ptrs[i]!;
-        list.push(Number(apiKey!(r)), Number(brokerId!(r)), Number(stamp!(r)) / 1000 + offsetMs);
-      }
-      destroyArray!(arr, n);
-      seen = clear ? 0 : n;
-      if (clear)
-        post({
-          k: 'requests',
-          list,
-          cleared: { held: n, windowUs: Math.round(windowUs * 10) / 10, quiet, at: Date.now() },
-        });
-      else if (list.length) post({ k: 'requests', list });
+      const r = reader(mc, seen, (n) => n > CLEAR_ALWAYS_AT || (n === seen && n > CLEAR_AT));
+      seen = i32[SLOT.SEEN] = r.seen;
+      if (r.cleared) post({ k: 'requests', list: r.list, cleared: r.cleared });
+      else if (r.list.length) post({ k: 'requests', list: r.list });
     } catch (e) {
       post({ k: 'error', message: `request tracking stopped: ${(e as Error).message}` });
       broken = true;

@@ -656,6 +656,29 @@ async function kernel2151(): Promise<{ k: KernelClient; events: KernelEvent[] }>
 
 describe('request tracking', () => {
   test(
+    "the requests of a run's last moment are published before the kernel exits (the thread reads the list only every 100 ms)",
+    { skip: missing2151 ?? false },
+    async () => {
+      const { k, events } = await kernel2151();
+      const cell = `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'linger.ms', '0', e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('last'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+console.log('FLUSH ' + rd_kafka_flush(rk, 10000));`;
+      let text = '';
+      const r = await k.execute(1, cell, (o) => (text += o.kind === 'stream' ? o.text : ''));
+      assert.equal(r.status, 'ok');
+      assert.match(text, /FLUSH 0/, 'the message was delivered: its Produce request reached the mock');
+      // At once: the Produce request came within the last milliseconds of the cell.
+      await k.shutdown();
+      const produce = events.filter((e) => e.type === 'request' && e.data.api === 'Produce');
+      assert.equal(produce.length, 1, 'the one Produce request is published, once');
+    },
+  );
+
+  test(
     "past 2,000 tracked requests the mock's list is cleared in a lull and the clear is published: no request lost or counted twice across it, and after it",
     { skip: missing2151 ?? false },
     async () => {
