@@ -167,6 +167,28 @@ function byteLength(b: Bytes): number {
   return b === null || b === undefined ? 0 : typeof b === 'string' ? Buffer.byteLength(b) : b.byteLength;
 }
 
+/** How many messages from the first share its payload and key (idx: the messages offered, else all). */
+function sameFrom(
+  payloads: readonly Bytes[],
+  keys: readonly Bytes[] | undefined,
+  idx: Int32Array | null,
+  n: number,
+): number {
+  if (n === 0) return 0;
+  const i0 = idx ? idx[0]! : 0;
+  const p0 = payloads[i0] ?? null;
+  let j = 1;
+  if (!keys) {
+    if (idx) while (j < n && (payloads[idx[j]!] ?? null) === p0) j++;
+    else while (j < n && (payloads[j] ?? null) === p0) j++;
+    return j;
+  }
+  const k0 = keys[i0] ?? null;
+  if (idx) while (j < n && (payloads[idx[j]!] ?? null) === p0 && (keys[idx[j]!] ?? null) === k0) j++;
+  else while (j < n && (payloads[j] ?? null) === p0 && (keys[j] ?? null) === k0) j++;
+  return j;
+}
+
 export function makeProduceBatch(
   koffi: Koffi,
   bindBatchCall: () => (rkt: bigint, partition: number, flags: number, msgs: bigint, n: number) => number,
@@ -218,7 +240,18 @@ export function makeProduceBatch(
     let prev: Bytes | undefined;
     let prevKey: Bytes | undefined;
     let count = 0;
-    for (let j = 0; j < n; j++) {
+    // The common case first, in a loop V8 makes tight (~1 ns a message, against ~8 for the general one):
+    // every message with the same payload object and key.
+    const same = sameFrom(payloads, keys, idx, n);
+    if (same === n && n > 0) {
+      const i = idx ? idx[0]! : 0;
+      const p = payloads[i] ?? null;
+      const k = keys ? (keys[i] ?? null) : null;
+      items.push(p, k);
+      counts.push(n);
+      need = byteLength(p) + byteLength(k);
+    }
+    for (let j = same === n ? n : 0; j < n; j++) {
       const i = idx ? idx[j]! : j;
       const p = payloads[i] ?? null;
       const k = keys ? (keys[i] ?? null) : null;
@@ -233,7 +266,7 @@ export function makeProduceBatch(
       }
       count++;
     }
-    if (n > 0) counts.push(count);
+    if (n > 0 && same < n) counts.push(count);
     const nruns = counts.length;
     msgs.ensure(n * L.size);
     data.ensure(need);
