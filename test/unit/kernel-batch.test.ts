@@ -471,7 +471,16 @@ test('produceBatch: the compiled fill and the JS fill write the same messages, a
   for (const f of ['payload', 'len', 'key', 'key_len', '_private'] as const)
     for (let b = 0; b < 8; b++) known.add(L[f] + b);
   for (let b = 0; b < 4; b++) known.add(L.err + b).add(L.partition + b);
-  function produceWith(native: boolean, otherError: boolean) {
+  const A = new TextEncoder().encode('A');
+  const MIXED = {
+    payloads: [A, A, null, 'str', 'str', new TextEncoder().encode('bé'), null, A, A],
+    keys: ['k', 'k', null, null, 'k2', A, A, null, 'k'],
+  };
+  function produceWith(
+    native: boolean,
+    otherError: boolean,
+    input: { payloads: Array<Uint8Array | string | null>; keys?: Array<Uint8Array | string | null> } = MIXED,
+  ) {
     const calls: string[][] = [];
     const call = (_rkt: bigint, _p: number, _flags: number, msgs: bigint, n: number) => {
       const seen: string[] = [];
@@ -509,17 +518,11 @@ test('produceBatch: the compiled fill and the JS fill write the same messages, a
       { F_COPY: 2, F_FREE: 1, QUEUE_FULL: QF },
       native ? () => loadBatchHelper(koffi as never) : () => ({ why: 'the JS fill, for this test' }),
     );
-    const A = new TextEncoder().encode('A');
     let served = 0;
-    const result = produceBatch(
-      5n,
-      7,
-      [A, A, null, 'str', 'str', new TextEncoder().encode('bé'), null, A, A],
-      {
-        keys: ['k', 'k', null, null, 'k2', A, A, null, 'k'],
-        serve: () => void served++,
-      },
-    );
+    const result = produceBatch(5n, 7, input.payloads, {
+      ...(input.keys ? { keys: input.keys } : {}),
+      serve: () => void served++,
+    });
     return { result, calls, served, native: produceBatch.native, why: produceBatch.why };
   }
   const c = produceWith(true, false);
@@ -555,4 +558,19 @@ test('produceBatch: the compiled fill and the JS fill write the same messages, a
   });
   assert.equal(cOther.served, 0);
   assert.deepEqual(produceWith(false, true).result, cOther.result);
+  // One payload object for all (the common case, found by its own loop), without keys; and all null.
+  for (const payloads of [Array<Uint8Array>(8).fill(A), Array<null>(8).fill(null)]) {
+    const p = payloads[0] ? 'A' : null;
+    const one = produceWith(true, false, { payloads });
+    assert.deepEqual(one.result, { accepted: 8, failed: [] });
+    assert.deepEqual(
+      one.calls,
+      [8, 5, 2].map((n) => Array<string>(n).fill(m(p, null))),
+    );
+    assert.deepEqual(produceWith(false, false, { payloads }), {
+      ...one,
+      native: false,
+      why: 'the JS fill, for this test',
+    });
+  }
 });
