@@ -6,10 +6,10 @@
 // the call returns.
 //
 // The messages are described as runs that share one payload and one key (the same object repeated: one
-// run; every payload its own: one run each), so the JS work per message is one comparison. A 30-line C
+// run; every payload its own: one run each), so the JS work per message is one comparison. A 40-line C
 // helper, compiled once per machine like rkmsg.batch's (native.ts), writes the message array from the runs
-// and, after a partial accept, lists the refused ones: filling 10,000 messages through a DataView cost more
-// than librdkafka's own work on them (docs/bench.md). Without a compiler (or with
+// and, after a partial accept, lists the refused ones: the DataView fill was ~20 ns a message, the helper's
+// ~4 (docs/bench.md, bench/batch-fill.bench.ts). Without a compiler (or with
 // RDKAFKA_WORKBENCH_NO_NATIVE=1) the same runs are written through the DataView: same messages, same
 // results; `produceBatch.native` says which is in use and `produceBatch.why` why not. rd_kafka_produce_batch
 // itself is still called as a cell calls it (observed, F_BLOCK handled as for any blocking call).
@@ -280,31 +280,24 @@ export function makeProduceBatch(
     if (runs.length < nruns * RUN) runs = new Float64Array(Math.max(nruns, (runs.length / RUN) * 2) * RUN);
     // Pass 2, once a run: the bytes (unless the previous run's), and the run's description.
     let used = 0;
+    /** Where bytes `b` of run r lie (runs[at], runs[at + 1]): the previous run's, none, or copied now. */
+    const place = (r: number, at: number, b: Bytes, prevB: Bytes | undefined): void => {
+      if (r > 0 && b === prevB) {
+        runs[at] = runs[at - RUN]!;
+        runs[at + 1] = runs[at + 1 - RUN]!;
+      } else if (b === null) {
+        runs[at] = -1;
+        runs[at + 1] = 0;
+      } else {
+        runs[at] = used;
+        used += runs[at + 1] = put(b, used);
+      }
+    };
     for (let r = 0; r < nruns; r++) {
-      const p = items[2 * r]!;
-      const k = items[2 * r + 1]!;
       const at = r * RUN;
       runs[at] = counts[r]!;
-      if (r > 0 && p === items[2 * r - 2]) {
-        runs[at + 1] = runs[at + 1 - RUN]!;
-        runs[at + 2] = runs[at + 2 - RUN]!;
-      } else if (p === null) {
-        runs[at + 1] = -1;
-        runs[at + 2] = 0;
-      } else {
-        runs[at + 1] = used;
-        used += runs[at + 2] = put(p, used);
-      }
-      if (r > 0 && k === items[2 * r - 1]) {
-        runs[at + 3] = runs[at + 3 - RUN]!;
-        runs[at + 4] = runs[at + 4 - RUN]!;
-      } else if (k === null) {
-        runs[at + 3] = -1;
-        runs[at + 4] = 0;
-      } else {
-        runs[at + 3] = used;
-        used += runs[at + 4] = put(k, used);
-      }
+      place(r, at + 1, items[2 * r]!, items[2 * r - 2]);
+      place(r, at + 3, items[2 * r + 1]!, items[2 * r - 1]);
     }
     data.commit(used);
     if (native) {
@@ -312,7 +305,6 @@ export function makeProduceBatch(
       return;
     }
     const v = msgs.view;
-    msgs.bytes.fill(0, 0, n * L.size); // as the helper's memset: err, _private and the rest zero
     let j = 0;
     for (let r = 0; r < nruns; r++) {
       const at = r * RUN;
@@ -322,11 +314,14 @@ export function makeProduceBatch(
       const kLen = runs[at + 4]!;
       for (let end = j + runs[at]!; j < end; j++) {
         const m = j * L.size;
+        // The fields rd_kafka_produce_batch reads (the helper also zeroes the rest: rkt, offset)
+        v.setInt32(m + L.err, 0, true);
         v.setInt32(m + L.partition, partition, true);
         setU64(v, m + L.payload, pAddr);
         setU64(v, m + L.len, pLen);
         setU64(v, m + L.key, kAddr);
         setU64(v, m + L.key_len, kLen);
+        setU64(v, m + L._private, 0);
       }
     }
     msgs.commit(n * L.size);
