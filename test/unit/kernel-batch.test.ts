@@ -442,21 +442,32 @@ test('produceBatch where external buffers are forbidden (Electron): the messages
     }
     return n;
   };
-  const produceBatch = makeProduceBatch(noViews as never, () => call, L, {
-    F_COPY: 2,
-    F_FREE: 1,
-    QUEUE_FULL: -184,
-  });
-  const r = produceBatch(1n, 3, ['a', new TextEncoder().encode('bb'), 'a', 'ccc'], {
-    keys: ['k', null, null, 'k2'],
-  });
-  assert.deepEqual(r, { accepted: 4, failed: [] });
-  assert.deepEqual(seen, [
-    [3, 'a', 'k'],
-    [3, 'bb', null],
-    [3, 'a', null],
-    [3, 'ccc', 'k2'],
-  ]);
+  const { loadBatchHelper } = await import('../../extension/kernel/batch.ts');
+  // Both fills: the compiled one writes native memory itself; the JS one stages and copies over.
+  for (const helper of [() => loadBatchHelper(noViews as never), () => ({ why: 'the JS fill' })]) {
+    seen.length = 0;
+    const produceBatch = makeProduceBatch(
+      noViews as never,
+      () => call,
+      L,
+      { F_COPY: 2, F_FREE: 1, QUEUE_FULL: -184 },
+      helper,
+    );
+    const r = produceBatch(1n, 3, ['a', new TextEncoder().encode('bb'), 'a', 'ccc'], {
+      keys: ['k', null, null, 'k2'],
+    });
+    assert.deepEqual(r, { accepted: 4, failed: [] });
+    assert.deepEqual(
+      seen,
+      [
+        [3, 'a', 'k'],
+        [3, 'bb', null],
+        [3, 'a', null],
+        [3, 'ccc', 'k2'],
+      ],
+      `native: ${produceBatch.native}`,
+    );
+  }
 });
 
 test('produceBatch: the compiled fill and the JS fill write the same messages, and offer the same refused ones again', async () => {
