@@ -18,7 +18,7 @@ import { apiKeysFor } from './api-keys.ts';
 import type { FromControl, ToControl, ControlThreadData } from './control-thread.ts';
 import { locked, requestReader, SAB_BYTES, SLOT } from './control-thread.ts';
 import type { EventHandoff, EventStream } from './events.ts';
-import { CHANNEL_FD, synchronous } from './channel.ts';
+import { CHANNEL_FD, guardWrites, synchronous } from './channel.ts';
 import type { ControlRoomHooks } from './control-hooks.ts';
 import type { Runtime } from './runtime.ts';
 import { callText, mockActions, type ActionImpl, type CallNames } from './mock-actions.ts';
@@ -160,7 +160,11 @@ export class ControlRoom implements ControlRoomHooks, EventHandoff {
       this.handle(m);
     });
     port1.unref();
-    if (channel !== null) this.opts.events.setHandoff(this);
+    if (channel !== null) {
+      // The thread's lines and this thread's never interleave on fd 5, whatever their length.
+      guardWrites((write) => locked(this.i32, SLOT.ELOCK, write));
+      this.opts.events.setHandoff(this);
+    }
   }
 
   /** EventHandoff: the stream has no events waiting; the thread may send its faults from `seq` + 1. */
