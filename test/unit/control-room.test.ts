@@ -553,7 +553,7 @@ console.log('RESULT ' + JSON.stringify({ r, drs }));`,
     );
   });
 
-  test("a panel action's fault event reaches the client while the cell is still blocked in rd_kafka_flush, numbered in order and sent once", async () => {
+  test("a panel action's fault event reaches the client while the cell is still blocked in rd_kafka_poll(rk, 60000), numbered in order and sent once", async () => {
     const k = await start(await ensureBindings());
     const events: KernelEvent[] = [];
     let cellDone = false;
@@ -575,31 +575,33 @@ console.log('RESULT ' + JSON.stringify({ r, drs }));`,
     const setup = `const e = errbuf();
 const conf = rd_kafka_conf_new();
 rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
-rd_kafka_conf_set(conf, 'message.timeout.ms', '60000', e, e.length);
-rd_kafka_conf_set(conf, 'reconnect.backoff.max.ms', '200', e, e.length);
 globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
 rd_kafka_mock_topic_create(MOCK_CLUSTER, 'blocked', 1, 1);
-rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'blocked', 0, 1);`;
-    assert.equal((await k.execute(1, setup, () => {})).status, 'ok');
-    assert.ok((await k.control.fault('rd_kafka_mock_broker_set_down', [1])).ok);
-    const isRtt = (e: KernelEvent) => e.type === 'fault' && e.data.fn === 'rd_kafka_mock_broker_set_rtt';
+rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'blocked', 0, 1);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('blocked'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+console.log('FLUSH ' + rd_kafka_flush(rk, 10000));`;
     let text = '';
+    assert.equal(
+      (await k.execute(1, setup, (o) => (text += o.kind === 'stream' ? o.text : ''))).status,
+      'ok',
+    );
+    assert.match(text, /FLUSH 0/, 'the producer is connected to broker 1, the leader');
+    const isRtt = (e: KernelEvent) => e.type === 'fault' && e.data.fn === 'rd_kafka_mock_broker_set_rtt';
+    text = '';
     let sent = false;
     let started!: (event: Promise<KernelEvent>) => void;
     const rtt = new Promise<Promise<KernelEvent>>((resolve) => (started = resolve));
-    // The message cannot be delivered while broker 1, the partition's leader, is down: rd_kafka_flush blocks
-    // until the leader moves to broker 2 below (not "up": the 2.0.2 mock re-binds the broker's port then,
-    // which another process may have taken meanwhile).
+    // An idle producer has nothing to serve: rd_kafka_poll blocks for its 60 s until broker 1 goes down
+    // below and the disconnection is served as an error.
     const cell = k
       .execute(
         2,
-        `rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('blocked'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
-console.log('flushing');
-console.log('RESULT ' + rd_kafka_flush(rk, 50000));`,
+        `console.log('polling');
+console.log('RESULT ' + rd_kafka_poll(rk, 60000));`,
         (o) => {
           if (o.kind !== 'stream') return;
           text += o.text;
-          if (!sent && text.includes('flushing')) {
+          if (!sent && text.includes('polling')) {
             sent = true;
             started(k.control.fault('rd_kafka_mock_broker_set_rtt', [2, 7]).then(() => arrival(isRtt)));
           }
@@ -609,19 +611,19 @@ console.log('RESULT ' + rd_kafka_flush(rk, 50000));`,
         cellDone = true;
         return r;
       });
-    // Wait for the fault's event while the flush is blocked. A kernel that sends it only when the flush
-    // returns never does while the leader is down: after 5 s the test lets the flush end anyway, and
-    // the assertion below says what went wrong (a guard against a hang, not a measurement).
+    // Wait for the fault's event while the poll is blocked. A kernel that sends it only when the poll
+    // returns never does: after 5 s the test lets the poll end anyway, and the assertion below says what
+    // went wrong (a guard against a hang, not a measurement).
     const event = await rtt;
     const guard = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000).unref());
     const arrived = await Promise.race([event, guard]);
     const doneBeforeEvent = cellDone;
-    assert.ok((await k.control.fault('rd_kafka_mock_partition_set_leader', ['blocked', 0, 2])).ok);
+    assert.ok((await k.control.fault('rd_kafka_mock_broker_set_down', [1])).ok);
     const done = await cell;
-    assert.ok(arrived, 'the fault event reached the client while rd_kafka_flush was still blocked');
+    assert.ok(arrived, 'the fault event reached the client while rd_kafka_poll was still blocked');
     assert.equal(doneBeforeEvent, false);
     assert.equal(done.status, 'ok');
-    assert.match(text, /RESULT 0/, 'the flush returned once the leader had moved to broker 2');
+    assert.match(text, /RESULT [1-9]/, 'the poll returned once it had served the disconnection');
     assert.equal(arrived.cell, 2, 'the event names the cell that was running');
     // Counted once, in order: every number from 1 once, in the order the events arrived.
     await k.execute(3, '1', () => {});
@@ -632,8 +634,7 @@ console.log('RESULT ' + rd_kafka_flush(rk, 50000));`,
       'event numbers are 1, 2, 3, … in arrival order',
     );
     const moved = events.find(
-      (e) =>
-        e.type === 'fault' && e.data.source === 'panel' && e.data.fn === 'rd_kafka_mock_partition_set_leader',
+      (e) => e.type === 'fault' && e.data.source === 'panel' && e.data.fn === 'rd_kafka_mock_broker_set_down',
     )!;
     assert.ok(moved.seq > arrived.seq && moved.time >= arrived.time, 'the later action comes later');
   });
