@@ -324,6 +324,7 @@ export function emitTracer(model: Model): TracerSource {
     ` *   cc -O2 -shared -fPIC -o tracer.so tracer.c -ldl -lpthread */`,
     '#define _GNU_SOURCE',
     ...[
+      'alloca.h',
       'dlfcn.h',
       'errno.h',
       'fcntl.h',
@@ -331,6 +332,7 @@ export function emitTracer(model: Model): TracerSource {
       'pthread.h',
       'regex.h',
       'signal.h',
+      'stdarg.h',
       'stdint.h',
       'stdio.h',
       'stdlib.h',

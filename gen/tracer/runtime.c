@@ -30,6 +30,15 @@ static ino_t wb_ino;
 static pid_t wb_pid;
 static volatile sig_atomic_t wb_exiting;
 static volatile sig_atomic_t wb_crashing;
+static int wb_child_unstarted; /* a forked child that has not written its start line yet */
+static void wb_start_line(void);
+/* A forked child's first event: its start line first, so that it counts as a process of its own. */
+#define WB_CHILD_START()                                                                  \
+  do {                                                                                    \
+    if (__builtin_expect(wb_child_unstarted, 0) &&                                        \
+        __atomic_exchange_n(&wb_child_unstarted, 0, __ATOMIC_ACQ_REL))                    \
+      wb_start_line();                                                                    \
+  } while (0)
 static long wb_detail = 5000;
 
 static pthread_mutex_t wb_mx = PTHREAD_MUTEX_INITIALIZER;       /* buffer, counters, queue map */
@@ -471,6 +480,7 @@ static void wb_start_writer(void) {
 
 /* An event counted instead of written: the writer is woken for the first since its last dropped line. */
 static void wb_count(int type) {
+  WB_CHILD_START();
   __atomic_fetch_add(&wb_dropped[type], 1, __ATOMIC_RELAXED);
   if (__atomic_exchange_n(&wb_any_dropped, 1, __ATOMIC_ACQ_REL)) return;
   pthread_mutex_lock(&wb_mx);
@@ -496,6 +506,7 @@ static int wb_want(int type) {
 
 /* Starts an event line: {"time":…,"pid":…,"handle":…,"type":…,"data": */
 static void wb_head(wb_buf *b, int type, const char *handle) {
+  WB_CHILD_START();
   WB_LIT(b, "{\"time\":");
   wb_i64(b, wb_now_ms());
   WB_LIT(b, ",\"pid\":");
@@ -644,9 +655,11 @@ static void wb_atfork_child(void) {
   wb_any_dropped = 0;
   memset(wb_dropped, 0, sizeof wb_dropped);
   wb_pid = getpid();
+  /* Its start line comes with its first event: a child that only execs another program (a shell, a
+   * helper) never called librdkafka and is no traced process. */
+  wb_child_unstarted = 1;
 }
 
-static void wb_start_line(void);
 static __thread int wb_in_init;
 
 static void wb_setup(void) {
@@ -692,6 +705,78 @@ void _exit(int code) {
 }
 void _Exit(int code) {
   _exit(code);
+}
+
+/* The exec family replaces the program image, buffer and writer thread included, without running exit
+ * handlers: what is buffered is written first. glibc's execl* and execvp* call execve internally, not
+ * through the dynamic linker, so each is wrapped. A vfork child (another pid, sharing the parent's
+ * memory) leaves the parent's buffer alone. */
+static void wb_before_exec(void) {
+  if (wb_on && !wb_exiting && getpid() == wb_pid) wb_flush(1);
+}
+
+#define WB_EXEC_REAL(type, name) static void *real_##name; type f = (type)wb_real(&real_##name, #name)
+typedef int (*wb_execve_t)(const char *, char *const[], char *const[]);
+typedef int (*wb_execv_t)(const char *, char *const[]);
+
+int execve(const char *path, char *const argv[], char *const envp[]) {
+  WB_EXEC_REAL(wb_execve_t, execve);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(path, argv, envp);
+}
+int execv(const char *path, char *const argv[]) {
+  WB_EXEC_REAL(wb_execv_t, execv);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(path, argv);
+}
+int execvp(const char *file, char *const argv[]) {
+  WB_EXEC_REAL(wb_execv_t, execvp);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(file, argv);
+}
+int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  WB_EXEC_REAL(wb_execve_t, execvpe);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(file, argv, envp);
+}
+int fexecve(int fd, char *const argv[], char *const envp[]) {
+  typedef int (*t)(int, char *const[], char *const[]);
+  WB_EXEC_REAL(t, fexecve);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(fd, argv, envp);
+}
+
+/* execl, execlp, execle: their variadic arguments as the argv the v-forms take. */
+#define WB_EXEC_ARGS(last, arg0)                                \
+  va_list ap;                                                   \
+  size_t argc = 1; /* glibc declares arg0 nonnull */            \
+  va_start(ap, arg0);                                           \
+  while (va_arg(ap, const char *)) argc++;                      \
+  va_end(ap);                                                   \
+  const char **argv = alloca((argc + 1) * sizeof *argv);        \
+  argv[0] = arg0;                                               \
+  va_start(ap, arg0);                                           \
+  for (size_t i = 1; i <= argc; i++) argv[i] = va_arg(ap, const char *); \
+  last;                                                         \
+  va_end(ap)
+
+int execl(const char *path, const char *arg0, ...) {
+  WB_EXEC_ARGS((void)0, arg0);
+  return execv(path, (char *const *)argv);
+}
+int execlp(const char *file, const char *arg0, ...) {
+  WB_EXEC_ARGS((void)0, arg0);
+  return execvp(file, (char *const *)argv);
+}
+int execle(const char *path, const char *arg0, ...) {
+  char *const *envp;
+  WB_EXEC_ARGS(envp = va_arg(ap, char *const *), arg0);
+  return execve(path, (char *const *)argv, envp);
 }
 
 /* ---------------------------------------------------------------------------------------------------
