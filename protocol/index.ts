@@ -182,7 +182,16 @@ export interface FatalCause {
 
 export type KernelEvent = EventBase &
   (
-    | { type: 'handle_created'; data: { kind: 'producer' | 'consumer'; name: string } }
+    | {
+        type: 'handle_created';
+        data: {
+          kind: 'producer' | 'consumer';
+          name: string;
+          /** The librdkafka version the handle's process loaded (rd_kafka_version_str), when known: a traced
+           * program's events say what it ran on. Optional. */
+          librdkafka?: string;
+        };
+      }
     | { type: 'handle_destroyed'; data: { name: string } }
     | {
         type: 'dr';
