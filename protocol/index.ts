@@ -249,7 +249,15 @@ export type KernelEvent = EventBase &
      * Back-pressure: under load details are sampled. `counts` are the exact numbers of events of each
      * type that were observed but not sent individually since the previous `dropped` event.
      */
-    | { type: 'dropped'; data: { counts: Record<string, number> } }
+    | {
+        type: 'dropped';
+        data: {
+          counts: Record<string, number>;
+          /** Of the delivery reports counted in `counts.dr`, those that failed, per error name (errName, or
+           * the code when librdkafka has no name for it). Optional: absent when none failed. */
+          drErrors?: Record<string, number>;
+        };
+      }
     | ControlRoomEvent
   );
 

@@ -51,6 +51,11 @@ static int wb_writer_started;
 static unsigned long long wb_sent[WB_T_COUNT];    /* detailed in the current window */
 static unsigned long long wb_dropped[WB_T_COUNT]; /* counted, not written, since the last dropped line */
 static int wb_any_dropped;
+/* Failed delivery reports among the counted ones, per error code (+ WB_DR_ERR_BIAS): the `dropped` line
+ * names them, so a comparison's errors by code stay exact under load. */
+#define WB_DR_ERR_BIAS 256 /* librdkafka's own errors go down to -200, the brokers' up to about 130 */
+#define WB_DR_ERR_SLOTS 512
+static unsigned long long wb_dr_err[WB_DR_ERR_SLOTS];
 static long long wb_window_start;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -392,13 +397,18 @@ static void wb_write_all(const char *p, size_t n) {
   }
 }
 
+static const char *wb_err_name(int err);
+
 /* The dropped line for the counts gathered since the last one (caller holds wb_mx). */
 static void wb_dropped_line(wb_buf *b) {
   if (!__atomic_exchange_n(&wb_any_dropped, 0, __ATOMIC_ACQ_REL)) return;
   unsigned long long n[WB_T_COUNT];
   int any = 0;
   for (int t = 0; t < WB_T_COUNT; t++) any |= (n[t] = __atomic_exchange_n(&wb_dropped[t], 0, __ATOMIC_ACQ_REL)) != 0;
-  if (!any) return; /* already reported by the line before (a count raced the flag) */
+  unsigned long long e[WB_DR_ERR_SLOTS];
+  int errs = 0;
+  for (int i = 0; i < WB_DR_ERR_SLOTS; i++) errs |= (e[i] = __atomic_exchange_n(&wb_dr_err[i], 0, __ATOMIC_ACQ_REL)) != 0;
+  if (!any && !errs) return; /* already reported by the line before (a count raced the flag) */
   WB_LIT(b, "{\"time\":");
   wb_i64(b, wb_now_ms());
   WB_LIT(b, ",\"pid\":");
@@ -413,7 +423,24 @@ static void wb_dropped_line(wb_buf *b) {
     WB_LIT(b, ":");
     wb_i64(b, (long long)n[t]);
   }
-  WB_LIT(b, "}}}\n");
+  WB_LIT(b, "}");
+  if (errs) {
+    WB_LIT(b, ",\"drErrors\":{");
+    first = 1;
+    for (int i = 0; i < WB_DR_ERR_SLOTS; i++) {
+      if (!e[i]) continue;
+      if (!first) WB_LIT(b, ",");
+      first = 0;
+      const char *name = wb_err_name(i - WB_DR_ERR_BIAS);
+      char code[24];
+      snprintf(code, sizeof code, "%d", i - WB_DR_ERR_BIAS);
+      wb_str(b, name ? name : code);
+      WB_LIT(b, ":");
+      wb_i64(b, (long long)e[i]);
+    }
+    WB_LIT(b, "}");
+  }
+  WB_LIT(b, "}}\n");
 }
 
 /* Writes out everything buffered, in order. `blocking` is 0 in a crash handler (best effort). */
@@ -489,6 +516,14 @@ static void wb_count(int type) {
   pthread_mutex_unlock(&wb_mx);
 }
 
+/* A failed delivery report that is counted, not written: its error is counted too (with the dr count). */
+static void wb_count_dr_err(int err) {
+  if (!err) return;
+  int i = err + WB_DR_ERR_BIAS;
+  if (i < 0 || i >= WB_DR_ERR_SLOTS) return; /* no such librdkafka error: counted as a dr only */
+  __atomic_fetch_add(&wb_dr_err[i], 1, __ATOMIC_RELAXED);
+}
+
 /* Whether an event of `type` is written in detail now; if not it is counted (exactly) and the caller
  * skips decoding it. Lock-free: a million delivery reports a second cost two atomic adds each. */
 static int wb_want(int type) {
@@ -518,10 +553,12 @@ static void wb_head(wb_buf *b, int type, const char *handle) {
   WB_LIT(b, "\",\"data\":");
 }
 
-/* Ends the line and queues it; a line that does not fit is counted instead. Frees b. */
-static void wb_commit(wb_buf *b, int type) {
+/* Ends the line and queues it; a line that does not fit is counted instead (a delivery report with its
+ * error `dr_err`). Frees b. */
+static void wb_commit_dr(wb_buf *b, int type, int dr_err) {
   WB_LIT(b, "}\n");
   if (b->oom) {
+    wb_count_dr_err(dr_err);
     wb_count(type);
     wb_free_buf(b);
     return;
@@ -537,6 +574,7 @@ static void wb_commit(wb_buf *b, int type) {
   }
   pthread_mutex_lock(&wb_mx);
   if (wb_len + b->n > WB_CAP || !wb_bufs[0]) {
+    wb_count_dr_err(dr_err);
     __atomic_fetch_add(&wb_dropped[type], 1, __ATOMIC_RELAXED);
     __atomic_store_n(&wb_any_dropped, 1, __ATOMIC_RELEASE);
     pthread_cond_signal(&wb_cv);
@@ -549,6 +587,10 @@ static void wb_commit(wb_buf *b, int type) {
   }
   pthread_mutex_unlock(&wb_mx);
   wb_free_buf(b);
+}
+
+static void wb_commit(wb_buf *b, int type) {
+  wb_commit_dr(b, type, 0);
 }
 
 /* A line of the tracer's own ({"trace":…}), written at once. */
@@ -951,9 +993,13 @@ static void wb_ev_destroyed(const char *name) {
 }
 
 static void wb_ev_dr_msg(const void *rk, const void *m) {
-  if (!m || !wb_want(WB_T_dr)) return;
-  wb_buf b;
+  if (!m) return;
   int err = WB_I32(m, WB_M_ERR);
+  if (!wb_want(WB_T_dr)) {
+    wb_count_dr_err(err);
+    return;
+  }
+  wb_buf b;
   wb_begin(&b, WB_T_dr, wb_handle(rk));
   wb_message_head(&b, m);
   if (err) WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
@@ -965,19 +1011,22 @@ static void wb_ev_dr_msg(const void *rk, const void *m) {
   WB_FIELD_INT(&b, ",\"keyLen\":", (long long)WB_U64(m, WB_M_KEY_LEN));
   WB_FIELD_INT(&b, ",\"len\":", (long long)WB_U64(m, WB_M_LEN));
   WB_LIT(&b, "}");
-  wb_commit(&b, WB_T_dr);
+  wb_commit_dr(&b, WB_T_dr, err);
 }
 
 /* The legacy dr_cb: no message, so no topic, partition or offset (as the kernel reports it). */
 static void wb_ev_dr_legacy(const void *rk, size_t len, int err) {
-  if (!wb_want(WB_T_dr)) return;
+  if (!wb_want(WB_T_dr)) {
+    wb_count_dr_err(err);
+    return;
+  }
   wb_buf b;
   wb_begin(&b, WB_T_dr, wb_handle(rk));
   WB_FIELD_INT(&b, "{\"topic\":\"\",\"partition\":-1,\"offset\":-1,\"err\":", err);
   WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
   WB_FIELD_INT(&b, ",\"len\":", (long long)len);
   WB_LIT(&b, "}");
-  wb_commit(&b, WB_T_dr);
+  wb_commit_dr(&b, WB_T_dr, err);
 }
 
 static void wb_ev_consume(const void *rk, const void *m) {
