@@ -33,3 +33,11 @@ test('a program that forks a child using librdkafka: the child is a traced proce
   // The summary counts the child as a second process that called librdkafka.
   assert.match(r.stderr, /lifecycle \(librdkafka [^)]+\) and 1 more process\(es\): exit 0/);
 });
+
+test('a program started by a shell: the summary names the program that called librdkafka, not the shell', async () => {
+  // `; true`: the shell forks the program and waits, instead of becoming it.
+  const r = await trace(p.bindings, ['/bin/sh', '-c', `'${p.program}' child; true`], { env: p.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'child delivered=4\n');
+  assert.match(r.stderr, /rdkafka-workbench trace: lifecycle \(librdkafka [^)]+\): exit 0; events: /);
+});
