@@ -337,6 +337,7 @@ export function emitTracer(model: Model): TracerSource {
       'stdio.h',
       'stdlib.h',
       'string.h',
+      'sys/prctl.h',
       'sys/stat.h',
       'sys/syscall.h',
       'time.h',

@@ -28,6 +28,11 @@ export interface TraceRunOptions extends ReaderOptions {
   onProgress?: (message: string) => void;
   /** Events per type and second written in detail (the rest are counted); default the tracer's 5000. */
   detail?: number;
+  /**
+   * The program dies with this process (the tracer asks the kernel for SIGKILL when its parent ends): a C
+   * cell's program must not outlive a kernel that was killed or crashed.
+   */
+  dieWithParent?: boolean;
 }
 
 export interface TraceResult {
@@ -62,8 +67,12 @@ export function tracedEnv(
   file: string,
   libDir?: string,
   detail?: number,
+  parent?: number,
 ): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
+  // Read (and removed) by the tracer in the program itself, before main: see gen/tracer/runtime.c.
+  if (parent !== undefined) out.RDKAFKA_WORKBENCH_TRACE_PARENT = String(parent);
+  else delete out.RDKAFKA_WORKBENCH_TRACE_PARENT;
   out.LD_PRELOAD = env.LD_PRELOAD ? `${tracer}:${env.LD_PRELOAD}` : tracer;
   out.RDKAFKA_WORKBENCH_TRACE = file;
   if (detail !== undefined) out.RDKAFKA_WORKBENCH_TRACE_DETAIL = String(detail);
@@ -104,7 +113,14 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
   const stdio: StdioOptions = opts.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'];
   const child = spawn(opts.program, opts.args, {
     cwd: opts.cwd,
-    env: tracedEnv(opts.env ?? process.env, tracer.path, file, libDir, opts.detail),
+    env: tracedEnv(
+      opts.env ?? process.env,
+      tracer.path,
+      file,
+      libDir,
+      opts.detail,
+      opts.dieWithParent ? process.pid : undefined,
+    ),
     stdio,
   });
   if (opts.stdio === 'pipe') {

@@ -108,6 +108,8 @@ export async function runCCell(
     cwd: d.cwd,
     env: { ...process.env, BOOTSTRAP: bootstrap },
     stdio: 'pipe',
+    // A kernel killed or crashed mid-cell takes its program along: nothing is left running.
+    dieWithParent: true,
     cell: req.cell,
     handleName: (name, pid, first) => `${name} (cell ${req.cell}${pid === first ? '' : `, pid ${pid}`})`,
     onEvents: (batch) => publish(d.events, batch),

@@ -735,6 +735,18 @@ static void wb_init_once(void) {
   pthread_once(&wb_once, wb_init);
 }
 
+/* A C cell's program dies with its kernel (RDKAFKA_WORKBENCH_TRACE_PARENT: the kernel's pid, set by
+ * trace/run.ts): without this a kernel killed mid-cell left the program running. Only the direct child
+ * asks (the variable is removed: the program's own children are its business); a parent that died before
+ * the request was made is noticed by the parent pid having changed. */
+__attribute__((constructor)) static void wb_die_with_parent(void) {
+  const char *v = getenv("RDKAFKA_WORKBENCH_TRACE_PARENT");
+  if (!v || !v[0]) return;
+  pid_t parent = (pid_t)strtol(v, NULL, 10);
+  unsetenv("RDKAFKA_WORKBENCH_TRACE_PARENT");
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent) raise(SIGKILL);
+}
+
 /* exit() runs atexit handlers; these do not, so they flush first. */
 void _exit(int code) {
   static void *real;

@@ -3,7 +3,7 @@
 // under its own handle, a compile error pointed at its line, an interrupt stopping it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunArgs, runNotebook } from '../../cli/run.ts';
@@ -230,6 +230,52 @@ test('interrupt stops a running C program', async () => {
     const next = await kernel.execute(2, '1 + 1', () => {});
     assert.equal(next.status, 'ok');
   } finally {
+    await kernel.shutdown();
+  }
+});
+
+/** Whether process `pid` has ended (gone, or a zombie no one reaped yet). */
+function ended(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+test('a kernel killed while its C cell runs takes the program with it: nothing is left running', async () => {
+  const kernel = await KernelClient.start({
+    bindingsDir: await ensureBindings(),
+    bootstrap: 'mock',
+    cwd: repoRoot,
+    kernelScript,
+  });
+  let pid = 0;
+  try {
+    let resolvePid!: () => void;
+    const started = new Promise<void>((r) => (resolvePid = r));
+    const result = kernel.execute(
+      1,
+      '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
+      (o) => {
+        const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
+        if (m) {
+          pid = Number(m[1]);
+          resolvePid();
+        }
+      },
+      'c',
+    );
+    await started;
+    assert.ok(!ended(pid));
+    process.kill(kernel.pid!, 'SIGKILL');
+    assert.notEqual((await result).status, 'ok');
+    // The kernel is gone: its program goes as its parent dies (the tracer asked for that signal), which
+    // the test sees by polling the process table.
+    for (let i = 0; i < 300 && !ended(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(ended(pid), `the C program (pid ${pid}) outlived its kernel`);
+  } finally {
+    if (pid && !ended(pid)) process.kill(pid, 'SIGKILL');
     await kernel.shutdown();
   }
 });
