@@ -33,6 +33,12 @@ export interface TraceRunOptions extends ReaderOptions {
    * cell's program must not outlive a kernel that was killed or crashed.
    */
   dieWithParent?: boolean;
+  /**
+   * The program runs in a process group of its own, and the run is the group's: kill() signals every
+   * process in it, and when the program ends, what it left running is killed (a C cell's program that
+   * forked a child holding its output otherwise kept the cell running after it returned).
+   */
+  processGroup?: boolean;
 }
 
 export interface TraceResult {
@@ -122,7 +128,17 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
       opts.dieWithParent ? process.pid : undefined,
     ),
     stdio,
+    ...(opts.processGroup ? { detached: true } : {}),
   });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is empty: nothing left to stop
+    }
+  };
+  // The program has ended: its leftovers go too, so that their hold on the output pipes ends the run.
+  if (opts.processGroup) child.on('exit', () => group('SIGKILL'));
   if (opts.stdio === 'pipe') {
     child.stdout!.setEncoding('utf8').on('data', (t: string) => opts.onOutput?.('stdout', t));
     child.stderr!.setEncoding('utf8').on('data', (t: string) => opts.onOutput?.('stderr', t));
@@ -158,7 +174,8 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
     child,
     done,
     kill: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (opts.processGroup) group(signal);
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
 }

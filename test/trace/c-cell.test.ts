@@ -190,6 +190,26 @@ test('a program that exits non-zero, or crashes, fails its cell with what happen
   assert.match(JSON.stringify(outputsOf(crash, 1).at(-1)), /killed by SIGSEGV/);
 });
 
+test('a program that leaves a child running ends its cell when it exits, and the child goes with it', async () => {
+  const s = await run(
+    notebook('background.rdkafka', [
+      [
+        'code',
+        'c',
+        // The child holds the cell's stdout and would sleep for an hour.
+        '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  pid_t pid = fork();\n  if (pid == 0) { sleep(3600); return 0; }\n  printf("child %d\\n", (int)pid);\n  return 0;\n}\n',
+      ],
+    ]),
+  );
+  assert.equal(s.code, 0, s.text);
+  const out = outputsOf(s, 1);
+  const child = Number(/child (\d+)/.exec(streamText(out, 'stdout'))?.[1]);
+  assert.ok(child > 0, s.text);
+  assert.match(JSON.stringify(out.at(-1)), /exit code 0/);
+  for (let i = 0; i < 300 && !ended(child); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(ended(child), `the program's child (pid ${child}) outlived its cell`);
+});
+
 test('interrupt stops a running C program', async () => {
   const kernel = await KernelClient.start({
     bindingsDir: await ensureBindings(),
