@@ -206,36 +206,49 @@ test('a program that leaves a child running ends its cell when it exits, and the
   const child = Number(/child (\d+)/.exec(streamText(out, 'stdout'))?.[1]);
   assert.ok(child > 0, s.text);
   assert.match(JSON.stringify(out.at(-1)), /exit code 0/);
-  for (let i = 0; i < 300 && !ended(child); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(ended(child), `the program's child (pid ${child}) outlived its cell`);
+  assert.ok(await waitEnded(child), `the program's child (pid ${child}) outlived its cell`);
 });
 
-test('interrupt stops a running C program', async () => {
-  const kernel = await KernelClient.start({
-    bindingsDir: await ensureBindings(),
-    bootstrap: 'mock',
-    cwd: repoRoot,
-    kernelScript,
-  });
+/** A C cell whose program prints its pid and waits forever, running in `kernel`: its pid once printed. */
+async function startWaitingCell(kernel: KernelClient, outputs: CellOutput[] = []) {
+  let resolvePid!: (pid: number) => void;
+  const pid = new Promise<number>((r) => (resolvePid = r));
+  const result = kernel.execute(
+    1,
+    '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
+    (o) => {
+      outputs.push(o);
+      const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
+      if (m) resolvePid(Number(m[1]));
+    },
+    'c',
+  );
+  return { pid: await pid, result };
+}
+
+const startKernel = async () =>
+  KernelClient.start({ bindingsDir: await ensureBindings(), bootstrap: 'mock', cwd: repoRoot, kernelScript });
+
+/** Whether process `pid` has ended (gone, or a zombie no one reaped yet). */
+function ended(pid: number): boolean {
   try {
-    let pid = 0;
-    let resolvePid!: () => void;
-    const started = new Promise<void>((r) => (resolvePid = r));
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Waits (polling the process table, at most 30 s) for process `pid` to end; whether it did. */
+async function waitEnded(pid: number): Promise<boolean> {
+  for (let i = 0; i < 300 && !ended(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return ended(pid);
+}
+
+test('interrupt stops a running C program', async () => {
+  const kernel = await startKernel();
+  try {
     const outputs: CellOutput[] = [];
-    const result = kernel.execute(
-      1,
-      '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
-      (o) => {
-        outputs.push(o);
-        const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
-        if (m) {
-          pid = Number(m[1]);
-          resolvePid();
-        }
-      },
-      'c',
-    );
-    await started;
+    const { pid, result } = await startWaitingCell(kernel, outputs);
     kernel.interrupt();
     assert.equal((await result).status, 'interrupted');
     // Said once: the error's name is the word, the message says what stopped and what is kept.
@@ -254,46 +267,17 @@ test('interrupt stops a running C program', async () => {
   }
 });
 
-/** Whether process `pid` has ended (gone, or a zombie no one reaped yet). */
-function ended(pid: number): boolean {
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
-
 test('a kernel killed while its C cell runs takes the program with it: nothing is left running', async () => {
-  const kernel = await KernelClient.start({
-    bindingsDir: await ensureBindings(),
-    bootstrap: 'mock',
-    cwd: repoRoot,
-    kernelScript,
-  });
+  const kernel = await startKernel();
   let pid = 0;
   try {
-    let resolvePid!: () => void;
-    const started = new Promise<void>((r) => (resolvePid = r));
-    const result = kernel.execute(
-      1,
-      '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
-      (o) => {
-        const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
-        if (m) {
-          pid = Number(m[1]);
-          resolvePid();
-        }
-      },
-      'c',
-    );
-    await started;
+    const started = await startWaitingCell(kernel);
+    pid = started.pid;
     assert.ok(!ended(pid));
     process.kill(kernel.pid!, 'SIGKILL');
-    assert.notEqual((await result).status, 'ok');
-    // The kernel is gone: its program goes as its parent dies (the tracer asked for that signal), which
-    // the test sees by polling the process table.
-    for (let i = 0; i < 300 && !ended(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(ended(pid), `the C program (pid ${pid}) outlived its kernel`);
+    assert.notEqual((await started.result).status, 'ok');
+    // The program goes as its parent dies (the tracer asked for that signal).
+    assert.ok(await waitEnded(pid), `the C program (pid ${pid}) outlived its kernel`);
   } finally {
     if (pid && !ended(pid)) process.kill(pid, 'SIGKILL');
     await kernel.shutdown();
