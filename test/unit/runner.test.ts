@@ -89,6 +89,33 @@ test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves 
   assert.deepEqual(written.cells[2]!.outputs, []);
 });
 
+test('a code cell in a language the kernel does not run (python) fails naming it and the fix; it is never run as TypeScript', async () => {
+  const nb = join(dir, 'python.rdkafka');
+  writeFileSync(
+    nb,
+    JSON.stringify({
+      rdkafkaNotebook: 1,
+      cells: [
+        { kind: 'code', language: 'typescript', source: 'console.log("ts ran")' },
+        // valid JavaScript too: run as TypeScript it would print
+        { kind: 'code', language: 'python', source: 'console.log("python cell ran as typescript")' },
+      ],
+    }),
+  );
+  const out = join(dir, 'python.out.rdkafka');
+  const r = await cli([nb, '--bindings', bindings(), '--out', out]);
+  assert.equal(r.code, 1, r.text);
+  assert.match(r.text, /ts ran/);
+  assert.doesNotMatch(r.text, /python cell ran as typescript/);
+  assert.match(
+    r.text,
+    /cell 2 is a "python" cell and this kernel runs only typescript, javascript, c cells: change the cell's language/,
+  );
+  assert.match(r.text, /cell 2 failed/);
+  const written = parseNotebook(readFileSync(out, 'utf8'));
+  assert.equal(written.cells[1]!.outputs[0]!.kind, 'error');
+});
+
 test('--timeout stops a cell that never ends: exit 1', async () => {
   const nb = notebook('loop.rdkafka', [['code', 'while (true) {}']]);
   const t0 = Date.now();
