@@ -100,6 +100,18 @@ test('an error names the cell and line in its stack', async () => {
   assert.match(r.error!.stack, /cell 4, line 6/);
 });
 
+test('a stack names only lines that ran: no frame at a later line of the cell (the wrapper that starts it)', async () => {
+  // The throw is on line 3, called from line 5; lines 6-7 never run. The kernel's own wrapper calls the
+  // cell from code after its last line, which mapped to line 7.
+  const r = await run(
+    41,
+    'const a = 1;\nfunction fail() {\n  throw new Error("stop here");\n}\nfail();\nconst b = 2;\nconst c = 3;',
+  );
+  assert.equal(r.status, 'error');
+  const frames = r.error!.stack.split('\n').filter((l) => /^\s+at /.test(l));
+  assert.deepEqual(frames, ['    at fail (cell 41, line 3)', '    at cell 41, line 5'], r.error!.stack);
+});
+
 test('import of node built-ins; require works too', async () => {
   const r = await run(
     5,
