@@ -112,6 +112,20 @@ test('a stack names only lines that ran: no frame at a later line of the cell (t
   assert.deepEqual(frames, ['    at fail (cell 41, line 3)', '    at cell 41, line 5'], r.error!.stack);
 });
 
+test("a value is shown as Node's REPL shows it, without running its getters: a getter that throws leaves the cell ok", async () => {
+  const r = await run(
+    42,
+    'let reads = 0;\n({ a: 1, get counted() { reads++; return 2 }, get boom() { throw new Error("getter ran") } })',
+  );
+  assert.equal(r.status, 'ok', r.error?.message);
+  assert.match(r.result, /a: 1/);
+  assert.match(r.result, /counted: \[Getter\]/);
+  assert.match(r.result, /boom: \[Getter\]/);
+  const shown = await run(43, 'display({ get boom() { throw new Error("getter ran") } });\nreads');
+  assert.equal(shown.status, 'ok', shown.error?.message);
+  assert.equal(shown.result, '0');
+});
+
 test('import of node built-ins; require works too', async () => {
   const r = await run(
     5,
