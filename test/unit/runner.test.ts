@@ -164,6 +164,17 @@ test('usage errors: exit 2', async () => {
   assert.throws(() => parseRunArgs(['a', '--frobnicate']), /unknown option --frobnicate/);
 });
 
+test('a --timeout longer than a timer can hold is refused (exit 2), not turned into a timeout after 1 ms', async () => {
+  const nb = notebook('long-timeout.rdkafka', [['code', 'console.log("cell ran")']]);
+  const r = await cli([nb, '--bindings', bindings(), '--timeout', '3000000']);
+  assert.equal(r.code, 2, r.text);
+  assert.match(r.text, /--timeout 3000000 is too long: at most 2147483 seconds/);
+  assert.doesNotMatch(r.text, /cell ran|timed out/);
+  const longest = await cli([nb, '--bindings', bindings(), '--timeout', '2147483']);
+  assert.equal(longest.code, 0, longest.text);
+  assert.match(longest.text, /cell ran/);
+});
+
 test('notebook metadata can name the cluster; --bootstrap overrides it', async () => {
   const nb = notebook('meta.rdkafka', [['code', 'BOOTSTRAP']], {
     metadata: { bootstrap: 'broker.example:9092' },
