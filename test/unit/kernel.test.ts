@@ -233,6 +233,30 @@ rd_kafka_name`,
   assert.ok(events.slice(before).some((e) => e.type === 'handle_destroyed'));
 });
 
+test('an async stats_cb (it returns a Promise where C wants an int) is named with the fix; librdkafka gets 0 and the cell goes on', async () => {
+  const r = await run(
+    44,
+    `const aerr = errbuf();
+const aconf = rd_kafka_conf_new();
+rd_kafka_conf_set(aconf, "bootstrap.servers", BOOTSTRAP, aerr, aerr.length);
+rd_kafka_conf_set(aconf, "statistics.interval.ms", "100", aerr, aerr.length);
+let asyncStats = 0;
+rd_kafka_conf_set_stats_cb(aconf, async () => { asyncStats++; return 0; });
+const ap = rd_kafka_new(RD_KAFKA_PRODUCER, aconf, aerr, aerr.length);
+const aUntil = Date.now() + 20000;
+while (asyncStats < 2 && Date.now() < aUntil) rd_kafka_poll(ap, 50);
+rd_kafka_destroy(ap);
+console.log("stats_cb calls:", asyncStats);`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  assert.match(r.stdout, /stats_cb calls: 2/);
+  assert.match(
+    r.stdout,
+    /error in stats_cb: TypeError: stats_cb returned a Promise \(an async function\?\) where librdkafka expects int/,
+  );
+  assert.match(r.stdout, /write it as a plain function/);
+});
+
 test('log_cb + debug=all + synchronous rd_kafka_destroy finishes, and every line reaches both the cell and the events', async () => {
   const before = events.length;
   const r = await run(
