@@ -46,7 +46,7 @@ const g = globalThis as unknown as Record<string, unknown>;
 const errorOutput = (e: unknown) => {
   // A C name this librdkafka lacks: say so, and which installed versions have it (absent.ts).
   try {
-    explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+    explainAbsent(e, runtime?.bindings.model.librdkafka.version, runtime?.bindings.model);
   } catch {
     // the error path never throws: the plain message is still shown
   }

@@ -126,6 +126,24 @@ test("a value is shown as Node's REPL shows it, without running its getters: a g
   assert.equal(shown.result, '0');
 });
 
+test('a C type used as a value is named as the type it is, not as a name missing from this librdkafka', async () => {
+  const r = await run(45, 'const list = rd_kafka_topic_partition_list_t;');
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.name, 'ReferenceError');
+  assert.match(
+    r.error!.message,
+    /^rd_kafka_topic_partition_list_t is a C type \(a struct\) in librdkafka \S+, not a value: name it only in type annotations/,
+  );
+  assert.doesNotMatch(r.error!.message, /does not declare it/);
+  const opaque = await run(46, 'rd_kafka_t');
+  assert.match(opaque.error!.message, /^rd_kafka_t is a C type \(an opaque type\) in librdkafka/);
+  const missing = await run(47, 'rd_kafka_no_such_function()');
+  assert.match(
+    missing.error!.message,
+    /^rd_kafka_no_such_function is not in librdkafka \S+ \(its rdkafka\.h does not declare it\)/,
+  );
+});
+
 test('import of node built-ins; require works too', async () => {
   const r = await run(
     5,
