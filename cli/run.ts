@@ -87,10 +87,32 @@ function textOf(o: CellOutput): string {
   }
 }
 
-/** Reads and parses the notebook; bad input is a NotebookFormatError (nothing runs, nothing is written). */
-function readNotebook(path: string, name: string): NotebookData {
+/**
+ * Reads and parses the notebook, with the bytes it was read from; bad input is a NotebookFormatError
+ * (nothing runs, nothing is written).
+ */
+function readNotebook(path: string, name: string): { nb: NotebookData; bytes: Buffer } {
   if (!existsSync(path)) throw new UsageError(`${name} does not exist: check the path`);
-  return parseNotebookBytes(readFileSync(path), name);
+  const bytes = readFileSync(path);
+  return { nb: parseNotebookBytes(bytes, name), bytes };
+}
+
+/** The notebook's bytes now, or null when it is gone or unreadable. */
+function bytesNow(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** `dir/NAME.outputs.rdkafka` (then `NAME.outputs-2.rdkafka`, …): the first that does not exist. */
+function besideTarget(path: string): string {
+  const stem = path.replace(/\.rdkafka$/, '');
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}.outputs${n > 1 ? `-${n}` : ''}.rdkafka`;
+    if (!existsSync(candidate)) return candidate;
+  }
 }
 
 /** Writes beside, then renames: a crash never leaves half a notebook. */
@@ -122,7 +144,8 @@ export async function runNotebook(
     if (!opts.quiet) write('stderr', s);
   };
   const path = resolve(opts.cwd, opts.notebook);
-  let nb = readNotebook(path, opts.notebook);
+  const read = readNotebook(path, opts.notebook);
+  let nb = read.nb;
   try {
     requirements(nb.metadata);
   } catch (e) {
@@ -268,7 +291,15 @@ export async function runNotebook(
     if (l) cell.outputs = l.outputs();
   }
 
-  const target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
+  let target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
+  // Saved while it ran (an editor, another run): writing in place would throw the user's edits away.
+  if (opts.inplace && !bytesNow(path)?.equals(read.bytes)) {
+    target = besideTarget(path);
+    write(
+      'stderr',
+      `rdkafka-workbench run: ${opts.notebook} changed on disk during the run: it is left as it is; the outputs are in ${target}\n`,
+    );
+  }
   if (target) saveNotebook(target, nb);
   if (opts.bundle)
     info(

@@ -71,6 +71,32 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
   assert.deepEqual([...new Set(lines.filter((e) => e.type.startsWith('handle_')).map((e) => e.cell))], [4]);
 });
 
+test('--inplace never overwrites a notebook edited while it ran: the edits stay, the outputs go beside it, named', async () => {
+  const path = join(dir, 'edited.rdkafka');
+  // The cell saves the notebook with an edit, as an editor would while the run goes on.
+  const edit = `import { readFileSync, writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(path)}, readFileSync(${JSON.stringify(path)}, 'utf8').replace('"cells"', '"edited": "by the user", "cells"'));
+console.log("saved an edit");`;
+  notebook('edited.rdkafka', [['code', edit]]);
+  const r = await cli([path, '--bindings', bindings(), '--inplace']);
+  assert.equal(r.code, 0, r.text);
+  const onDisk = readFileSync(path, 'utf8');
+  assert.match(onDisk, /"edited": "by the user"/);
+  assert.deepEqual(
+    parseNotebook(onDisk).cells[0]!.outputs,
+    [],
+    'the edited file was overwritten with the outputs',
+  );
+  const beside = join(dir, 'edited.outputs.rdkafka');
+  assert.match(
+    r.text,
+    /edited\.rdkafka changed on disk during the run: it is left as it is; the outputs are in .*edited\.outputs\.rdkafka/,
+  );
+  assert.deepEqual(parseNotebook(readFileSync(beside, 'utf8')).cells[0]!.outputs, [
+    { kind: 'stream', name: 'stdout', text: 'saved an edit\n' },
+  ]);
+});
+
 test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves the original untouched', async () => {
   const nb = notebook('bad-cell.rdkafka', [
     ['code', '1'],
