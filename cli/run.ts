@@ -2,7 +2,7 @@
 // outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
 // timed out, or the kernel died), 2 bad usage or input (nothing ran), 128 + N stopped by signal N (130
 // SIGINT, 143 SIGTERM, 129 SIGHUP). The command line is cli/run-args.ts; stopping early, cli/stop.ts.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../protocol/index.ts';
@@ -93,7 +93,16 @@ function textOf(o: CellOutput): string {
  */
 function readNotebook(path: string, name: string): { nb: NotebookData; bytes: Buffer } {
   if (!existsSync(path)) throw new UsageError(`${name} does not exist: check the path`);
-  const bytes = readFileSync(path);
+  if (statSync(path).isDirectory())
+    throw new UsageError(`${name} is a folder, not a notebook: give the path of a .rdkafka file`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)}): check its permissions`,
+    );
+  }
   return { nb: parseNotebookBytes(bytes, name), bytes };
 }
 

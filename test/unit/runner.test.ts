@@ -1,7 +1,7 @@
 // The headless runner, as a CI job would use it: exit codes, outputs written back, the events file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, parseRunArgs, runNotebook } from '../../cli/run.ts';
@@ -163,6 +163,15 @@ test('bad notebook files: exit 2 with one clear message, file unchanged', async 
   const missing = await cli([join(dir, 'nope.rdkafka')]);
   assert.equal(missing.code, 2);
   assert.match(missing.text, /does not exist/);
+});
+
+test('a folder given as the notebook: exit 2 naming it and what to give instead', async () => {
+  const folder = join(dir, 'folder.rdkafka');
+  mkdirSync(folder, { recursive: true });
+  const r = await cli([folder, '--bindings', bindings()]);
+  assert.equal(r.code, 2, r.text);
+  assert.match(r.text, /folder\.rdkafka is a folder, not a notebook: give the path of a \.rdkafka file/);
+  assert.doesNotMatch(r.text, /EISDIR/);
 });
 
 test('a notebook that is not UTF-8: exit 2 naming the first bad byte, nothing run, the file not rewritten', async () => {
