@@ -37,6 +37,8 @@ export class EventSample {
   private readonly always: KernelEvent[] = [];
   /** Counted, not kept: per second of the run (epoch seconds), per type. */
   private readonly counted = new Map<number, Record<string, number>>();
+  /** Of those, the failed delivery reports per error name (a comparison's errors by code stay exact). */
+  private readonly countedDrErrors = new Map<number, Record<string, number>>();
   private lastSeq = 0;
   /** Events received in detail that the sample did not keep. */
   private thinned = 0;
@@ -50,6 +52,7 @@ export class EventSample {
         this.counts[t] = (this.counts[t] ?? 0) + n;
         this.count(e.time, t, n);
       }
+      for (const [name, n] of Object.entries(e.data.drErrors ?? {})) this.countDrError(e.time, name, n);
       return;
     }
     this.counts[e.type] = (this.counts[e.type] ?? 0) + 1;
@@ -76,6 +79,14 @@ export class EventSample {
   private thin(e: KernelEvent): void {
     this.thinned++;
     this.count(e.time, e.type, 1);
+    if (e.type === 'dr' && e.data.err) this.countDrError(e.time, e.data.errName ?? String(e.data.err), 1);
+  }
+
+  private countDrError(time: number, name: string, n: number): void {
+    const second = Math.floor(time / 1000);
+    let c = this.countedDrErrors.get(second);
+    if (!c) this.countedDrErrors.set(second, (c = {}));
+    c[name] = (c[name] ?? 0) + n;
   }
 
   private count(time: number, type: string, n: number): void {
@@ -112,7 +123,8 @@ export class EventSample {
     const out: KernelEvent[] = [...this.always];
     for (const p of this.types.values())
       out.push(...p.head, ...p.tail.slice(p.next), ...p.tail.slice(0, p.next));
-    for (const [second, counts] of this.counted)
+    for (const [second, counts] of this.counted) {
+      const drErrors = this.countedDrErrors.get(second);
       out.push({
         seq: this.lastSeq,
         // The end of its second: after the detailed events of that second.
@@ -120,8 +132,9 @@ export class EventSample {
         handle: null,
         cell: null,
         type: 'dropped',
-        data: { counts },
+        data: drErrors ? { counts, drErrors } : { counts },
       });
+    }
     return out.sort((a, b) => a.time - b.time || a.seq - b.seq);
   }
 }

@@ -124,10 +124,12 @@ export function headerNotes(processes: readonly TracedProcess[], program: string
 
 /** What the command says about a finished trace (one line, or the statically-linked sentence). */
 export function traceSummary(program: string, r: TraceResult): string {
-  const name = programName(program);
   if (r.spawnError) return r.spawnError;
-  if (!r.processes.length) return `no librdkafka symbols were called by ${name}: is it linked statically?`;
+  if (!r.processes.length)
+    return `no librdkafka symbols were called by ${programName(program)}: is it linked statically?`;
   const p = r.processes[0]!;
+  // The program that called librdkafka: under `sh -c …` (as Trace a Program runs one) not the shell.
+  const name = programName(p.program ?? program);
   const how = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
   const more = r.processes.length > 1 ? ` and ${r.processes.length - 1} more process(es)` : '';
   const bad = r.malformed ? `; ${r.malformed} unreadable line(s) (cut short by a crash)` : '';
@@ -240,7 +242,7 @@ export async function main(
     const p = result.processes[0]!;
     try {
       await writeReport(sample.events(), resolve(opts.cwd, opts.report), {
-        title: `${programName(opts.program)} (traced)`,
+        title: `${programName(p.program ?? opts.program)} (traced)`,
         source: p.program ?? opts.program,
         ...(p.version
           ? { librdkafka: p.version, context: reportContext(bindings, p.version, null, 'traced program') }
@@ -259,7 +261,7 @@ export async function main(
     const p = result.processes[0]!;
     try {
       const b = await writeBundle(resolve(opts.cwd, opts.bundle), {
-        title: `${programName(opts.program)} (traced)`,
+        title: `${programName(p.program ?? opts.program)} (traced)`,
         // A traced program has no cells: its command line is left out too (it may carry secrets).
         cells: [],
         events: sample.events(),

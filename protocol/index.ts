@@ -182,7 +182,16 @@ export interface FatalCause {
 
 export type KernelEvent = EventBase &
   (
-    | { type: 'handle_created'; data: { kind: 'producer' | 'consumer'; name: string } }
+    | {
+        type: 'handle_created';
+        data: {
+          kind: 'producer' | 'consumer';
+          name: string;
+          /** The librdkafka version the handle's process loaded (rd_kafka_version_str), when known: a traced
+           * program's events say what it ran on. Optional. */
+          librdkafka?: string;
+        };
+      }
     | { type: 'handle_destroyed'; data: { name: string } }
     | {
         type: 'dr';
@@ -240,7 +249,15 @@ export type KernelEvent = EventBase &
      * Back-pressure: under load details are sampled. `counts` are the exact numbers of events of each
      * type that were observed but not sent individually since the previous `dropped` event.
      */
-    | { type: 'dropped'; data: { counts: Record<string, number> } }
+    | {
+        type: 'dropped';
+        data: {
+          counts: Record<string, number>;
+          /** Of the delivery reports counted in `counts.dr`, those that failed, per error name (errName, or
+           * the code when librdkafka has no name for it). Optional: absent when none failed. */
+          drErrors?: Record<string, number>;
+        };
+      }
     | ControlRoomEvent
   );
 

@@ -3,6 +3,12 @@
 import type { KernelEvent } from '../protocol/index.ts';
 import { tailFile, type Tail } from './tail.ts';
 
+/** The librdkafka a traced run's events say it ran on: its first handle's (null before one is created). */
+export function librdkafkaOf(events: readonly KernelEvent[]): string | null {
+  for (const e of events) if (e.type === 'handle_created' && e.data.librdkafka) return e.data.librdkafka;
+  return null;
+}
+
 export function followEventsFile(
   path: string,
   onEvents: (events: KernelEvent[]) => void,

@@ -175,6 +175,9 @@ export class TraceReader {
           const named =
             e.type === 'handle_created' || e.type === 'handle_destroyed' || e.type === 'handle_config';
           const data = named && handle !== null ? { ...e.data, name: handle } : e.data;
+          // What the handle runs on, from its process's start line (rd_kafka_version_str).
+          const version = this.processes.get(l.pid)?.version;
+          if (e.type === 'handle_created' && version) (data as { librdkafka?: string }).librdkafka = version;
           out.push({ ...e, data, seq: ++this.seq, handle, cell: this.opts.cell ?? null } as KernelEvent);
           break;
         }

@@ -28,6 +28,17 @@ export interface TraceRunOptions extends ReaderOptions {
   onProgress?: (message: string) => void;
   /** Events per type and second written in detail (the rest are counted); default the tracer's 5000. */
   detail?: number;
+  /**
+   * The program dies with this process (the tracer asks the kernel for SIGKILL when its parent ends): a C
+   * cell's program must not outlive a kernel that was killed or crashed.
+   */
+  dieWithParent?: boolean;
+  /**
+   * The program runs in a process group of its own, and the run is the group's: kill() signals every
+   * process in it, and when the program ends, what it left running is killed (a C cell's program that
+   * forked a child holding its output otherwise kept the cell running after it returned).
+   */
+  processGroup?: boolean;
 }
 
 export interface TraceResult {
@@ -62,8 +73,12 @@ export function tracedEnv(
   file: string,
   libDir?: string,
   detail?: number,
+  parent?: number,
 ): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
+  // Read (and removed) by the tracer in the program itself, before main: see gen/tracer/runtime.c.
+  if (parent !== undefined) out.RDKAFKA_WORKBENCH_TRACE_PARENT = String(parent);
+  else delete out.RDKAFKA_WORKBENCH_TRACE_PARENT;
   out.LD_PRELOAD = env.LD_PRELOAD ? `${tracer}:${env.LD_PRELOAD}` : tracer;
   out.RDKAFKA_WORKBENCH_TRACE = file;
   if (detail !== undefined) out.RDKAFKA_WORKBENCH_TRACE_DETAIL = String(detail);
@@ -104,9 +119,26 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
   const stdio: StdioOptions = opts.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'];
   const child = spawn(opts.program, opts.args, {
     cwd: opts.cwd,
-    env: tracedEnv(opts.env ?? process.env, tracer.path, file, libDir, opts.detail),
+    env: tracedEnv(
+      opts.env ?? process.env,
+      tracer.path,
+      file,
+      libDir,
+      opts.detail,
+      opts.dieWithParent ? process.pid : undefined,
+    ),
     stdio,
+    ...(opts.processGroup ? { detached: true } : {}),
   });
+  const group = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is empty: nothing left to stop
+    }
+  };
+  // The program has ended: its leftovers go too, so that their hold on the output pipes ends the run.
+  if (opts.processGroup) child.on('exit', () => group('SIGKILL'));
   if (opts.stdio === 'pipe') {
     child.stdout!.setEncoding('utf8').on('data', (t: string) => opts.onOutput?.('stdout', t));
     child.stderr!.setEncoding('utf8').on('data', (t: string) => opts.onOutput?.('stderr', t));
@@ -142,7 +174,8 @@ export function traceProgram(opts: TraceRunOptions): TraceRun {
     child,
     done,
     kill: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (opts.processGroup) group(signal);
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
 }

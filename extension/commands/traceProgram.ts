@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { KernelEvent } from '../../protocol/index.ts';
 import type { Bindings } from '../bindings.ts';
 import type { EventSource, EventsPanels } from '../panel/host.ts';
-import { followEventsFile } from '../../trace/events-file.ts';
+import { followEventsFile, librdkafkaOf } from '../../trace/events-file.ts';
 import { EventSample, type SampleLimit } from '../../cli/event-sample.ts';
+import { statsDocsFor } from '../panel/docs.ts';
 
 const HISTORY_KEY = 'rdkafka.traceCommandLines';
 const HISTORY_MAX = 10;
@@ -121,7 +122,9 @@ export async function traceProgram(
   // events of each type, the rest as counts) is kept for a panel that opens or reloads later.
   const sample = new EventSample(args.sample);
   const listeners = new Set<(events: KernelEvent[]) => void>();
+  let librdkafka: string | null = null;
   const tail = followEventsFile(eventsFile, (batch) => {
+    librdkafka ??= librdkafkaOf(batch);
     for (const e of batch) sample.add(e);
     for (const l of listeners) l(batch);
   });
@@ -130,7 +133,9 @@ export async function traceProgram(
     key,
     name: program,
     // Not a kernel: no fault actions, no cells to reveal (the panel's controls stay off).
-    info: () => ({ librdkafka: null, bootstrap: null, state: 'traced program', interactive: false }),
+    info: () => ({ librdkafka, bootstrap: null, state: 'traced program', interactive: false }),
+    // The field docs of the version the program loaded (its first handle says which).
+    statsDocs: () => statsDocsFor(bindingsDir, librdkafka),
     get events() {
       return sample.events();
     },

@@ -108,6 +108,10 @@ export async function runCCell(
     cwd: d.cwd,
     env: { ...process.env, BOOTSTRAP: bootstrap },
     stdio: 'pipe',
+    // A kernel killed or crashed mid-cell takes its program along: nothing is left running.
+    dieWithParent: true,
+    // An interrupt stops every process of the program, and its end ends the cell.
+    processGroup: true,
     cell: req.cell,
     handleName: (name, pid, first) => `${name} (cell ${req.cell}${pid === first ? '' : `, pid ${pid}`})`,
     onEvents: (batch) => publish(d.events, batch),

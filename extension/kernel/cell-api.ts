@@ -149,14 +149,16 @@ export interface CellGlobals {
   /**
    * The fast produce path: one rd_kafka_produce_batch call for many messages (payloads: bytes, strings or
    * null; the same object repeated is copied once). F_COPY is always set. With `serve`, messages refused
-   * because the queue is full are offered again after calling it. See docs/kernel.md.
+   * because the queue is full are offered again after calling it. The message array is filled by a compiled
+   * helper (JS fallback when no cc): `produceBatch.native` says which, `produceBatch.why` why not. See
+   * docs/kernel.md.
    */
-  produceBatch(
+  readonly produceBatch: ((
     rkt: bigint,
     partition: number,
     payloads: readonly (RdKafkaBytes | null)[],
     options?: ProduceBatchOptions,
-  ): ProduceBatchResult;
+  ) => ProduceBatchResult) & { readonly native: boolean; readonly why: string };
   /** Rich output: a table for arrays of objects, a JSON tree for objects, text for strings. */
   readonly display: CellDisplay;
   /**

@@ -118,7 +118,12 @@ export function describeStep(e: KernelEvent): { family: string; what: string } |
  * detail (a `dropped` event counts the rest): a stream of that type is cut at its first gap, since what
  * follows is a sample, not the sequence.
  */
-export function streams(events: readonly KernelEvent[]): { byStream: Map<string, Step[]>; sampled: boolean } {
+export function streams(events: readonly KernelEvent[]): {
+  byStream: Map<string, Step[]>;
+  sampled: boolean;
+  /** Families (and event types) whose streams were cut at a gap: what they lack past it is unknown. */
+  cut: ReadonlySet<string>;
+} {
   const byStream = new Map<string, Step[]>();
   const cut = new Set<string>(); // families whose events were dropped: streams of them stop growing
   const t0 = events[0]?.time ?? 0;
@@ -137,7 +142,7 @@ export function streams(events: readonly KernelEvent[]): { byStream: Map<string,
     if (!list) byStream.set(stream, (list = []));
     list.push({ stream, index: list.length + 1, what: d.what, cell: e.cell, seq: e.seq, at: e.time - t0 });
   }
-  return { byStream, sampled };
+  return { byStream, sampled, cut };
 }
 
 function countsOf(run: Run): Record<string, number> {
@@ -179,7 +184,9 @@ export function drErrorsByCode(runs: readonly Run[]): SideBySide {
         if (e.type === 'dr' && e.data.err) {
           const k = e.data.errName ?? String(e.data.err);
           c[k] = (c[k] ?? 0) + 1;
-        }
+        } else if (e.type === 'dropped' && e.data.drErrors)
+          // Reports only counted under load keep their errors in the stream's counts.
+          for (const [k, n] of Object.entries(e.data.drErrors)) c[k] = (c[k] ?? 0) + n;
       return c;
     }),
   );
@@ -209,7 +216,13 @@ function compareStreams(runs: readonly Run[]): {
   let compared = 0;
   for (const name of names) {
     const lists = per.map((p) => p.byStream.get(name) ?? []);
-    const len = Math.max(...lists.map((l) => l.length));
+    const family = name.slice(name.lastIndexOf(' ') + 1);
+    // A run whose stream of this family was cut at a gap says nothing past its end: compared up to there.
+    const type = family.split(':')[0]!; // callback:partitioner streams are cut with `callback`
+    const known = lists.map((l, k) =>
+      per[k]!.cut.has(family) || per[k]!.cut.has(type) ? l.length : Infinity,
+    );
+    const len = Math.min(Math.max(...lists.map((l) => l.length)), ...known);
     for (let i = 0; i < len; i++) {
       const at = lists.map((l) => l[i] ?? null);
       const whats = at.map((s) => s?.what ?? null);

@@ -30,6 +30,10 @@ export interface PanelStats {
   /** Delivery reports with an error among those delivered. */
   drFailed: number;
   resets: number;
+  /** The librdkafka version the panel was last told it shows (null: not known), and the source of the
+   * statistics field docs it was last sent (null: none). */
+  librdkafka?: string | null;
+  statsDocs?: string | null;
   /** Fault actions the panel asked for, and how each went (`cell`: where it was recorded, from 1). */
   faults: {
     fn: string;
@@ -57,6 +61,8 @@ export interface EventSource {
   readonly name: string;
   /** What the panel says of it (librdkafka version, state). */
   info(): PanelKernelInfo;
+  /** The statistics field docs for the version info() names, once it names one. */
+  statsDocs?(): { docs: StatsDocs | null; missing?: string };
   /** The events so far (a panel opened late starts with them). */
   readonly events: readonly KernelEvent[];
   /** Live events, and a reset when the source starts over. */
@@ -170,7 +176,9 @@ export class EventsPanels implements vscode.Disposable {
     const post = async (message: HostToPanel) => {
       const delivered = await w.postMessage(message);
       if (!delivered) return;
-      if (message.type === 'reset')
+      if (message.type === 'kernel') entry.stats.librdkafka = message.info.librdkafka;
+      else if (message.type === 'statsDocs') entry.stats.statsDocs = message.docs?.source ?? null;
+      else if (message.type === 'reset')
         entry.stats = {
           ...entry.stats,
           delivered: 0,
@@ -216,15 +224,32 @@ export class EventsPanels implements vscode.Disposable {
       return existing.panel;
     }
     const { panel, send, w } = this.create(source.key, source.name);
+    // What the source says of itself can change as its events come (a traced program's librdkafka version
+    // is known from its first handle): sent again when it does.
+    let said = '';
+    let docsFor: string | null | undefined;
+    const sendInfo = () => {
+      const info = source.info();
+      said = JSON.stringify(info);
+      send({ type: 'kernel', info });
+      if (!source.statsDocs || info.librdkafka === null || docsFor === info.librdkafka) return;
+      docsFor = info.librdkafka;
+      const { docs, missing } = source.statsDocs();
+      send({ type: 'statsDocs', docs, ...(missing ? { missing } : {}) });
+    };
     const replay = () => {
       send({ type: 'reset' });
-      send({ type: 'kernel', info: source.info() });
+      docsFor = undefined;
+      sendInfo();
       if (source.events.length) send({ type: 'events', events: source.events.slice() });
     };
     replay();
     const subs = [
       source.subscribe(
-        (events) => void send({ type: 'events', events }),
+        (events) => {
+          send({ type: 'events', events });
+          if (JSON.stringify(source.info()) !== said) sendInfo();
+        },
         () => void send({ type: 'reset' }),
       ),
       w.onDidReceiveMessage((m: PanelToHost) => {

@@ -30,6 +30,15 @@ static ino_t wb_ino;
 static pid_t wb_pid;
 static volatile sig_atomic_t wb_exiting;
 static volatile sig_atomic_t wb_crashing;
+static int wb_child_unstarted; /* a forked child that has not written its start line yet */
+static void wb_start_line(void);
+/* A forked child's first event: its start line first, so that it counts as a process of its own. */
+#define WB_CHILD_START()                                                                  \
+  do {                                                                                    \
+    if (__builtin_expect(wb_child_unstarted, 0) &&                                        \
+        __atomic_exchange_n(&wb_child_unstarted, 0, __ATOMIC_ACQ_REL))                    \
+      wb_start_line();                                                                    \
+  } while (0)
 static long wb_detail = 5000;
 
 static pthread_mutex_t wb_mx = PTHREAD_MUTEX_INITIALIZER;       /* buffer, counters, queue map */
@@ -42,6 +51,11 @@ static int wb_writer_started;
 static unsigned long long wb_sent[WB_T_COUNT];    /* detailed in the current window */
 static unsigned long long wb_dropped[WB_T_COUNT]; /* counted, not written, since the last dropped line */
 static int wb_any_dropped;
+/* Failed delivery reports among the counted ones, per error code (+ WB_DR_ERR_BIAS): the `dropped` line
+ * names them, so a comparison's errors by code stay exact under load. */
+#define WB_DR_ERR_BIAS 256 /* librdkafka's own errors go down to -200, the brokers' up to about 130 */
+#define WB_DR_ERR_SLOTS 512
+static unsigned long long wb_dr_err[WB_DR_ERR_SLOTS];
 static long long wb_window_start;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -383,13 +397,18 @@ static void wb_write_all(const char *p, size_t n) {
   }
 }
 
+static const char *wb_err_name(int err);
+
 /* The dropped line for the counts gathered since the last one (caller holds wb_mx). */
 static void wb_dropped_line(wb_buf *b) {
   if (!__atomic_exchange_n(&wb_any_dropped, 0, __ATOMIC_ACQ_REL)) return;
   unsigned long long n[WB_T_COUNT];
   int any = 0;
   for (int t = 0; t < WB_T_COUNT; t++) any |= (n[t] = __atomic_exchange_n(&wb_dropped[t], 0, __ATOMIC_ACQ_REL)) != 0;
-  if (!any) return; /* already reported by the line before (a count raced the flag) */
+  unsigned long long e[WB_DR_ERR_SLOTS];
+  int errs = 0;
+  for (int i = 0; i < WB_DR_ERR_SLOTS; i++) errs |= (e[i] = __atomic_exchange_n(&wb_dr_err[i], 0, __ATOMIC_ACQ_REL)) != 0;
+  if (!any && !errs) return; /* already reported by the line before (a count raced the flag) */
   WB_LIT(b, "{\"time\":");
   wb_i64(b, wb_now_ms());
   WB_LIT(b, ",\"pid\":");
@@ -404,7 +423,24 @@ static void wb_dropped_line(wb_buf *b) {
     WB_LIT(b, ":");
     wb_i64(b, (long long)n[t]);
   }
-  WB_LIT(b, "}}}\n");
+  WB_LIT(b, "}");
+  if (errs) {
+    WB_LIT(b, ",\"drErrors\":{");
+    first = 1;
+    for (int i = 0; i < WB_DR_ERR_SLOTS; i++) {
+      if (!e[i]) continue;
+      if (!first) WB_LIT(b, ",");
+      first = 0;
+      const char *name = wb_err_name(i - WB_DR_ERR_BIAS);
+      char code[24];
+      snprintf(code, sizeof code, "%d", i - WB_DR_ERR_BIAS);
+      wb_str(b, name ? name : code);
+      WB_LIT(b, ":");
+      wb_i64(b, (long long)e[i]);
+    }
+    WB_LIT(b, "}");
+  }
+  WB_LIT(b, "}}\n");
 }
 
 /* Writes out everything buffered, in order. `blocking` is 0 in a crash handler (best effort). */
@@ -471,12 +507,21 @@ static void wb_start_writer(void) {
 
 /* An event counted instead of written: the writer is woken for the first since its last dropped line. */
 static void wb_count(int type) {
+  WB_CHILD_START();
   __atomic_fetch_add(&wb_dropped[type], 1, __ATOMIC_RELAXED);
   if (__atomic_exchange_n(&wb_any_dropped, 1, __ATOMIC_ACQ_REL)) return;
   pthread_mutex_lock(&wb_mx);
   wb_start_writer();
   pthread_cond_signal(&wb_cv);
   pthread_mutex_unlock(&wb_mx);
+}
+
+/* A failed delivery report that is counted, not written: its error is counted too (with the dr count). */
+static void wb_count_dr_err(int err) {
+  if (!err) return;
+  int i = err + WB_DR_ERR_BIAS;
+  if (i < 0 || i >= WB_DR_ERR_SLOTS) return; /* no such librdkafka error: counted as a dr only */
+  __atomic_fetch_add(&wb_dr_err[i], 1, __ATOMIC_RELAXED);
 }
 
 /* Whether an event of `type` is written in detail now; if not it is counted (exactly) and the caller
@@ -496,6 +541,7 @@ static int wb_want(int type) {
 
 /* Starts an event line: {"time":…,"pid":…,"handle":…,"type":…,"data": */
 static void wb_head(wb_buf *b, int type, const char *handle) {
+  WB_CHILD_START();
   WB_LIT(b, "{\"time\":");
   wb_i64(b, wb_now_ms());
   WB_LIT(b, ",\"pid\":");
@@ -507,10 +553,12 @@ static void wb_head(wb_buf *b, int type, const char *handle) {
   WB_LIT(b, "\",\"data\":");
 }
 
-/* Ends the line and queues it; a line that does not fit is counted instead. Frees b. */
-static void wb_commit(wb_buf *b, int type) {
+/* Ends the line and queues it; a line that does not fit is counted instead (a delivery report with its
+ * error `dr_err`). Frees b. */
+static void wb_commit_dr(wb_buf *b, int type, int dr_err) {
   WB_LIT(b, "}\n");
   if (b->oom) {
+    wb_count_dr_err(dr_err);
     wb_count(type);
     wb_free_buf(b);
     return;
@@ -526,6 +574,7 @@ static void wb_commit(wb_buf *b, int type) {
   }
   pthread_mutex_lock(&wb_mx);
   if (wb_len + b->n > WB_CAP || !wb_bufs[0]) {
+    wb_count_dr_err(dr_err);
     __atomic_fetch_add(&wb_dropped[type], 1, __ATOMIC_RELAXED);
     __atomic_store_n(&wb_any_dropped, 1, __ATOMIC_RELEASE);
     pthread_cond_signal(&wb_cv);
@@ -538,6 +587,10 @@ static void wb_commit(wb_buf *b, int type) {
   }
   pthread_mutex_unlock(&wb_mx);
   wb_free_buf(b);
+}
+
+static void wb_commit(wb_buf *b, int type) {
+  wb_commit_dr(b, type, 0);
 }
 
 /* A line of the tracer's own ({"trace":…}), written at once. */
@@ -644,9 +697,11 @@ static void wb_atfork_child(void) {
   wb_any_dropped = 0;
   memset(wb_dropped, 0, sizeof wb_dropped);
   wb_pid = getpid();
+  /* Its start line comes with its first event: a child that only execs another program (a shell, a
+   * helper) never called librdkafka and is no traced process. */
+  wb_child_unstarted = 1;
 }
 
-static void wb_start_line(void);
 static __thread int wb_in_init;
 
 static void wb_setup(void) {
@@ -680,6 +735,18 @@ static void wb_init_once(void) {
   pthread_once(&wb_once, wb_init);
 }
 
+/* A C cell's program dies with its kernel (RDKAFKA_WORKBENCH_TRACE_PARENT: the kernel's pid, set by
+ * trace/run.ts): without this a kernel killed mid-cell left the program running. Only the direct child
+ * asks (the variable is removed: the program's own children are its business); a parent that died before
+ * the request was made is noticed by the parent pid having changed. */
+__attribute__((constructor)) static void wb_die_with_parent(void) {
+  const char *v = getenv("RDKAFKA_WORKBENCH_TRACE_PARENT");
+  if (!v || !v[0]) return;
+  pid_t parent = (pid_t)strtol(v, NULL, 10);
+  unsetenv("RDKAFKA_WORKBENCH_TRACE_PARENT");
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent) raise(SIGKILL);
+}
+
 /* exit() runs atexit handlers; these do not, so they flush first. */
 void _exit(int code) {
   static void *real;
@@ -692,6 +759,78 @@ void _exit(int code) {
 }
 void _Exit(int code) {
   _exit(code);
+}
+
+/* The exec family replaces the program image, buffer and writer thread included, without running exit
+ * handlers: what is buffered is written first. glibc's execl* and execvp* call execve internally, not
+ * through the dynamic linker, so each is wrapped. A vfork child (another pid, sharing the parent's
+ * memory) leaves the parent's buffer alone. */
+static void wb_before_exec(void) {
+  if (wb_on && !wb_exiting && getpid() == wb_pid) wb_flush(1);
+}
+
+#define WB_EXEC_REAL(type, name) static void *real_##name; type f = (type)wb_real(&real_##name, #name)
+typedef int (*wb_execve_t)(const char *, char *const[], char *const[]);
+typedef int (*wb_execv_t)(const char *, char *const[]);
+
+int execve(const char *path, char *const argv[], char *const envp[]) {
+  WB_EXEC_REAL(wb_execve_t, execve);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(path, argv, envp);
+}
+int execv(const char *path, char *const argv[]) {
+  WB_EXEC_REAL(wb_execv_t, execv);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(path, argv);
+}
+int execvp(const char *file, char *const argv[]) {
+  WB_EXEC_REAL(wb_execv_t, execvp);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(file, argv);
+}
+int execvpe(const char *file, char *const argv[], char *const envp[]) {
+  WB_EXEC_REAL(wb_execve_t, execvpe);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(file, argv, envp);
+}
+int fexecve(int fd, char *const argv[], char *const envp[]) {
+  typedef int (*t)(int, char *const[], char *const[]);
+  WB_EXEC_REAL(t, fexecve);
+  wb_before_exec();
+  if (!f) return errno = ENOSYS, -1;
+  return f(fd, argv, envp);
+}
+
+/* execl, execlp, execle: their variadic arguments as the argv the v-forms take. */
+#define WB_EXEC_ARGS(last, arg0)                                \
+  va_list ap;                                                   \
+  size_t argc = 1; /* glibc declares arg0 nonnull */            \
+  va_start(ap, arg0);                                           \
+  while (va_arg(ap, const char *)) argc++;                      \
+  va_end(ap);                                                   \
+  const char **argv = alloca((argc + 1) * sizeof *argv);        \
+  argv[0] = arg0;                                               \
+  va_start(ap, arg0);                                           \
+  for (size_t i = 1; i <= argc; i++) argv[i] = va_arg(ap, const char *); \
+  last;                                                         \
+  va_end(ap)
+
+int execl(const char *path, const char *arg0, ...) {
+  WB_EXEC_ARGS((void)0, arg0);
+  return execv(path, (char *const *)argv);
+}
+int execlp(const char *file, const char *arg0, ...) {
+  WB_EXEC_ARGS((void)0, arg0);
+  return execvp(file, (char *const *)argv);
+}
+int execle(const char *path, const char *arg0, ...) {
+  char *const *envp;
+  WB_EXEC_ARGS(envp = va_arg(ap, char *const *), arg0);
+  return execve(path, (char *const *)argv, envp);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -866,9 +1005,13 @@ static void wb_ev_destroyed(const char *name) {
 }
 
 static void wb_ev_dr_msg(const void *rk, const void *m) {
-  if (!m || !wb_want(WB_T_dr)) return;
-  wb_buf b;
+  if (!m) return;
   int err = WB_I32(m, WB_M_ERR);
+  if (!wb_want(WB_T_dr)) {
+    wb_count_dr_err(err);
+    return;
+  }
+  wb_buf b;
   wb_begin(&b, WB_T_dr, wb_handle(rk));
   wb_message_head(&b, m);
   if (err) WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
@@ -880,19 +1023,22 @@ static void wb_ev_dr_msg(const void *rk, const void *m) {
   WB_FIELD_INT(&b, ",\"keyLen\":", (long long)WB_U64(m, WB_M_KEY_LEN));
   WB_FIELD_INT(&b, ",\"len\":", (long long)WB_U64(m, WB_M_LEN));
   WB_LIT(&b, "}");
-  wb_commit(&b, WB_T_dr);
+  wb_commit_dr(&b, WB_T_dr, err);
 }
 
 /* The legacy dr_cb: no message, so no topic, partition or offset (as the kernel reports it). */
 static void wb_ev_dr_legacy(const void *rk, size_t len, int err) {
-  if (!wb_want(WB_T_dr)) return;
+  if (!wb_want(WB_T_dr)) {
+    wb_count_dr_err(err);
+    return;
+  }
   wb_buf b;
   wb_begin(&b, WB_T_dr, wb_handle(rk));
   WB_FIELD_INT(&b, "{\"topic\":\"\",\"partition\":-1,\"offset\":-1,\"err\":", err);
   WB_FIELD_STR(&b, ",\"errName\":", wb_err_name(err));
   WB_FIELD_INT(&b, ",\"len\":", (long long)len);
   WB_LIT(&b, "}");
-  wb_commit(&b, WB_T_dr);
+  wb_commit_dr(&b, WB_T_dr, err);
 }
 
 static void wb_ev_consume(const void *rk, const void *m) {

@@ -3,7 +3,7 @@
 // under its own handle, a compile error pointed at its line, an interrupt stopping it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunArgs, runNotebook } from '../../cli/run.ts';
@@ -190,32 +190,65 @@ test('a program that exits non-zero, or crashes, fails its cell with what happen
   assert.match(JSON.stringify(outputsOf(crash, 1).at(-1)), /killed by SIGSEGV/);
 });
 
-test('interrupt stops a running C program', async () => {
-  const kernel = await KernelClient.start({
-    bindingsDir: await ensureBindings(),
-    bootstrap: 'mock',
-    cwd: repoRoot,
-    kernelScript,
-  });
+test('a program that leaves a child running ends its cell when it exits, and the child goes with it', async () => {
+  const s = await run(
+    notebook('background.rdkafka', [
+      [
+        'code',
+        'c',
+        // The child holds the cell's stdout and would sleep for an hour.
+        '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  pid_t pid = fork();\n  if (pid == 0) { sleep(3600); return 0; }\n  printf("child %d\\n", (int)pid);\n  return 0;\n}\n',
+      ],
+    ]),
+  );
+  assert.equal(s.code, 0, s.text);
+  const out = outputsOf(s, 1);
+  const child = Number(/child (\d+)/.exec(streamText(out, 'stdout'))?.[1]);
+  assert.ok(child > 0, s.text);
+  assert.match(JSON.stringify(out.at(-1)), /exit code 0/);
+  assert.ok(await waitEnded(child), `the program's child (pid ${child}) outlived its cell`);
+});
+
+/** A C cell whose program prints its pid and waits forever, running in `kernel`: its pid once printed. */
+async function startWaitingCell(kernel: KernelClient, outputs: CellOutput[] = []) {
+  let resolvePid!: (pid: number) => void;
+  const pid = new Promise<number>((r) => (resolvePid = r));
+  const result = kernel.execute(
+    1,
+    '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
+    (o) => {
+      outputs.push(o);
+      const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
+      if (m) resolvePid(Number(m[1]));
+    },
+    'c',
+  );
+  return { pid: await pid, result };
+}
+
+const startKernel = async () =>
+  KernelClient.start({ bindingsDir: await ensureBindings(), bootstrap: 'mock', cwd: repoRoot, kernelScript });
+
+/** Whether process `pid` has ended (gone, or a zombie no one reaped yet). */
+function ended(pid: number): boolean {
   try {
-    let pid = 0;
-    let resolvePid!: () => void;
-    const started = new Promise<void>((r) => (resolvePid = r));
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Waits (polling the process table, at most 30 s) for process `pid` to end; whether it did. */
+async function waitEnded(pid: number): Promise<boolean> {
+  for (let i = 0; i < 300 && !ended(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return ended(pid);
+}
+
+test('interrupt stops a running C program', async () => {
+  const kernel = await startKernel();
+  try {
     const outputs: CellOutput[] = [];
-    const result = kernel.execute(
-      1,
-      '#include <stdio.h>\n#include <unistd.h>\nint main(void) {\n  printf("pid %d\\n", (int)getpid());\n  fflush(stdout);\n  for (;;) pause();\n}\n',
-      (o) => {
-        outputs.push(o);
-        const m = o.kind === 'stream' ? /pid (\d+)/.exec(o.text) : null;
-        if (m) {
-          pid = Number(m[1]);
-          resolvePid();
-        }
-      },
-      'c',
-    );
-    await started;
+    const { pid, result } = await startWaitingCell(kernel, outputs);
     kernel.interrupt();
     assert.equal((await result).status, 'interrupted');
     // Said once: the error's name is the word, the message says what stopped and what is kept.
@@ -230,6 +263,23 @@ test('interrupt stops a running C program', async () => {
     const next = await kernel.execute(2, '1 + 1', () => {});
     assert.equal(next.status, 'ok');
   } finally {
+    await kernel.shutdown();
+  }
+});
+
+test('a kernel killed while its C cell runs takes the program with it: nothing is left running', async () => {
+  const kernel = await startKernel();
+  let pid = 0;
+  try {
+    const started = await startWaitingCell(kernel);
+    pid = started.pid;
+    assert.ok(!ended(pid));
+    process.kill(kernel.pid!, 'SIGKILL');
+    assert.notEqual((await started.result).status, 'ok');
+    // The program goes as its parent dies (the tracer asked for that signal).
+    assert.ok(await waitEnded(pid), `the C program (pid ${pid}) outlived its kernel`);
+  } finally {
+    if (pid && !ended(pid)) process.kill(pid, 'SIGKILL');
     await kernel.shutdown();
   }
 });

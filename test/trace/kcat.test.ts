@@ -11,7 +11,7 @@ import type { PanelEvent } from '../../webview/types.ts';
 import { ensureBindings } from '../support/bindings.ts';
 import { sharedVersionDir } from '../support/versions.ts';
 import { cliPath } from '../support/repo.ts';
-import { counts, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
+import { counts, ofType, programStderr, runCommand, startMock, trace, work, type Mock } from './support.ts';
 
 let bindings: string;
 let mock: Mock;
@@ -55,7 +55,8 @@ test('trace -- kcat -P: one delivery-report event per line of the file, kcat out
   );
   assert.deepEqual(lens, want);
   const created = r.events.find((e) => e.type === 'handle_created');
-  assert.deepEqual(created?.data, { kind: 'producer', name: created?.handle });
+  const version = /kcat \(librdkafka (\S+) from/.exec(r.stderr)?.[1];
+  assert.deepEqual(created?.data, { kind: 'producer', name: created?.handle, librdkafka: version });
   assert.ok(r.events.some((e) => e.type === 'handle_destroyed' && e.handle === created?.handle));
   assert.match(
     r.stderr,
@@ -159,6 +160,11 @@ test('trace --librdkafka 2.15.1 -- kcat: kcat runs on that version, and the trac
   });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(counts(r.events).dr, LINES);
+  // The --events file says which librdkafka the handle ran on (the panel of a traced program shows it).
+  assert.deepEqual(
+    ofType(r.events, 'handle_created').map((e) => e.data.librdkafka),
+    ['2.15.1'],
+  );
   assert.match(
     r.stderr,
     new RegExp(

@@ -128,3 +128,32 @@ test('under load a sampled stream is compared only up to its first gap, and the 
   assert.deepEqual(c.sampled, ['loaded']);
   assert.equal(c.counts.rows.find((r) => r.key === 'dr')?.values[0], 5 + 500 + 1);
 });
+
+test('delivery errors only counted under load (a dropped event with drErrors) are in the errors by code', () => {
+  const gap: KernelEvent = {
+    ...base(null, 2, 1050),
+    type: 'dropped',
+    data: { counts: { dr: 290 }, drErrors: { _MSG_TIMED_OUT: 290 } },
+  };
+  const runs: Run[] = [
+    { label: 'loaded', events: [...producing(10, 1), gap] },
+    { label: 'calm', events: producing(300, 1) },
+  ];
+  assert.deepEqual(drErrorsByCode(runs).rows, [{ key: '_MSG_TIMED_OUT', values: [300, 300] }]);
+});
+
+test("a sampled stream that stops at its gap before the other run's stream ends is no difference", () => {
+  const gap: KernelEvent = { ...base(null, 2, 1050), type: 'dropped', data: { counts: { dr: 290 } } };
+  const c = compareRuns([
+    { label: 'calm', events: producing(300) },
+    { label: 'loaded', events: [...producing(10), gap] },
+  ]);
+  assert.equal(c.divergence, null, c.divergence?.summary);
+  assert.deepEqual(c.sampled, ['loaded']);
+  // A difference before the gap is still one.
+  const d = compareRuns([
+    { label: 'calm', events: producing(300) },
+    { label: 'loaded', events: [...producing(10, 4), gap] },
+  ]).divergence;
+  assert.equal(d?.position, 'message 4');
+});

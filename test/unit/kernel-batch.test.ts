@@ -234,6 +234,89 @@ console.log(JSON.stringify({ accepted: r3.accepted, delivered: done3.length, got
   assert.equal(detailed + dropped, 12000, `every message counted once (${detailed} + ${dropped})`);
 });
 
+/** 3000 messages mixing null, repeated and distinct payloads (bytes and strings) and keys through a
+ *  producer whose queue holds 500 (so produceBatch serves and offers again), then 2000 without serve. */
+const MIXED_CELL = (topic: string) => `
+rd_kafka_mock_topic_create(MOCK_CLUSTER, "${topic}", 1, 1);
+const cm = rd_kafka_conf_new();
+for (const [n, v] of [["bootstrap.servers", BOOTSTRAP], ["queue.buffering.max.messages", "500"], ["linger.ms", "5"]])
+  rd_kafka_conf_set(cm, n, v, e, e.length);
+rd_kafka_conf_set_events(cm, RD_KAFKA_EVENT_DR);
+const pm = rd_kafka_new(RD_KAFKA_PRODUCER, cm, e, e.length);
+const tm = rd_kafka_topic_new(pm, "${topic}", null);
+const qm = rd_kafka_queue_get_main(pm);
+const gotM: Array<[number, number, string | null, string | null]> = [];
+const drM = new BigUint64Array(10000);
+function takeM(ms: number) {
+  const ev = rd_kafka_queue_poll(qm, ms);
+  if (!ev) return;
+  if (rd_kafka_event_type(ev) === RD_KAFKA_EVENT_DR) {
+    const n = Number(rd_kafka_event_message_array(ev, drM, drM.length));
+    for (let i = 0; i < n; i++) gotM.push([rkmsg.err(drM[i]), rkmsg.partition(drM[i]), rkmsg.value(drM[i]), rkmsg.keyString(drM[i])]);
+  }
+  rd_kafka_event_destroy(ev);
+}
+const A = new TextEncoder().encode("A"), K = new TextEncoder().encode("K");
+const pay = Array.from({ length: 3000 }, (_, i) => [null, A, "s" + (i % 3), "é" + i, A][i % 5]);
+const keyM = Array.from({ length: 3000 }, (_, i) => [null, K, "k" + (i % 7), "k" + (i % 7)][i % 4]);
+let servedM = 0;
+const rm = produceBatch(tm, 0, pay, { keys: keyM, serve: () => { servedM++; takeM(10); } });
+for (const until = Date.now() + 30000; gotM.length < rm.accepted && Date.now() < until; ) takeM(100);
+const many = produceBatch(tm, 0, Array(2000).fill("w"));
+for (const until = Date.now() + 30000; gotM.length < rm.accepted + many.accepted && Date.now() < until; ) takeM(100);
+rd_kafka_queue_destroy(qm);
+rd_kafka_topic_destroy(tm);
+rd_kafka_destroy(pm);
+console.log(JSON.stringify({ accepted: rm.accepted, failed: rm.failed, servedM, got: gotM, many, native: produceBatch.native, why: produceBatch.why, QF: RD_KAFKA_RESP_ERR__QUEUE_FULL }))`;
+
+/** What MIXED_CELL must see whichever path filled the messages. */
+function checkMixed(result: string): { native: boolean; why: string } {
+  const r = JSON.parse(result) as {
+    accepted: number;
+    failed: unknown[];
+    servedM: number;
+    got: Array<[number, number, string | null, string | null]>;
+    many: { accepted: number; failed: Array<{ index: number; err: number }> };
+    native: boolean;
+    why: string;
+    QF: number;
+  };
+  assert.equal(r.accepted, 3000, 'every message of the mixed batch accepted in the end');
+  assert.deepEqual(r.failed, []);
+  assert.ok(r.servedM >= 5, `serve() called while the 500-message queue was full (${r.servedM} times)`);
+  const expected = Array.from({ length: 3000 }, (_, i) =>
+    JSON.stringify([
+      0,
+      0,
+      [null, 'A', `s${i % 3}`, `é${i}`, 'A'][i % 5],
+      [null, 'K', `k${i % 7}`, `k${i % 7}`][i % 4],
+    ]),
+  );
+  const first = r.got.slice(0, 3000).map((g) => JSON.stringify(g));
+  assert.deepEqual(
+    first.sort(),
+    expected.sort(),
+    'each message delivered once, with its own payload and key (or none)',
+  );
+  assert.equal(r.many.accepted + r.many.failed.length, 2000);
+  assert.ok(r.many.failed.length >= 1000, `without serve, the refused are listed (${r.many.failed.length})`);
+  assert.ok(
+    r.many.failed.every((f, j, all) => f.err === r.QF && (j === 0 || f.index > all[j - 1]!.index)),
+    'each once, in order, with its error: queue full',
+  );
+  assert.equal(r.got.length, 3000 + r.many.accepted, 'a report for each accepted message, no more');
+  assert.ok(r.got.slice(3000).every((g) => g[2] === 'w' && g[0] === 0));
+  return r;
+}
+
+test('produceBatch fills its messages with the compiled helper: mixed payloads, keys, nulls and a full queue', async () => {
+  const { result, error } = await run(MIXED_CELL('batch-mixed-native'));
+  assert.equal(error, '');
+  const r = checkMixed(result);
+  assert.equal(r.native, true, `the C helper should compile here (cc is installed): ${r.why}`);
+  assert.equal(r.why, '');
+});
+
 /** Produces 300 messages to a fresh topic and reads them back with rkmsg.batch; returns what it saw. */
 const BULK_CELL = (topic: string) => `
 rd_kafka_mock_topic_create(MOCK_CLUSTER, "${topic}", 1, 1);
@@ -284,7 +367,7 @@ test('rkmsg.batch: the fields of a whole batch in one call (compiled helper), me
   assert.equal(r.native, true, `the C helper should compile here (cc is installed): ${r.why}`);
 });
 
-test('rkmsg.batch without the compiled helper: the same results from its JS fallback, and the reason', async () => {
+test('rkmsg.batch and produceBatch without the compiled helper: the same results from their JS fallbacks, and the reason', async () => {
   const saved = process.env.RDKAFKA_WORKBENCH_NO_NATIVE;
   process.env.RDKAFKA_WORKBENCH_NO_NATIVE = '1';
   const other = k;
@@ -299,6 +382,12 @@ test('rkmsg.batch without the compiled helper: the same results from its JS fall
     const r = checkBulk(result);
     assert.equal(r.native, false);
     assert.match(r.why, /RDKAFKA_WORKBENCH_NO_NATIVE/);
+    // produceBatch's JS fill, the same cell as with the helper: the same results.
+    const mixed = await run(MIXED_CELL('batch-mixed-js'));
+    assert.equal(mixed.error, '');
+    const m = checkMixed(mixed.result);
+    assert.equal(m.native, false);
+    assert.match(m.why, /RDKAFKA_WORKBENCH_NO_NATIVE/);
   } finally {
     await k.shutdown();
     k = other;
@@ -353,19 +442,139 @@ test('produceBatch where external buffers are forbidden (Electron): the messages
     }
     return n;
   };
-  const produceBatch = makeProduceBatch(noViews as never, () => call, L, {
-    F_COPY: 2,
-    F_FREE: 1,
-    QUEUE_FULL: -184,
-  });
-  const r = produceBatch(1n, 3, ['a', new TextEncoder().encode('bb'), 'a', 'ccc'], {
-    keys: ['k', null, null, 'k2'],
-  });
-  assert.deepEqual(r, { accepted: 4, failed: [] });
-  assert.deepEqual(seen, [
-    [3, 'a', 'k'],
-    [3, 'bb', null],
-    [3, 'a', null],
-    [3, 'ccc', 'k2'],
+  const { loadBatchHelper } = await import('../../extension/kernel/batch.ts');
+  // Both fills: the compiled one writes native memory itself; the JS one stages and copies over.
+  for (const helper of [() => loadBatchHelper(noViews as never), () => ({ why: 'the JS fill' })]) {
+    seen.length = 0;
+    const produceBatch = makeProduceBatch(
+      noViews as never,
+      () => call,
+      L,
+      { F_COPY: 2, F_FREE: 1, QUEUE_FULL: -184 },
+      helper,
+    );
+    const r = produceBatch(1n, 3, ['a', new TextEncoder().encode('bb'), 'a', 'ccc'], {
+      keys: ['k', null, null, 'k2'],
+    });
+    assert.deepEqual(r, { accepted: 4, failed: [] });
+    assert.deepEqual(
+      seen,
+      [
+        [3, 'a', 'k'],
+        [3, 'bb', null],
+        [3, 'a', null],
+        [3, 'ccc', 'k2'],
+      ],
+      `native: ${produceBatch.native}`,
+    );
+  }
+});
+
+test('produceBatch: the compiled fill and the JS fill write the same messages, and offer the same refused ones again', async () => {
+  // The real koffi and the real compiled helper; the "library" call reads each message back from native
+  // memory as librdkafka would, and refuses as a full queue does: it accepts the first 3 of each call and
+  // writes QUEUE_FULL into the others' err (message 4 of the first call gets another error once).
+  const koffi = (await import('koffi')).default;
+  const { loadBatchHelper } = await import('../../extension/kernel/batch.ts');
+  const L = { size: 72, err: 0, partition: 16, payload: 24, len: 32, key: 40, key_len: 48, _private: 64 };
+  const QF = -184;
+  const A = new TextEncoder().encode('A');
+  const MIXED = {
+    payloads: [A, A, null, 'str', 'str', new TextEncoder().encode('bé'), null, A, A],
+    keys: ['k', 'k', null, null, 'k2', A, A, null, 'k'],
+  };
+  function produceWith(
+    native: boolean,
+    otherError: boolean,
+    input: { payloads: Array<Uint8Array | string | null>; keys?: Array<Uint8Array | string | null> } = MIXED,
+  ) {
+    const calls: string[][] = [];
+    const call = (_rkt: bigint, _p: number, _flags: number, msgs: bigint, n: number) => {
+      const seen: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const at = msgs + BigInt(i * L.size);
+        const u64 = (o: number) => BigInt(koffi.decode(at + BigInt(o), 'uint64_t') as number | bigint);
+        const str = (p: bigint, len: bigint) =>
+          p ? Buffer.from(koffi.decode(p, 'uint8_t', Number(len)) as Uint8Array).toString() : null;
+        seen.push(
+          JSON.stringify([
+            koffi.decode(at + BigInt(L.partition), 'int32_t'),
+            koffi.decode(at + BigInt(L.err), 'int32_t'),
+            str(u64(L.payload), u64(L.len)),
+            Number(u64(L.len)),
+            str(u64(L.key), u64(L.key_len)),
+            Number(u64(L.key_len)),
+            Number(u64(L._private)),
+          ]),
+        );
+        if (i >= 3) {
+          const err = otherError && calls.length === 0 && i === 4 ? -1 : QF;
+          koffi.encode(at + BigInt(L.err), 'int32_t', err);
+        }
+      }
+      calls.push(seen);
+      return Math.min(n, 3);
+    };
+    const produceBatch = makeProduceBatch(
+      koffi as never,
+      () => call,
+      L,
+      { F_COPY: 2, F_FREE: 1, QUEUE_FULL: QF },
+      native ? () => loadBatchHelper(koffi as never) : () => ({ why: 'the JS fill, for this test' }),
+    );
+    let served = 0;
+    const result = produceBatch(5n, 7, input.payloads, {
+      ...(input.keys ? { keys: input.keys } : {}),
+      serve: () => void served++,
+    });
+    return { result, calls, served, native: produceBatch.native, why: produceBatch.why };
+  }
+  const c = produceWith(true, false);
+  const js = produceWith(false, false);
+  assert.equal(c.native, true, `the helper compiles here: ${c.why}`);
+  assert.equal(js.native, false);
+  assert.equal(js.why, 'the JS fill, for this test');
+  assert.deepEqual(c.result, { accepted: 9, failed: [] });
+  assert.equal(c.served, 2, 'served before each offer of the refused');
+  const m = (p: string | null, k: string | null) =>
+    JSON.stringify([7, 0, p, p ? Buffer.byteLength(p) : 0, k, k ? Buffer.byteLength(k) : 0, 0]);
+  assert.deepEqual(c.calls, [
+    [
+      m('A', 'k'),
+      m('A', 'k'),
+      m(null, null),
+      m('str', null),
+      m('str', 'k2'),
+      m('bé', 'A'),
+      m(null, 'A'),
+      m('A', null),
+      m('A', 'k'),
+    ],
+    [m('str', null), m('str', 'k2'), m('bé', 'A'), m(null, 'A'), m('A', null), m('A', 'k')],
+    [m(null, 'A'), m('A', null), m('A', 'k')],
   ]);
+  assert.deepEqual(js, { ...c, native: false, why: 'the JS fill, for this test' }, 'the JS fill: the same');
+  // Another error than a full queue: no second offer; the refused listed with their own errors.
+  const cOther = produceWith(true, true);
+  assert.deepEqual(cOther.result, {
+    accepted: 3,
+    failed: [3, 4, 5, 6, 7, 8].map((index) => ({ index, err: index === 4 ? -1 : QF })),
+  });
+  assert.equal(cOther.served, 0);
+  assert.deepEqual(produceWith(false, true).result, cOther.result);
+  // One payload object for all (the common case, found by its own loop), without keys; and all null.
+  for (const payloads of [Array<Uint8Array>(8).fill(A), Array<null>(8).fill(null)]) {
+    const p = payloads[0] ? 'A' : null;
+    const one = produceWith(true, false, { payloads });
+    assert.deepEqual(one.result, { accepted: 8, failed: [] });
+    assert.deepEqual(
+      one.calls,
+      [8, 5, 2].map((n) => Array<string>(n).fill(m(p, null))),
+    );
+    assert.deepEqual(produceWith(false, false, { payloads }), {
+      ...one,
+      native: false,
+      why: 'the JS fill, for this test',
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSample } from '../../cli/event-sample.ts';
+import { drErrorsByCode } from '../../extension/kernel/compare.ts';
 import { parseRunArgs, runNotebook } from '../../cli/run.ts';
 import { Store } from '../../webview/store.ts';
 import type { PanelEvent } from '../../webview/types.ts';
@@ -58,6 +59,36 @@ test('a long run (477,000 delivery reports, 300,000 of them sent in detail): the
     perSecond.set(s, (perSecond.get(s) ?? 0) + n);
   }
   for (let s = 0; s < 60; s++) assert.equal(perSecond.get(s), 7_950, `second ${s}`);
+});
+
+test('the sample keeps failed delivery reports by error code: those it thins out and those the stream only counted', () => {
+  const sample = new EventSample({ head: 5, tail: 5 });
+  let seq = 0;
+  const t0 = Date.UTC(2026, 11, 1);
+  const all: KernelEvent[] = [];
+  const add = (
+    e: Omit<KernelEvent, 'seq' | 'cell' | 'handle'>,
+    handle: string | null = 'rdkafka#producer-1',
+  ) => {
+    const full = { ...e, seq: ++seq, cell: 2, handle } as KernelEvent;
+    all.push(full);
+    sample.add(full);
+  };
+  for (let i = 0; i < 100; i++)
+    add({
+      time: t0 + i * 30,
+      type: 'dr',
+      data: { topic: 't', partition: 0, offset: -1, err: -192, errName: '_MSG_TIMED_OUT', len: 1 },
+    });
+  // Reports the kernel's stream only counted, 40 of them failed.
+  add(
+    { time: t0 + 3100, type: 'dropped', data: { counts: { dr: 50 }, drErrors: { _MSG_TIMED_OUT: 40 } } },
+    null,
+  );
+  const run = (events: KernelEvent[]) => ({ label: 'x', events });
+  assert.deepEqual(drErrorsByCode([run(all)]).rows, [{ key: '_MSG_TIMED_OUT', values: [140] }]);
+  assert.ok(sample.events().filter((e) => e.type === 'dr').length <= 10);
+  assert.deepEqual(drErrorsByCode([run(sample.events())]).rows, [{ key: '_MSG_TIMED_OUT', values: [140] }]);
 });
 
 test('run --report: the report counts what the run counted, says the details were sampled, and shows the producer destroyed', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KernelEvent } from '../../protocol/index.ts';
 import { addCounts, parseTraceLine, TraceReader } from '../../trace/reader.ts';
+import { librdkafkaOf } from '../../trace/events-file.ts';
 
 const start = (pid: number) =>
   JSON.stringify({
@@ -127,4 +128,24 @@ test("the tracer's warnings are kept once each, apart from the events", () => {
   const { r, events } = read([start(1), warning, dr(1, 0), warning].join('\n') + '\n');
   assert.deepEqual(r.warnings, ['more than 16 different callback functions set with x: y']);
   assert.equal(events.length, 1);
+});
+
+test("a handle's creation names the librdkafka its process loaded, each process its own", () => {
+  const created = (pid: number, name: string) =>
+    JSON.stringify({ time: 9, pid, handle: name, type: 'handle_created', data: { kind: 'producer', name } });
+  const other = JSON.stringify({ ...JSON.parse(start(8)), version: '2.15.1' });
+  const { events } = read(
+    [start(7), created(7, 'rdkafka#producer-1'), other, created(8, 'rdkafka#producer-1'), ''].join('\n'),
+  );
+  const made = events.filter((e) => e.type === 'handle_created');
+  assert.deepEqual(
+    made.map((e) => [e.handle, e.type === 'handle_created' && e.data.librdkafka]),
+    [
+      ['rdkafka#producer-1', '2.0.2'],
+      ['rdkafka#producer-1 (pid 8)', '2.15.1'],
+    ],
+  );
+  // What a traced program's panel says it runs on: the first handle's library.
+  assert.equal(librdkafkaOf(events), '2.0.2');
+  assert.equal(librdkafkaOf(events.filter((e) => e.type !== 'handle_created')), null);
 });

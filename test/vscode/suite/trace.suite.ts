@@ -56,6 +56,13 @@ export function registerTrace(): void {
         () => (a.sourcePanelStats(session.key)?.byType.dr ?? 0) >= 25,
         60_000,
       );
+      // The panel says which librdkafka kcat ran on, and has that version's statistics field docs.
+      const shownStats = a.sourcePanelStats(session.key);
+      assert(
+        /^\d+\.\d+\.\d+/.test(shownStats?.librdkafka ?? ''),
+        `the panel was told librdkafka ${shownStats?.librdkafka}`,
+      );
+      assert(shownStats?.statsDocs, 'the panel got no statistics field docs');
       assert(
         vscode.window.terminals.includes(session.terminal),
         'the program does not run in a terminal of its own',

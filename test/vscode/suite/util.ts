@@ -73,9 +73,15 @@ export interface WorkbenchApi {
   panelStats(nb: vscode.NotebookDocument): PanelStats | undefined;
   statusBarText(): string | undefined;
   events(nb: vscode.NotebookDocument): Array<{ type: string; handle: string | null; cell: number | null }>;
-  sourcePanelStats(
-    key: string,
-  ): { delivered: number; byType: Record<string, number>; resets: number } | undefined;
+  sourcePanelStats(key: string):
+    | {
+        delivered: number;
+        byType: Record<string, number>;
+        resets: number;
+        librdkafka?: string | null;
+        statsDocs?: string | null;
+      }
+    | undefined;
   cellDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]>;
   intelliSenseState(): { ok: boolean; reason?: string; detail?: string };
   /** What the Variables view showed last. */
