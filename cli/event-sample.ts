@@ -21,6 +21,7 @@ const ALWAYS: ReadonlySet<string> = new Set([
   'handle_config',
   'mock_cluster',
   'fault',
+  'requests_cleared',
 ]);
 
 interface PerType {

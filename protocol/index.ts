@@ -290,6 +290,7 @@ const EVENT_TYPE_ORDER: Record<KernelEventType, number> = {
   fault: 16,
   mock_cluster: 17,
   handle_config: 18,
+  requests_cleared: 19,
 };
 export const EVENT_TYPES = (Object.keys(EVENT_TYPE_ORDER) as KernelEventType[]).sort(
   (a, b) => EVENT_TYPE_ORDER[a] - EVENT_TYPE_ORDER[b],
@@ -424,6 +425,21 @@ export type ControlRoomEvent =
     }
   /** A request a mock broker received (librdkafka 2.3+ request tracking). `time` is when it arrived. */
   | { type: 'request'; data: { api: string; apiKey: number; broker: number } }
+  /**
+   * The kernel cleared the mock cluster's request list (it offers only get-all and clear-all): requests
+   * the mock received between the kernel's last read of the list and the clear (`windowUs`, measured
+   * around the two calls) are not seen; how many, the mock API cannot say.
+   */
+  | {
+      type: 'requests_cleared';
+      data: {
+        /** Requests the list held when it was read and cleared (all of them published). */
+        held: number;
+        windowUs: number;
+        /** Cleared after a poll interval with no new request (a lull), rather than because it grew too long. */
+        quiet: boolean;
+      };
+    }
   /** A handle's configuration as rd_kafka_conf_dump() gave it just before rd_kafka_new(), secrets redacted. */
   | {
       type: 'handle_config';

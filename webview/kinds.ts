@@ -136,6 +136,12 @@ const KINDS: Kinds = {
     severity: none,
     lane: null,
   },
+  requests_cleared: {
+    summary: (d) =>
+      `the mock's request list (${str(d.held)} requests, all shown) was cleared${d.quiet ? ' in a lull' : ' (too long)'}: requests that arrived in the ${str(d.windowUs)} µs between reading and clearing it are not seen`,
+    severity: none,
+    lane: null,
+  },
   handle_config: {
     summary: (d) =>
       `${str(d.name)}: ${Object.keys(d.config ?? {}).length} properties${d.redacted?.length ? `, ${d.redacted.length} secret(s) redacted` : ''}`,

@@ -37,9 +37,34 @@ export class RequestStats {
   total = 0;
   first = Infinity;
   last = -Infinity;
+  /**
+   * Times the kernel cleared the mock's request list (`requests_cleared`), those forced by its length
+   * rather than a lull, and the microseconds in all between a read and its clear, when arriving requests
+   * are not seen (the mock API cannot say how many).
+   */
+  clears = 0;
+  forcedClears = 0;
+  unseenUs = 0;
   private pushes: Push[] = [];
   /** Errored requests of an API not yet followed by a retry. */
   private owed = new Map<number, number>();
+
+  cleared(windowUs: number, quiet: boolean): void {
+    this.clears++;
+    if (!quiet) this.forcedClears++;
+    this.unseenUs += windowUs;
+  }
+
+  /** What the clears mean for the counts, or '' when the list was never cleared. */
+  clearsNote(): string {
+    if (this.clears === 0) return '';
+    const us = Math.round(this.unseenUs);
+    const how =
+      this.forcedClears === 0
+        ? 'each in a lull, after 100 ms without a new request'
+        : `${this.forcedClears} of them because it grew too long during steady traffic`;
+    return `The mock's request list was read and cleared ${this.clears} time(s) (${how}): librdkafka's mock API offers only get-all and clear-all, so requests that arrived in the ${us} µs in all between a read and its clear may be missing here (the API cannot say how many).`;
+  }
 
   add(time: number, api: string, apiKey: number, broker: number): void {
     let a = this.apis.get(apiKey);

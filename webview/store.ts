@@ -185,6 +185,10 @@ export class Store {
       case 'mock_cluster':
         if (Array.isArray(k.data.actions)) this.mock = k.data;
         break;
+      case 'requests_cleared':
+        if (typeof k.data.windowUs === 'number')
+          this.requests.cleared(k.data.windowUs, k.data.quiet === true);
+        break;
       case 'handle_config':
         if (k.data.config && typeof k.data.config === 'object')
           this.configs.set(String(k.data.name ?? e.handle), k.data.config);

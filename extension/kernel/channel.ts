@@ -15,6 +15,8 @@ export type ChannelMessage = KernelMessage | { type: string; [field: string]: un
 
 let fd: number | null = null;
 let gone = false;
+/** Held around each write when another thread writes fd 5 too (see guardWrites). */
+let guard: (<T>(write: () => T) => T) | null = null;
 let onGone: () => void = () => {};
 
 /** Starts writing to `channelFd` (the client said it reads it); `clientGone` runs once if a write fails. */
@@ -47,6 +49,15 @@ export function channelLine(message: ChannelMessage): Buffer {
   return Buffer.from(json + '\n', 'utf8');
 }
 
+/**
+ * Runs each of this thread's writes to the channel inside `g`, a lock another thread that writes fd 5 itself
+ * takes around its own lines (the control thread's faults, control-room.ts): a socket write longer than
+ * about 100 KiB goes out in pieces another writer's line could land between.
+ */
+export function guardWrites(g: <T>(write: () => T) => T): void {
+  guard = g;
+}
+
 /** Writes all of `buf` to `target` (a blocking socket: a short write only when a signal interrupts it). */
 export function writeAll(target: number, buf: Buffer): void {
   for (let off = 0; off < buf.length;) {
@@ -75,7 +86,10 @@ export function send(message: ChannelMessage, delivered?: () => void): boolean {
     return true;
   }
   try {
-    writeAll(fd, channelLine(message));
+    const line = channelLine(message);
+    const target = fd;
+    if (guard) guard(() => writeAll(target, line));
+    else writeAll(target, line);
     return true;
   } catch {
     gone = true;

@@ -7,6 +7,8 @@ export interface ControlRoomHooks {
   /** Just before rd_kafka_new(conf): the conf's properties, for handleCreated. */
   dumpConf(conf: bigint): Record<string, string> | null;
   handleCreated(name: string, kind: 'producer' | 'consumer', dump: Record<string, string> | null): void;
+  /** Runs a cell's rd_kafka_mock_* call (`call`), around which the room may keep its thread off the cluster. */
+  cellMockCall<T>(fn: string, call: () => T): T;
   /** A cell called an rd_kafka_mock_* function. */
   cellCall(fn: string, args: readonly unknown[], result: unknown): void;
 }

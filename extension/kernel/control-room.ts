@@ -1,7 +1,8 @@
 // The kernel side of the control room, on the JS thread: starts the control thread (control-thread.ts),
 // tells it about the embedded mock cluster when that starts (turning on request tracking on 2.3+ and
 // publishing what the cluster offers as a `mock_cluster` event), publishes what the thread did as `fault`
-// and `request` events, publishes the cells' own rd_kafka_mock_* calls as `fault` events, and captures each
+// and `request` events (a fault the thread sent the client itself, while this thread had no events waiting,
+// is only counted: the EventHandoff of events.ts), publishes the cells' own rd_kafka_mock_* calls as `fault` events, and captures each
 // handle's configuration (rd_kafka_conf_dump just before rd_kafka_new, secrets redacted) as a
 // `handle_config` event. The values of secret properties stay in this process; only an export asks for
 // them (over the control pipe), to scrub them from what it writes.
@@ -15,8 +16,9 @@ import type { FaultArg } from '../../protocol/index.ts';
 import { isSensitiveProperty, REDACTED } from '../redact.ts';
 import { apiKeysFor } from './api-keys.ts';
 import type { FromControl, ToControl, ControlThreadData } from './control-thread.ts';
-import { SAB_BYTES, SLOT } from './control-thread.ts';
-import type { EventStream } from './events.ts';
+import { locked, requestReader, SAB_BYTES, SLOT } from './control-thread.ts';
+import type { EventHandoff, EventStream } from './events.ts';
+import { CHANNEL_FD, guardWrites, synchronous } from './channel.ts';
 import type { ControlRoomHooks } from './control-hooks.ts';
 import type { Runtime } from './runtime.ts';
 import { callText, mockActions, type ActionImpl, type CallNames } from './mock-actions.ts';
@@ -63,7 +65,7 @@ export function controlFd(): number | null {
   }
 }
 
-export class ControlRoom implements ControlRoomHooks {
+export class ControlRoom implements ControlRoomHooks, EventHandoff {
   /** The control room of a loaded runtime, connected to it (the kernel's one call). */
   static forRuntime(runtime: Runtime, events: EventStream, fd: number | null): ControlRoom {
     const room = new ControlRoom({
@@ -91,6 +93,9 @@ export class ControlRoom implements ControlRoomHooks {
   private readonly sab = new SharedArrayBuffer(SAB_BYTES);
   private readonly i32 = new Int32Array(this.sab);
   private readonly i64 = new BigInt64Array(this.sab);
+  private readonly f64 = new Float64Array(this.sab);
+  /** Inside handle(): messages after the one being handled are taken by the loop that took it. */
+  private handling = false;
   /** Values of secret properties the cells' confs held (for an export's scrubbing only). */
   private readonly secrets = new Set<string>();
   /** Set when the thread could not start: said in the mock_cluster event. */
@@ -124,6 +129,9 @@ export class ControlRoom implements ControlRoomHooks {
       return;
     }
     this.i32[SLOT.CELL] = -1;
+    // The thread sends faults to the client itself only on the synchronous channel (fd 5), and only when
+    // the stream publishes at all.
+    const channel = synchronous() && this.opts.events.enabled ? CHANNEL_FD : null;
     const { port1, port2 } = new MessageChannel();
     const data: ControlThreadData = {
       fd: this.opts.fd,
@@ -136,6 +144,7 @@ export class ControlRoom implements ControlRoomHooks {
       apiNames: this.apiKeys.map(([n, k]) => [k, n]),
       tracking: this.tracking,
       realCluster: this.opts.realCluster ?? null,
+      channel,
     };
     try {
       this.worker = new Worker(script, { workerData: { controlThread: data }, transferList: [port2] });
@@ -151,6 +160,42 @@ export class ControlRoom implements ControlRoomHooks {
       this.handle(m);
     });
     port1.unref();
+    if (channel !== null) {
+      // The thread's lines and this thread's never interleave on fd 5, whatever their length.
+      guardWrites((write) => locked(this.i32, SLOT.ELOCK, write));
+      this.opts.events.setHandoff(this);
+    }
+  }
+
+  /** EventHandoff: the stream has no events waiting; the thread may send its faults from `seq` + 1. */
+  park(seq: number): void {
+    locked(this.i32, SLOT.ELOCK, () => {
+      this.f64[SLOT.SEQ] = seq;
+      this.i32[SLOT.PARKED] = 1;
+    });
+  }
+
+  /** EventHandoff: the stream numbers events again, after the last one the thread sent. */
+  unpark(): number {
+    return locked(this.i32, SLOT.ELOCK, () => {
+      this.i32[SLOT.PARKED] = 0;
+      return this.f64[SLOT.SEQ]!;
+    });
+  }
+
+  /** EventHandoff: what the thread sent while parked is counted before the stream's next event. */
+  resumed(): void {
+    if (!this.handling) this.take();
+  }
+
+  /** Publishes (or counts) what the control thread posted. */
+  private take(): void {
+    const i32 = this.i32;
+    if (i32[SLOT.PENDING] !== 0 && this.port)
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+        Atomics.sub(i32, SLOT.PENDING, 1);
+        this.handle(m.message as FromControl);
+      }
   }
 
   /** The running cell (from 1), or null between cells: what the control thread's events say. */
@@ -164,11 +209,7 @@ export class ControlRoom implements ControlRoomHooks {
    */
   drain(): void {
     const i32 = this.i32;
-    if (i32[SLOT.PENDING] !== 0 && this.port)
-      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-        Atomics.sub(i32, SLOT.PENDING, 1);
-        this.handle(m.message as FromControl);
-      }
+    this.take();
     if (i32[SLOT.FLUSH] !== 0) {
       i32[SLOT.FLUSH] = 0;
       this.opts.events.flushIfDue();
@@ -180,28 +221,30 @@ export class ControlRoom implements ControlRoomHooks {
   }
 
   private handle(m: FromControl): void {
+    const outer = this.handling;
+    this.handling = true;
+    try {
+      this.handleOne(m);
+    } finally {
+      this.handling = outer;
+    }
+  }
+
+  private handleOne(m: FromControl): void {
     const ev = this.opts.events;
     switch (m.k) {
       case 'fault': {
         const saved = ev.cell;
         ev.cell = m.cell;
-        ev.publish(
-          'fault',
-          null,
-          {
-            source: 'panel',
-            fn: m.fn,
-            args: m.args,
-            call: m.call,
-            c: m.c,
-            ...(m.err !== undefined ? { err: m.err, ...this.errName(m.err) } : {}),
-            ...(m.refused ? { refused: m.refused } : {}),
-          },
-          m.time,
-        );
+        ev.publish('fault', null, m.data, m.time);
         ev.cell = saved;
+        // Published (numbered here): the thread may send later faults itself again once nothing waits.
+        Atomics.sub(this.i32, SLOT.FPEND, 1);
         break;
       }
+      case 'sent':
+        ev.adopt([m.event]);
+        break;
       case 'requests': {
         const apis = new Map(this.apiKeys.map(([n, k]) => [k, n]));
         for (let i = 0; i + 2 < m.list.length; i += 3) {
@@ -216,6 +259,10 @@ export class ControlRoom implements ControlRoomHooks {
             { api: apis.get(key) ?? `ApiKey ${key}`, apiKey: key, broker: m.list[i + 1]! },
             m.list[i + 2]!,
           );
+        }
+        if (m.cleared) {
+          const { at, ...data } = m.cleared;
+          ev.publish('requests_cleared', null, data, at);
         }
         break;
       }
@@ -264,13 +311,39 @@ export class ControlRoom implements ControlRoomHooks {
     });
   }
 
-  /** The mock cluster is about to be destroyed: keep the control thread off it from now on. */
+  /**
+   * The mock cluster is about to be destroyed: publish the requests the thread has not read yet (the last
+   * ones of the run, up to 100 ms of them: the handles' final requests as they were destroyed), then keep
+   * the thread off the cluster from now on.
+   */
   mockStopping(): void {
     this.exclusive(() => {
+      this.take(); // what the thread read before, first
+      this.lastRead();
       this.i64[SLOT.MC] = 0n;
       Atomics.store(this.i32, SLOT.TRACKING, 0);
     });
   }
+
+  private lastRead(): void {
+    const mc = this.i64[SLOT.MC]!;
+    if (!mc || this.i32[SLOT.TRACKING] !== 1) return;
+    try {
+      this.reader ??= requestReader(this.opts.koffi, this.opts.koffi.load(this.opts.library));
+      const seen = this.i32[SLOT.RESET] === 1 ? 0 : this.i32[SLOT.SEEN]!;
+      const r = this.reader(mc, seen, () => false);
+      this.i32[SLOT.RESET] = 0;
+      this.i32[SLOT.SEEN] = r.seen;
+      if (r.list.length) this.handle({ k: 'requests', list: r.list });
+    } catch (e) {
+      this.opts.events.publish('log', null, {
+        level: 3,
+        facility: 'WORKBENCH',
+        message: `the last tracked requests could not be read: ${(e as Error).message}`,
+      });
+    }
+  }
+  private reader: ReturnType<typeof requestReader> | undefined;
 
   /** Runs `f` while the control thread is kept off the cluster. */
   private exclusive<T>(f: () => T): T {
@@ -282,6 +355,23 @@ export class ControlRoom implements ControlRoomHooks {
       Atomics.store(i32, SLOT.LOCK, 0);
       Atomics.notify(i32, SLOT.LOCK);
     }
+  }
+
+  /**
+   * Runs a cell's own rd_kafka_mock_* call. One that clears the request list runs while the control thread
+   * is kept off the cluster, and tells it so: its next read takes the whole list as new (comparing lengths
+   * could not tell a cleared list that grew past the old length).
+   */
+  cellMockCall<T>(fn: string, call: () => T): T {
+    if (!/^rd_kafka_mock_(clear_requests|start_request_tracking|stop_request_tracking)$/.test(fn))
+      return call();
+    return this.exclusive(() => {
+      try {
+        return call();
+      } finally {
+        this.i32[SLOT.RESET] = 1;
+      }
+    });
   }
 
   /**

@@ -8,11 +8,27 @@ export interface EventStreamOptions {
   enabled: boolean;
   /** Called with a batch to send. */
   send: (events: KernelEvent[]) => void;
+  /** Called with events another thread sent itself (see EventHandoff), once they are counted here. */
+  adopted?: (events: KernelEvent[]) => void;
   flushMs?: number;
   windowMs?: number;
   detailPerWindow?: number;
   maxPending?: number;
   now?: () => number;
+}
+
+/**
+ * Another thread that sends some events itself while this one has none waiting (the control thread's
+ * faults, control-room.ts), so that they reach the client while this thread is blocked in a native call.
+ * Parked, the stream's numbering is the other thread's: it numbers what it sends from `seq` + 1, and
+ * unpark() returns the last number it used. Being parked only while nothing waits here keeps the order
+ * of numbers the order of sending; the events come back through adopt() to be counted once.
+ */
+export interface EventHandoff {
+  park(seq: number): void;
+  unpark(): number;
+  /** After unpark(), once the numbering is this stream's again: may publish (what the thread left). */
+  resumed?(): void;
 }
 
 type Data<T extends KernelEventType> = Extract<KernelEvent, { type: T }>['data'];
@@ -38,6 +54,7 @@ const LIFECYCLE: ReadonlySet<KernelEventType> = new Set([
   'handle_config',
   'mock_cluster',
   'fault',
+  'requests_cleared',
 ]);
 
 /** How many want() calls may pass between two reads of the clock once a type's budget is spent. */
@@ -58,6 +75,9 @@ export class EventStream {
   private blockTicks = 0;
   private lastFlush = 0;
   cell: number | null = null;
+  private handoff: EventHandoff | null = null;
+  /** Whether the handoff's thread numbers events now (nothing waits in `pending`). */
+  private parked = false;
   private readonly flushMs: number;
   private readonly windowMs: number;
   private readonly detail: number;
@@ -80,6 +100,39 @@ export class EventStream {
   /** Exact number of events observed per type since the kernel started (sent or not). */
   get totals(): Map<string, number> {
     return new Map([...this.counters].map(([t, c]) => [t, c.total]));
+  }
+
+  /** Lets `handoff`'s thread send events itself whenever nothing waits here. */
+  setHandoff(handoff: EventHandoff): void {
+    if (!this.opts.enabled) return;
+    this.handoff = handoff;
+    this.park();
+  }
+
+  private park(): void {
+    if (this.handoff && !this.parked && this.pending.length === 0) {
+      this.parked = true;
+      this.handoff.park(this.seq);
+    }
+  }
+
+  /** Takes the numbering back before numbering an event here. */
+  private claim(): void {
+    if (!this.parked) return;
+    this.parked = false;
+    this.seq = this.handoff!.unpark();
+    this.handoff!.resumed?.();
+  }
+
+  /** Events the handoff's thread sent itself: counted (and recorded) once, never sent again. */
+  adopt(events: KernelEvent[]): void {
+    if (!this.opts.enabled || !events.length) return;
+    for (const e of events) {
+      const c = this.counters.get(e.type) ?? this.counter(e.type);
+      c.total++;
+      c.sent++;
+    }
+    this.opts.adopted?.(events);
   }
 
   private counter(type: string): Counter {
@@ -141,6 +194,7 @@ export class EventStream {
   publish<T extends KernelEventType>(type: T, handle: string | null, data: Data<T>, time?: number): void {
     if (!this.opts.enabled) return;
     if (!LIFECYCLE.has(type) && !this.want(type)) return this.count(type);
+    if (this.parked) this.claim();
     const c = this.counters.get(type) ?? this.counter(type);
     c.total++;
     c.sent++;
@@ -190,6 +244,7 @@ export class EventStream {
     this.timer = null;
     this.lastFlush = this.now();
     if (this.anyDropped) {
+      this.claim();
       this.anyDropped = false;
       const counts: Record<string, number> = {};
       for (const [t, c] of this.counters)
@@ -206,9 +261,11 @@ export class EventStream {
         data: { counts },
       });
     }
-    if (!this.pending.length) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.opts.send(batch);
+    if (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      this.opts.send(batch);
+    }
+    this.park();
   }
 }

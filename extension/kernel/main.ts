@@ -162,6 +162,8 @@ async function init(req: InitRequest): Promise<void> {
       history.add(batch);
       send({ type: 'events', events: batch });
     },
+    // Faults the control thread sent the client itself (control-room.ts): cellEvents() has them too.
+    adopted: (batch) => history.add(batch),
   });
   phase = 'loading koffi, the bindings and librdkafka';
   try {

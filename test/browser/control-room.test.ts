@@ -233,6 +233,48 @@ console.log('RESULT ' + JSON.stringify(drs));`,
     },
   );
 
+  test(
+    "on 2.15.1, past 2,000 requests the Requests view says the mock's list was cleared and for how long requests could go unseen",
+    { skip: missing ?? false },
+    async () => {
+      const v2151 = await installedVersion('2.15.1');
+      const k = await kernel({ bindingsDir: v2151.bindingsDir, library: v2151.library });
+      const c = await context();
+      const page = await c.newPage();
+      const problems = collectProblems(page);
+      await hostPanel(page, `${PANEL_ORIGIN}/`, { kernel: k, info: info(k) });
+      // One Produce request per message, one at a time: 2,100 of them.
+      await run(
+        k,
+        1,
+        `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'linger.ms', '0', e, e.length);
+rd_kafka_conf_set(conf, 'batch.num.messages', '1', e, e.length);
+rd_kafka_conf_set(conf, 'max.in.flight', '1', e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+for (let i = 0; i < 2100; i++) rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('many'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 30000);`,
+      );
+      await page.getByTestId('tab-requests').click();
+      // The list is cleared in the first lull the kernel's 100 ms reads find: idle cells until the note shows.
+      const note = page.getByTestId('requests-unseen');
+      for (let i = 2; i < 100 && !(await note.isVisible()); i++) await run(k, i, 'rd_kafka_poll(rk, 100);');
+      assert.match(
+        (await note.textContent()) ?? '',
+        /^The mock's request list was read and cleared 1 time\(s\) \(each in a lull, after 100 ms without a new request\): .* in the [\d.]+ µs in all between a read and its clear may be missing here/,
+      );
+      assert.ok(
+        Number(/^(\d+) requests/.exec((await page.getByTestId('requests-total').textContent()) ?? '')?.[1]) >
+          2000,
+        'every request before the clear is counted',
+      );
+      assert.deepEqual(problems, []);
+      await c.close();
+    },
+  );
+
   test('on a librdkafka without request tracking (the system 2.0.2) the view says why it is empty', async (t) => {
     const k = await kernel({ bindingsDir });
     if (k.info.librdkafka.versionInt >= 0x02030000) {

@@ -244,6 +244,15 @@ describe('requests model', () => {
     assert.equal(s.width, 100, 'a short run gets 100 ms buckets');
     assert.equal(s.xs.length, s.series[0]![1].length);
   });
+
+  test("the Requests view's note says how often the mock's list was cleared and for how long requests could go unseen", () => {
+    const r = new RequestStats();
+    assert.equal(r.clearsNote(), '', 'nothing to say before a clear');
+    r.cleared(120.4, true);
+    r.cleared(80, false);
+    assert.match(r.clearsNote(), /cleared 2 time\(s\) \(1 of them because it grew too long/);
+    assert.match(r.clearsNote(), /in the 200 µs in all between a read and its clear may be missing/);
+  });
 });
 
 describe('statistics over time', () => {
@@ -543,24 +552,217 @@ console.log('RESULT ' + JSON.stringify({ r, drs }));`,
       'the flush returned once the broker was up, the message delivered',
     );
   });
+
+  test("a panel action's fault event reaches the client while the cell is still blocked in rd_kafka_poll(rk, 60000), numbered in order and sent once", async () => {
+    const k = await start(await ensureBindings());
+    const events: KernelEvent[] = [];
+    let cellDone = false;
+    const waiters: (() => void)[] = [];
+    k.onEvents((batch) => {
+      events.push(...batch);
+      for (const w of waiters.splice(0)) w();
+    });
+    /** Resolves once an event satisfying `p` has arrived (checked on every batch). */
+    const arrival = (p: (e: KernelEvent) => boolean) =>
+      new Promise<KernelEvent>((resolve) => {
+        const check = () => {
+          const e = events.find(p);
+          if (e) resolve(e);
+          else waiters.push(check);
+        };
+        check();
+      });
+    const setup = `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, 'blocked', 1, 1);
+rd_kafka_mock_partition_set_leader(MOCK_CLUSTER, 'blocked', 0, 1);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('blocked'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+console.log('FLUSH ' + rd_kafka_flush(rk, 10000));`;
+    let text = '';
+    assert.equal(
+      (await k.execute(1, setup, (o) => (text += o.kind === 'stream' ? o.text : ''))).status,
+      'ok',
+    );
+    assert.match(text, /FLUSH 0/, 'the producer is connected to broker 1, the leader');
+    const isRtt = (e: KernelEvent) => e.type === 'fault' && e.data.fn === 'rd_kafka_mock_broker_set_rtt';
+    text = '';
+    let sent = false;
+    let started!: (event: Promise<KernelEvent>) => void;
+    const rtt = new Promise<Promise<KernelEvent>>((resolve) => (started = resolve));
+    // An idle producer has nothing to serve: rd_kafka_poll blocks for its 60 s until broker 1 goes down
+    // below and the disconnection is served as an error.
+    const cell = k
+      .execute(
+        2,
+        `console.log('polling');
+console.log('RESULT ' + rd_kafka_poll(rk, 60000));`,
+        (o) => {
+          if (o.kind !== 'stream') return;
+          text += o.text;
+          if (!sent && text.includes('polling')) {
+            sent = true;
+            started(k.control.fault('rd_kafka_mock_broker_set_rtt', [2, 7]).then(() => arrival(isRtt)));
+          }
+        },
+      )
+      .then((r) => {
+        cellDone = true;
+        return r;
+      });
+    // Wait for the fault's event while the poll is blocked. A kernel that sends it only when the poll
+    // returns never does: after 5 s the test lets the poll end anyway, and the assertion below says what
+    // went wrong (a guard against a hang, not a measurement).
+    const event = await rtt;
+    const guard = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000).unref());
+    const arrived = await Promise.race([event, guard]);
+    const doneBeforeEvent = cellDone;
+    assert.ok((await k.control.fault('rd_kafka_mock_broker_set_down', [1])).ok);
+    const done = await cell;
+    assert.ok(arrived, 'the fault event reached the client while rd_kafka_poll was still blocked');
+    assert.equal(doneBeforeEvent, false);
+    assert.equal(done.status, 'ok');
+    assert.match(text, /RESULT [1-9]/, 'the poll returned once it had served the disconnection');
+    assert.equal(arrived.cell, 2, 'the event names the cell that was running');
+    // Counted once, in order: every number from 1 once, in the order the events arrived.
+    await k.execute(3, '1', () => {});
+    assert.equal(events.filter(isRtt).length, 1, 'the fault event is sent once');
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      events.map((_, i) => i + 1),
+      'event numbers are 1, 2, 3, … in arrival order',
+    );
+    const moved = events.find(
+      (e) => e.type === 'fault' && e.data.source === 'panel' && e.data.fn === 'rd_kafka_mock_broker_set_down',
+    )!;
+    assert.ok(moved.seq > arrived.seq && moved.time >= arrived.time, 'the later action comes later');
+  });
 });
 
+/** A kernel on the installed 2.15.1 (mock cluster), and every event it sends. */
+async function kernel2151(): Promise<{ k: KernelClient; events: KernelEvent[] }> {
+  const v = await installedVersion('2.15.1');
+  const k = await KernelClient.start({
+    bootstrap: 'mock',
+    bindingsDir: v.bindingsDir,
+    library: v.library,
+    cwd: repoRoot,
+    kernelScript,
+  });
+  const events: KernelEvent[] = [];
+  k.onEvents((batch) => events.push(...batch));
+  return { k, events };
+}
+
 describe('request tracking', () => {
+  test(
+    "the requests of a run's last moment are published before the kernel exits (the thread reads the list only every 100 ms)",
+    { skip: missing2151 ?? false },
+    async () => {
+      const { k, events } = await kernel2151();
+      const cell = `const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'linger.ms', '0', e, e.length);
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('last'), RD_KAFKA_V_VALUE('v'), RD_KAFKA_V_END);
+console.log('FLUSH ' + rd_kafka_flush(rk, 10000));`;
+      let text = '';
+      const r = await k.execute(1, cell, (o) => (text += o.kind === 'stream' ? o.text : ''));
+      assert.equal(r.status, 'ok');
+      assert.match(text, /FLUSH 0/, 'the message was delivered: its Produce request reached the mock');
+      // At once: the Produce request came within the last milliseconds of the cell.
+      await k.shutdown();
+      const produce = events.filter((e) => e.type === 'request' && e.data.api === 'Produce');
+      assert.equal(produce.length, 1, 'the one Produce request is published, once');
+    },
+  );
+
+  test(
+    "past 2,000 tracked requests the mock's list is cleared in a lull and the clear is published: no request lost or counted twice across it, and after it",
+    { skip: missing2151 ?? false },
+    async () => {
+      const { k, events } = await kernel2151();
+      try {
+        let n = 0;
+        const run = async (source: string) => {
+          let text = '';
+          const r = await k.execute(++n, source, (o) => {
+            if (o.kind === 'stream') text += o.text;
+            else if (o.kind === 'error') text += o.message;
+          });
+          assert.equal(r.status, 'ok', text);
+          return text;
+        };
+        // One Produce request per message (batches of one, one request in flight at a time).
+        const produce = (count: number) =>
+          `for (let i = 0; i < ${count}; i++)
+  rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('req'), RD_KAFKA_V_VALUE('v' + i), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 30000);`;
+        // The client's own count of the Produce requests it sent, from the statistics of a sample taken
+        // after the cell's last flush returned (every Produce answered by then).
+        const sentProduce = async () => {
+          const out = await run(`stats = null;
+while (stats === null) rd_kafka_poll(rk, 100);
+const req = Object.values(JSON.parse(stats).brokers).reduce((t, b) => t + (b.req?.Produce ?? 0), 0);
+console.log('SENT ' + req);`);
+          return Number(/SENT (\d+)/.exec(out)![1]);
+        };
+        const received = () => events.filter((e) => e.type === 'request' && e.data.api === 'Produce').length;
+        const cleared = () => events.filter((e) => e.type === 'requests_cleared');
+        /** Idle cells until `done()` holds (the kernel reads the list every 100 ms); 100 of them at most. */
+        const idleUntil = async (done: () => boolean) => {
+          for (let i = 0; i < 100 && !done(); i++) await run('rd_kafka_poll(rk, 100);');
+        };
+        await run(`const e = errbuf();
+const conf = rd_kafka_conf_new();
+rd_kafka_conf_set(conf, 'bootstrap.servers', BOOTSTRAP, e, e.length);
+rd_kafka_conf_set(conf, 'linger.ms', '0', e, e.length);
+rd_kafka_conf_set(conf, 'batch.num.messages', '1', e, e.length);
+rd_kafka_conf_set(conf, 'max.in.flight', '1', e, e.length);
+rd_kafka_conf_set(conf, 'statistics.interval.ms', '100', e, e.length);
+globalThis.stats = null;
+rd_kafka_conf_set_stats_cb(conf, (rk, json) => { stats = json; return 0; });
+globalThis.rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);
+rd_kafka_mock_topic_create(MOCK_CLUSTER, 'req', 1, 1);`);
+        // Past 2,000 requests in all.
+        await run(produce(2100));
+        const first = await sentProduce();
+        assert.ok(first >= 2100, `${first} Produce requests sent`);
+        await idleUntil(() => cleared().length > 0 && received() >= first);
+        const [clear] = cleared();
+        assert.ok(clear, 'the kernel published that it cleared the list');
+        assert.equal(clear.type === 'requests_cleared' && clear.data.quiet, true, 'cleared in a lull');
+        assert.ok(clear.type === 'requests_cleared' && clear.data.held > 2000 && clear.data.windowUs > 0);
+        assert.equal(received(), first, 'each Produce request the client sent is published once');
+        // After the clear the list starts again from nothing: new requests are neither skipped nor repeated.
+        await run(produce(50));
+        const total = await sentProduce();
+        await idleUntil(() => received() >= total);
+        assert.equal(received(), total, 'and so are those after the clear');
+        // A cell that clears the list itself: what follows is all new, however long it grows before the read.
+        await run(`rd_kafka_mock_clear_requests(MOCK_CLUSTER);\n${produce(300)}`);
+        const afterCell = await sentProduce();
+        await idleUntil(() => received() >= afterCell);
+        assert.equal(received(), afterCell, "and those after a cell's own rd_kafka_mock_clear_requests");
+        const dropped = events.reduce(
+          (t, e) => t + (e.type === 'dropped' ? (e.data.counts.request ?? 0) : 0),
+          0,
+        );
+        assert.equal(dropped, 0, 'every request was published in detail (under the budget)');
+      } finally {
+        await k.shutdown();
+      }
+    },
+  );
+
   test(
     "each request the mock brokers received is published once: the request events equal the client's own protocol log of what it sent",
     { skip: missing2151 ?? false },
     async () => {
-      const v = await installedVersion('2.15.1');
-      const k = await KernelClient.start({
-        bootstrap: 'mock',
-        bindingsDir: v.bindingsDir,
-        library: v.library,
-        cwd: repoRoot,
-        kernelScript,
-      });
+      const { k, events } = await kernel2151();
       try {
-        const events: KernelEvent[] = [];
-        k.onEvents((batch) => events.push(...batch));
         const cells = [
           `const e = errbuf();
 const conf = rd_kafka_conf_new();

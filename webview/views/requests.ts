@@ -12,6 +12,7 @@ export class RequestsView {
   private readonly chart = new Chart({ title: 'Requests received by the mock brokers', unit: 'requests' });
   private readonly box = h('div', { class: 'table-box' });
   private readonly totals = h('p', { class: 'muted', 'data-testid': 'requests-total' });
+  private readonly unseen = h('p', { class: 'muted', 'data-testid': 'requests-unseen' });
   private seen = -1;
 
   constructor(private readonly store: Store) {
@@ -20,6 +21,7 @@ export class RequestsView {
       { class: 'view requests' },
       this.why,
       this.totals,
+      this.unseen,
       h('div', { class: 'charts' }, this.chart.el),
       h('section', {}, h('h3', {}, 'By API and broker'), this.box),
     );
@@ -45,6 +47,9 @@ export class RequestsView {
     const reason = this.emptyReason();
     setText(this.why, reason);
     this.why.hidden = reason === '';
+    const note = r.clearsNote();
+    setText(this.unseen, note);
+    this.unseen.hidden = note === '';
     this.chart.el.hidden = r.total === 0;
     if (r.total === 0) {
       setChildren(this.box, []);

@@ -25,8 +25,9 @@ export const controlRoom: Interceptor[] = [
     wrap:
       (next, f, ctx) =>
       (...args: unknown[]) => {
-        const r = next(...args);
-        ctx.control.room?.cellCall(f.name, args, r);
+        const room = ctx.control.room;
+        const r = room ? room.cellMockCall(f.name, () => next(...args)) : next(...args);
+        room?.cellCall(f.name, args, r);
         return r;
       },
   },

@@ -50,6 +50,24 @@ async function producerWithPanel(second: string): Promise<vscode.NotebookEditor>
   return editor;
 }
 
+/** A new notebook of `cells` with its events panel open, its first cell run and the Faults bar shown. */
+async function withFaultsBar(...cells: string[]) {
+  await closeAllEditors();
+  const editor = await scratchNotebook(...cells);
+  const nb = editor.notebook;
+  assert(await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri), 'the panel did not open');
+  const a = await api();
+  const [first] = await runCells(editor, [0]);
+  assert(first!.success, `cell 1 failed: ${outputText(nb.cellAt(0))}`);
+  await waitFor(
+    'the Faults bar',
+    async () => (await queryFrames(sel('fault-broker-1-down')))?.length,
+    20_000,
+    250,
+  );
+  return { editor, nb, a };
+}
+
 export function registerControlRoom(): void {
   suite('control room', () => {
     if (!process.env.RDKAFKA_TEST_SHIM_URL) {
@@ -61,22 +79,7 @@ export function registerControlRoom(): void {
     }
 
     test('"broker 1 down" clicked in the panel during a synchronous produce loop fails delivery reports within message.timeout.ms and records a fault cell after the running cell; "up" makes them succeed', async () => {
-      await closeAllEditors();
-      const editor = await scratchNotebook(PRODUCER, FAULT_LOOP, '// the end');
-      const nb = editor.notebook;
-      assert(
-        await vscode.commands.executeCommand('rdkafka.openEventsPanel', nb.uri),
-        'the panel did not open',
-      );
-      const a = await api();
-      const [first] = await runCells(editor, [0]);
-      assert(first!.success, `cell 1 failed: ${outputText(nb.cellAt(0))}`);
-      await waitFor(
-        'the Faults bar',
-        async () => (await queryFrames(sel('fault-broker-1-down')))?.length,
-        20_000,
-        250,
-      );
+      const { editor, nb, a } = await withFaultsBar(PRODUCER, FAULT_LOOP, '// the end');
       const loop = runCells(editor, [1], 90_000);
       await waitFor(
         'delivery reports while the loop runs',
@@ -147,6 +150,45 @@ export function registerControlRoom(): void {
       );
       await screenshot('control-room-faults');
     }, 180_000);
+
+    test("a fault clicked while a cell is blocked in rd_kafka_poll(rk, 60000) reaches the panel's timeline before the cell ends", async () => {
+      const { editor, nb, a } = await withFaultsBar(
+        `${producerCell(60_000)}
+rd_kafka_producev(rk, RD_KAFKA_V_TOPIC('faults'), RD_KAFKA_V_VALUE('x'), RD_KAFKA_V_END);
+rd_kafka_flush(rk, 10000);`,
+        `console.log('polling');
+console.log('RESULT ' + rd_kafka_poll(rk, 60000));`,
+      );
+      // The producer is idle and connected to broker 1: the poll blocks until broker 1 goes down below and
+      // the disconnection is served as an error.
+      let ended = false;
+      const blocked = runCells(editor, [1], 90_000).then((r) => {
+        ended = true;
+        return r;
+      });
+      await waitFor('the cell to start polling', () => outputText(nb.cellAt(1)).includes('polling'), 30_000);
+      const before = a.panelStats(nb)?.byType.fault ?? 0;
+      assert(await clickInFrames(sel('fault-broker-2-down')), 'could not click broker 2 "down"');
+      await waitFor(
+        'the fault event in the panel while rd_kafka_poll is blocked',
+        () => (a.panelStats(nb)?.byType.fault ?? 0) > before,
+        15_000,
+      );
+      assert(!ended, 'the fault event reached the panel while the cell was still blocked');
+      assert(await clickInFrames(sel('fault-broker-1-down')), 'could not click broker 1 "down"');
+      const [r] = await blocked;
+      assert(r!.success, `the cell failed: ${outputText(nb.cellAt(1))}`);
+      assert(
+        /RESULT [1-9]/.test(outputText(nb.cellAt(1))),
+        `the poll ended once it served the disconnection: ${outputText(nb.cellAt(1))}`,
+      );
+      await waitFor(
+        'the second fault event in the panel',
+        () => (a.panelStats(nb)?.byType.fault ?? 0) >= before + 2,
+        15_000,
+      );
+      assert(a.panelStats(nb)?.byType.fault === before + 2, 'each fault event reached the panel once');
+    }, 150_000);
 
     test("a 2-second run's statistics chart correctly in the panel: x axis spans the run, labels fit", async () => {
       const editor = await producerWithPanel(produceFor(2000));
