@@ -33,6 +33,22 @@ if (!load) {
   else console.error(command ? `unknown command '${command}'\n\n${USAGE}` : USAGE);
   process.exit(help ? 0 : 2);
 }
+// `COMMAND --help` (before any `--`: after it, trace's program's own options): the command's usage, exit 0.
+// gen, lib and scenarios answer it themselves; the others took it for an unknown option (exit 2).
+const usages: Record<string, () => Promise<string>> = {
+  run: async () => (await import('./run-args.ts')).RUN_USAGE,
+  demo: async () =>
+    `usage: rdkafka-workbench demo [RUN OPTIONS]   runs examples/quickstart.rdkafka; the options are run's:\n\n${(await import('./run-args.ts')).RUN_USAGE}`,
+  compare: async () => (await import('./compare.ts')).COMPARE_USAGE,
+  trace: async () => (await import('./trace.ts')).TRACE_USAGE,
+  mock: async () => (await import('./mock.ts')).MOCK_USAGE,
+};
+const own = rest.indexOf('--') === -1 ? rest : rest.slice(0, rest.indexOf('--'));
+const usage = usages[command!];
+if (usage && own.some((a) => a === '--help' || a === '-h')) {
+  console.log(await usage());
+  process.exit(0);
+}
 // Piped into `head` and the like: a closed stdout must not turn a good command into an EPIPE crash.
 for (const s of [process.stdout, process.stderr]) s.on('error', () => {});
 process.exitCode = await (await load()).main(rest);

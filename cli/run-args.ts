@@ -41,9 +41,15 @@ export interface RunOption {
   apply(o: Partial<RunOptions>, value: string): void;
 }
 
-const seconds = (flag: string, v: string) => {
+/** The longest --timeout: Node's timers hold at most 2^31-1 ms, and a longer one fired at once (after 1 ms). */
+export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A --timeout value in seconds, or a UsageError saying what it must be. */
+export const seconds = (flag: string, v: string) => {
   const t = Number(v);
   if (!(t > 0) || !Number.isFinite(t)) throw new UsageError(`${flag} needs a positive number of seconds`);
+  if (t > MAX_TIMEOUT_S)
+    throw new UsageError(`${flag} ${v} is too long: at most ${MAX_TIMEOUT_S} seconds (about 24 days)`);
   return t;
 };
 

@@ -2,7 +2,7 @@
 // outputs as they come, stops at the first failing cell. Exit codes: 0 all cells ran, 1 a cell failed (or
 // timed out, or the kernel died), 2 bad usage or input (nothing ran), 128 + N stopped by signal N (130
 // SIGINT, 143 SIGTERM, 129 SIGHUP). The command line is cli/run-args.ts; stopping early, cli/stop.ts.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KernelClient } from '../extension/kernel/client.ts';
 import type { CellOutput, KernelEvent } from '../protocol/index.ts';
@@ -87,10 +87,41 @@ function textOf(o: CellOutput): string {
   }
 }
 
-/** Reads and parses the notebook; bad input is a NotebookFormatError (nothing runs, nothing is written). */
-function readNotebook(path: string, name: string): NotebookData {
+/**
+ * Reads and parses the notebook, with the bytes it was read from; bad input is a NotebookFormatError
+ * (nothing runs, nothing is written).
+ */
+function readNotebook(path: string, name: string): { nb: NotebookData; bytes: Buffer } {
   if (!existsSync(path)) throw new UsageError(`${name} does not exist: check the path`);
-  return parseNotebookBytes(readFileSync(path), name);
+  if (statSync(path).isDirectory())
+    throw new UsageError(`${name} is a folder, not a notebook: give the path of a .rdkafka file`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${name} (${(e as NodeJS.ErrnoException).code ?? String(e)}): check its permissions`,
+    );
+  }
+  return { nb: parseNotebookBytes(bytes, name), bytes };
+}
+
+/** The notebook's bytes now, or null when it is gone or unreadable. */
+function bytesNow(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** `dir/NAME.outputs.rdkafka` (then `NAME.outputs-2.rdkafka`, …): the first that does not exist. */
+function besideTarget(path: string): string {
+  const stem = path.replace(/\.rdkafka$/, '');
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}.outputs${n > 1 ? `-${n}` : ''}.rdkafka`;
+    if (!existsSync(candidate)) return candidate;
+  }
 }
 
 /** Writes beside, then renames: a crash never leaves half a notebook. */
@@ -122,7 +153,8 @@ export async function runNotebook(
     if (!opts.quiet) write('stderr', s);
   };
   const path = resolve(opts.cwd, opts.notebook);
-  let nb = readNotebook(path, opts.notebook);
+  const read = readNotebook(path, opts.notebook);
+  let nb = read.nb;
   try {
     requirements(nb.metadata);
   } catch (e) {
@@ -268,7 +300,15 @@ export async function runNotebook(
     if (l) cell.outputs = l.outputs();
   }
 
-  const target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
+  let target = opts.inplace ? path : opts.out ? resolve(opts.cwd, opts.out) : null;
+  // Saved while it ran (an editor, another run): writing in place would throw the user's edits away.
+  if (opts.inplace && !bytesNow(path)?.equals(read.bytes)) {
+    target = besideTarget(path);
+    write(
+      'stderr',
+      `rdkafka-workbench run: ${opts.notebook} changed on disk during the run: it is left as it is; the outputs are in ${target}\n`,
+    );
+  }
   if (target) saveNotebook(target, nb);
   if (opts.bundle)
     info(

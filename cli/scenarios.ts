@@ -11,6 +11,7 @@ import { findExample } from './demo.ts';
 import { matrixVersions, runOne } from './matrix.ts';
 import type { MatrixVersion, VersionRun } from './matrix-table.ts';
 import { parseRunArgs, SIGNAL_CODES } from './run.ts';
+import { seconds, UsageError } from './run-args.ts';
 import { StopRequests, stopOnSignals } from './stop.ts';
 import { renderScenarioTable, replaceScenarioTable, type Outcomes } from './scenarios-doc.ts';
 
@@ -113,8 +114,6 @@ export function outcomesByScenario(runs: ScenarioRun[]): Map<string, Outcomes> {
   return m;
 }
 
-class UsageError extends Error {}
-
 export async function main(argv: string[], write: Write = (n, s) => process[n].write(s)): Promise<number> {
   let matrix = 'all';
   let only: string[] | undefined;
@@ -146,8 +145,7 @@ export async function main(argv: string[], write: Write = (n, s) => process[n].w
       else if (a === '--doc') doc = resolve(value());
       else if (a === '--bindings') bindings = resolve(value());
       else if (a === '--timeout') {
-        timeout = Number(value());
-        if (!(timeout > 0)) throw new UsageError('--timeout needs a positive number of seconds');
+        timeout = seconds('--timeout', value());
       } else throw new UsageError(`unknown argument ${a}`);
     }
     dir ??= findExample('scenarios') ?? undefined;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listInstalled, systemLibrary } from '../../versions/list.ts';
+import type { Model } from '../../gen/model.ts';
 
 const UNDEFINED_C_NAME = /^((?:rd_kafka|RD_KAFKA)_\w+) is not defined$/;
 
@@ -53,14 +54,37 @@ export function absentMessage(name: string, version: string): string {
   return `${head}, nor does any other installed version${all.length ? ` (${all.join(', ')})` : ''}: check the name`;
 }
 
+type TypeKinds = Pick<Model, 'structs' | 'opaque' | 'aliases' | 'enums' | 'callbacks'>;
+
+/** What kind of C type `name` is in the model (a struct, an opaque type, …), or null when it is none. */
+function typeKind(name: string, model: Partial<TypeKinds>): string | null {
+  if (model.structs?.some((s) => s.name === name || s.tag === name)) return 'a struct';
+  if (model.opaque?.includes(name)) return 'an opaque type';
+  if (model.enums?.some((x) => x.name === name)) return 'an enum type';
+  if (model.aliases?.some((x) => x.name === name)) return 'a typedef';
+  if (model.callbacks?.some((x) => x.name === name)) return 'a callback type';
+  return null;
+}
+
+/**
+ * The message for a C type of this librdkafka used as a value: the header declares it, so "not in
+ * librdkafka" (and the advice to switch versions) would send the user the wrong way.
+ */
+export function typeMessage(name: string, kind: string, version: string): string {
+  const read =
+    kind === 'a struct' ? `; cstruct(p, "${name}") or cref(p, "${name}") read one at a pointer` : '';
+  return `${name} is a C type (${kind}) in librdkafka ${version}, not a value: name it only in type annotations (let x: ${name}); values of it come from librdkafka's functions${read}`;
+}
+
 /** Rewrites a cell's ReferenceError for a C name in place (message and the stack's first line). */
-export function explainAbsent(e: unknown, version: string | undefined): void {
+export function explainAbsent(e: unknown, version: string | undefined, model?: Partial<TypeKinds>): void {
   if (!version || !(e instanceof ReferenceError)) return;
   const m = UNDEFINED_C_NAME.exec(e.message);
   if (!m) return;
   const old = e.message;
   try {
-    e.message = absentMessage(m[1]!, version);
+    const kind = model ? typeKind(m[1]!, model) : null;
+    e.message = kind ? typeMessage(m[1]!, kind, version) : absentMessage(m[1]!, version);
   } catch {
     return; // the plain message is still right
   }

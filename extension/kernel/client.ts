@@ -95,6 +95,20 @@ class EarlyExit extends Error {
   }
 }
 
+/**
+ * Ends what is left of a kernel's process group (it is spawned `detached`, the group's leader): the
+ * programs its cells started through child_process (kcat, a C client, `sleep`) would outlive it with
+ * PPID 1. A program meant to outlive the kernel is started `detached` (a group of its own).
+ */
+function endGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing of the group is left
+  }
+}
+
 export class KernelClient {
   info!: ReadyMessage;
   private child: ChildProcess | null = null;
@@ -222,6 +236,7 @@ export class KernelClient {
       child.on('message', receive);
       const channelEnded = channel ? this.readChannel(channel, receive) : Promise.resolve();
       child.on('exit', (code, signal) => {
+        endGroup(child.pid);
         if (!settled) {
           settled = true;
           clearTimeout(timer);

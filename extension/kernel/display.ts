@@ -86,7 +86,14 @@ function forInspect(value: unknown, lookup: PointerNamer, seen = new Map<object,
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value) as object | null);
   seen.set(value, out);
-  for (const [k, v] of Object.entries(value)) out[k] = forInspect(v, lookup, seen);
+  // Through descriptors: an accessor is copied as one, so inspect shows `[Getter]` as Node's REPL does
+  // and showing a value never runs the cell's getters (one that throws used to fail a cell that had run).
+  for (const k of Object.keys(value)) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    if (!d) continue;
+    if ('value' in d) out[k] = forInspect(d.value, lookup, seen);
+    else Object.defineProperty(out, k, d);
+  }
   return out;
 }
 

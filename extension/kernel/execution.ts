@@ -17,6 +17,21 @@ export class Interrupted extends Error {
   override name = 'Interrupted';
 }
 
+/** What runs as a script in this process; other languages only through `ExecutionDeps.languages`. */
+const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript']);
+
+/** A cell in a language this kernel does not run: refused, rather than run as TypeScript. */
+export function unsupportedLanguage(req: ExecuteRequest, others: string[]): Error {
+  const known = [...SCRIPT_LANGUAGES, ...others].join(', ');
+  const e = new Error(
+    `cell ${req.cell} is a ${JSON.stringify(req.language)} cell and this kernel runs only ${known} cells: ` +
+      `change the cell's language (its "language" in the .rdkafka file, or the language picker of the cell in VS Code)`,
+  );
+  e.name = 'UnsupportedLanguage';
+  e.stack = `${e.name}: ${e.message}`;
+  return e;
+}
+
 export interface ExecutionDeps {
   outputs: Outputs;
   runtime: () => Runtime | null;
@@ -103,6 +118,8 @@ export class Execution {
       if (!this.d.runtime()) throw new Error('the kernel is not initialised');
       const other = req.language ? this.d.languages?.[req.language] : undefined;
       if (other) status = await other(req, interrupted);
+      else if (req.language && !SCRIPT_LANGUAGES.has(req.language))
+        throw unsupportedLanguage(req, Object.keys(this.d.languages ?? {}));
       else await this.runScript(req, interrupted);
     } catch (e) {
       // instanceof on a hostile thrown value (a revoked Proxy) throws: errorOutput guards its own reads.

@@ -46,7 +46,7 @@ const g = globalThis as unknown as Record<string, unknown>;
 const errorOutput = (e: unknown) => {
   // A C name this librdkafka lacks: say so, and which installed versions have it (absent.ts).
   try {
-    explainAbsent(e, runtime?.bindings.model.librdkafka.version);
+    explainAbsent(e, runtime?.bindings.model.librdkafka.version, runtime?.bindings.model);
   } catch {
     // the error path never throws: the plain message is still shown
   }
@@ -227,13 +227,21 @@ function shutdown(then: () => void): void {
   }
 }
 
-/** The client went away: release librdkafka's handles and leave (the watchdog kills us if this hangs). */
+/**
+ * The client went away: release librdkafka's handles and leave (the watchdog kills us if this hangs),
+ * with the programs the cells started: nobody is left to end the kernel's process group (client.ts).
+ */
 function leave(): void {
   if (phase !== null) phase += '; the client closed the IPC channel';
   try {
     runtime?.shutdown();
     controlRoom?.stop();
   } finally {
+    try {
+      process.kill(-process.pid, 'SIGKILL'); // this process too: nobody waits for its exit code
+    } catch {
+      // not a group leader (started by something else than client.ts): only this process ends
+    }
     process.exit(0);
   }
 }

@@ -30,6 +30,18 @@ export interface Prototype {
   returnsValue: boolean;
 }
 
+/** What is wrong with a callback's return value for C (a number, bigint, boolean or NULL), or null. */
+function badReturn(r: unknown): string | null {
+  if (r === null || typeof r === 'number' || typeof r === 'bigint' || typeof r === 'boolean') return null;
+  if (typeof (r as { then?: unknown } | undefined)?.then === 'function')
+    return 'a Promise (an async function?)';
+  return `a ${typeof r}`;
+}
+
+const BAD_RETURN_FIX =
+  'librdkafka calls it synchronously and uses its return value at once, so write it as a plain function ' +
+  'that returns a number (0 was returned to librdkafka)';
+
 export class Observer {
   private protos = new Map<string, Prototype>();
 
@@ -67,7 +79,8 @@ export class Observer {
     const protoName = param.callback!;
     if (!(this.d.bindings.callbacks[protoName] ?? this.d.bindings.types[protoName]))
       throw new Error(`${fnName}: no prototype for callback ${protoName} in the bindings`);
-    const { kind, withHandle, returnsValue } = this.prototype(protoName);
+    const { decl, kind, withHandle, returnsValue } = this.prototype(protoName);
+    const returns = decl?.returns.trim() || 'a value';
     const cbName = param.name;
     const ev = this.d.events;
     const decoder = this.d.decoder;
@@ -97,7 +110,17 @@ export class Observer {
       }
       try {
         const r = user(...args);
-        return r === undefined && returnsValue ? 0 : r;
+        if (!returnsValue) return r;
+        if (r === undefined) return 0;
+        const bad = badReturn(r);
+        if (!bad) return r;
+        // koffi would throw converting it, out of the librdkafka call that ran the callback (the cell's
+        // rd_kafka_poll failed with "Unexpected Object value, expected number"): say what to change.
+        onError(
+          cbName,
+          new TypeError(`${cbName} returned ${bad} where librdkafka expects ${returns}: ${BAD_RETURN_FIX}`),
+        );
+        return 0;
       } catch (e) {
         onError(cbName, e);
         return returnsValue ? 0 : undefined;

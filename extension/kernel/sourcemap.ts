@@ -82,10 +82,15 @@ export function decodeMappings(mappings: string): LineMap {
   return decodeSegments(mappings).map((segs) => segs.map(([gen, line]): [number, number] => [gen, line]));
 }
 
-/** Original line (1-based) for a generated line/column (1-based), or null when unmapped. */
+/**
+ * Original line (1-based) for a generated line/column (1-based), or null when unmapped: also for the lines
+ * after the cell's last mapped one, which hold only the wrapper's code (transpile.ts: the call that starts
+ * the cell), none of the cell's.
+ */
 export function originalLine(map: LineMap, line: number, column: number): number | null {
   const segs = map[line - 1];
   if (!segs || segs.length === 0) {
+    if (!map.slice(line).some((s) => s.length > 0)) return null;
     // A line esbuild emitted without mappings (a closing brace): use the nearest mapped line above.
     for (let l = line - 2; l >= 0; l--) {
       const s = map[l];
@@ -123,7 +128,9 @@ export function rewriteStack(stack: string, scripts: Map<string, CellScript>, ke
     if (script) {
       const col = Number(l) === 1 ? Math.max(1, Number(c) - script.prefixLength) : Number(c);
       const orig = originalLine(script.map, Number(l), col);
-      const where = `cell ${script.cell}, line ${orig ?? '?'}`;
+      // The wrapper's own frame (it calls the cell from after the cell's last line): no line of the cell.
+      if (orig === null) continue;
+      const where = `cell ${script.cell}, line ${orig}`;
       const text = fn && fn !== 'eval' ? `${at}${fn} (${where})` : `${at}${where}`;
       // The wrapper adds an anonymous frame at the same place: show it once.
       if (out[out.length - 1] !== text) out.push(text);

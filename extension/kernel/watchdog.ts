@@ -58,7 +58,11 @@ s.on('error', () => {});
 s.on('end', () => {
   Atomics.store(flags, ${CLIENT_GONE}, 1);
   Atomics.store(flags, ${INTERRUPT}, ${GONE});
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), workerData.graceMs);
+  // The whole group (the kernel leads it, client.ts): the programs its cells started go with it.
+  setTimeout(() => {
+    try { process.kill(-process.pid, 'SIGKILL'); } catch {}
+    process.kill(process.pid, 'SIGKILL');
+  }, workerData.graceMs);
 });
 `;
 

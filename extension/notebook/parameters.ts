@@ -13,6 +13,15 @@ export class ParameterError extends Error {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+// Names a `const NAME = …` cannot declare: the injected cell would be a syntax error in the kernel.
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally ' +
+    'for function if import in instanceof new null return super switch this throw true try typeof var void ' +
+    'while with yield let static implements interface package private protected public await'
+  ).split(' '),
+);
+
 /** The tags of a cell (`metadata.tags`), ignoring anything that is not a list of strings. */
 export function cellTags(cell: CellData): string[] {
   const meta = cell.metadata;
@@ -35,6 +44,10 @@ export function parseParameterArgs(args: string[]): Record<string, unknown> {
           ? `-p ${arg}: "${name}" is not a name a cell can use (letters, digits, _ and $, not starting with a digit)`
           : `-p needs NAME=VALUE, got "${arg}"`,
       );
+    if (RESERVED.has(name))
+      throw new ParameterError(
+        `-p ${arg}: "${name}" is a reserved word of JavaScript: a cell cannot declare it; name the parameter otherwise`,
+      );
     const text = arg.slice(eq + 1);
     let value: unknown = text;
     try {
@@ -42,7 +55,8 @@ export function parseParameterArgs(args: string[]): Record<string, unknown> {
     } catch {
       // Not JSON: the string itself.
     }
-    out[name] = value;
+    // Defined, not assigned: `out.__proto__ = 1` would set the prototype and the parameter was lost.
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -100,6 +100,50 @@ test('an error names the cell and line in its stack', async () => {
   assert.match(r.error!.stack, /cell 4, line 6/);
 });
 
+test('a stack names only lines that ran: no frame at a later line of the cell (the wrapper that starts it)', async () => {
+  // The throw is on line 3, called from line 5; lines 6-7 never run. The kernel's own wrapper calls the
+  // cell from code after its last line, which mapped to line 7.
+  const r = await run(
+    41,
+    'const a = 1;\nfunction fail() {\n  throw new Error("stop here");\n}\nfail();\nconst b = 2;\nconst c = 3;',
+  );
+  assert.equal(r.status, 'error');
+  const frames = r.error!.stack.split('\n').filter((l) => /^\s+at /.test(l));
+  assert.deepEqual(frames, ['    at fail (cell 41, line 3)', '    at cell 41, line 5'], r.error!.stack);
+});
+
+test("a value is shown as Node's REPL shows it, without running its getters: a getter that throws leaves the cell ok", async () => {
+  const r = await run(
+    42,
+    'let reads = 0;\n({ a: 1, get counted() { reads++; return 2 }, get boom() { throw new Error("getter ran") } })',
+  );
+  assert.equal(r.status, 'ok', r.error?.message);
+  assert.match(r.result, /a: 1/);
+  assert.match(r.result, /counted: \[Getter\]/);
+  assert.match(r.result, /boom: \[Getter\]/);
+  const shown = await run(43, 'display({ get boom() { throw new Error("getter ran") } });\nreads');
+  assert.equal(shown.status, 'ok', shown.error?.message);
+  assert.equal(shown.result, '0');
+});
+
+test('a C type used as a value is named as the type it is, not as a name missing from this librdkafka', async () => {
+  const r = await run(45, 'const list = rd_kafka_topic_partition_list_t;');
+  assert.equal(r.status, 'error');
+  assert.equal(r.error?.name, 'ReferenceError');
+  assert.match(
+    r.error!.message,
+    /^rd_kafka_topic_partition_list_t is a C type \(a struct\) in librdkafka \S+, not a value: name it only in type annotations/,
+  );
+  assert.doesNotMatch(r.error!.message, /does not declare it/);
+  const opaque = await run(46, 'rd_kafka_t');
+  assert.match(opaque.error!.message, /^rd_kafka_t is a C type \(an opaque type\) in librdkafka/);
+  const missing = await run(47, 'rd_kafka_no_such_function()');
+  assert.match(
+    missing.error!.message,
+    /^rd_kafka_no_such_function is not in librdkafka \S+ \(its rdkafka\.h does not declare it\)/,
+  );
+});
+
 test('import of node built-ins; require works too', async () => {
   const r = await run(
     5,
@@ -206,6 +250,30 @@ rd_kafka_name`,
   assert.equal(stats[0]!.data.type, 'producer');
   assert.equal(stats[0]!.data.name, stats[0]!.handle);
   assert.ok(events.slice(before).some((e) => e.type === 'handle_destroyed'));
+});
+
+test('an async stats_cb (it returns a Promise where C wants an int) is named with the fix; librdkafka gets 0 and the cell goes on', async () => {
+  const r = await run(
+    44,
+    `const aerr = errbuf();
+const aconf = rd_kafka_conf_new();
+rd_kafka_conf_set(aconf, "bootstrap.servers", BOOTSTRAP, aerr, aerr.length);
+rd_kafka_conf_set(aconf, "statistics.interval.ms", "100", aerr, aerr.length);
+let asyncStats = 0;
+rd_kafka_conf_set_stats_cb(aconf, async () => { asyncStats++; return 0; });
+const ap = rd_kafka_new(RD_KAFKA_PRODUCER, aconf, aerr, aerr.length);
+const aUntil = Date.now() + 20000;
+while (asyncStats < 2 && Date.now() < aUntil) rd_kafka_poll(ap, 50);
+rd_kafka_destroy(ap);
+console.log("stats_cb calls:", asyncStats);`,
+  );
+  assert.equal(r.status, 'ok', r.error?.stack);
+  assert.match(r.stdout, /stats_cb calls: 2/);
+  assert.match(
+    r.stdout,
+    /error in stats_cb: TypeError: stats_cb returned a Promise \(an async function\?\) where librdkafka expects int/,
+  );
+  assert.match(r.stdout, /write it as a plain function/);
 });
 
 test('log_cb + debug=all + synchronous rd_kafka_destroy finishes, and every line reaches both the cell and the events', async () => {

@@ -59,6 +59,18 @@ test('-p without NAME= or with a name a cell cannot use is refused with the reas
   assert.throws(() => parseParameterArgs(['a-b=3']), /"a-b" is not a name/);
 });
 
+test('-p with a reserved word is refused before anything runs; -p __proto__=1 is kept like any other name', () => {
+  assert.throws(
+    () => parseParameterArgs(['if=1']),
+    /-p if=1: "if" is a reserved word of JavaScript: a cell cannot declare it/,
+  );
+  assert.throws(() => parseParameterArgs(['const=1']), /"const" is a reserved word/);
+  assert.throws(() => parseParameterArgs(['await=1']), /"await" is a reserved word/);
+  const p = parseParameterArgs(['__proto__=1', 'partitions=3']);
+  assert.deepEqual(Object.keys(p), ['__proto__', 'partitions']);
+  assert.equal(Object.getOwnPropertyDescriptor(p, '__proto__')?.value, 1);
+});
+
 test('declarations of a parameters cell: names and keywords, several per line, not inside strings or blocks', () => {
   const d = declarations(
     [

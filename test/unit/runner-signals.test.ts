@@ -28,12 +28,12 @@ function running(pid: number): boolean {
 }
 
 /** Resolves when `pid` is gone; rejects after `ms` (then kills it, so that no test leaves it behind). */
-async function gone(pid: number, ms: number): Promise<void> {
+async function gone(pid: number, ms: number, what = 'kernel'): Promise<void> {
   const until = Date.now() + ms;
   while (running(pid)) {
     if (Date.now() > until) {
       process.kill(pid, 'SIGKILL');
-      throw new Error(`kernel ${pid} still running ${ms / 1000} s after its runner was killed`);
+      throw new Error(`${what} ${pid} still running ${ms / 1000} s after its runner ended`);
     }
     await new Promise((r) => setTimeout(r, 50)); // polling /proc: a non-child's exit has no event to wait for
   }
@@ -57,7 +57,13 @@ const rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, e.length);`,
 async function start(
   name: string,
   [setup, busy]: [string, string],
-): Promise<{ cli: ChildProcess; kernel: number; out: string; exit: Promise<number | null> }> {
+): Promise<{
+  cli: ChildProcess;
+  kernel: number;
+  out: string;
+  exit: Promise<number | null>;
+  printed: string;
+}> {
   const nb = join(dir, `${name}.rdkafka`);
   const out = join(dir, `${name}.out.rdkafka`);
   writeNotebook(nb, [`${setup}\nconsole.log("kernel pid", process.pid);\n${busy}`]);
@@ -77,7 +83,7 @@ async function start(
       reject(new Error(`the runner exited (${code}) before the cell started: ${stdout}`)),
     );
   });
-  return { cli, kernel, out, exit };
+  return { cli, kernel, out, exit, printed: stdout };
 }
 
 for (const [what, busy] of Object.entries(BUSY)) {
@@ -93,6 +99,40 @@ for (const [what, busy] of Object.entries(BUSY)) {
     },
   );
 }
+
+// A cell that starts a program (kcat, a C client, a script) through child_process: the program is in the
+// kernel's process group and ends with it, however the kernel ends.
+const SPAWN = `import { spawn } from 'node:child_process';
+const child = spawn('sleep', ['300'], { stdio: 'ignore' });
+console.log('child pid', child.pid);`;
+const childPid = (printed: string) => Number(/child pid (\d+)/.exec(printed)![1]);
+
+test('a program a cell started ends with its kernel when the run ends', { timeout: 60_000 }, async () => {
+  const nb = join(dir, 'spawn-ends.rdkafka');
+  writeNotebook(nb, [SPAWN]);
+  const cli = spawn(process.execPath, [cliPath, 'run', nb, '--bindings', bindings()], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  cli.stdout!.on('data', (d) => (printed += d));
+  assert.equal(await new Promise((r) => cli.on('exit', r)), 0, printed);
+  await gone(childPid(printed), 10_000, "the cell's program");
+});
+
+test(
+  'a program a cell started ends with its kernel when the runner is killed (SIGKILL) mid-cell',
+  { timeout: 60_000 },
+  async () => {
+    const r = await start('spawn-killed', [SPAWN, 'while (true) {}']);
+    const child = childPid(r.printed);
+    assert.ok(running(child));
+    r.cli.kill('SIGKILL');
+    await r.exit;
+    await gone(r.kernel, 10_000);
+    await gone(child, 10_000, "the cell's program");
+  },
+);
 
 for (const [signal, code] of [
   ['SIGTERM', 143],

@@ -1,7 +1,7 @@
 // The headless runner, as a CI job would use it: exit codes, outputs written back, the events file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, parseRunArgs, runNotebook } from '../../cli/run.ts';
@@ -71,6 +71,32 @@ test('a good notebook: exit 0, outputs written in place, unknown fields kept, ev
   assert.deepEqual([...new Set(lines.filter((e) => e.type.startsWith('handle_')).map((e) => e.cell))], [4]);
 });
 
+test('--inplace never overwrites a notebook edited while it ran: the edits stay, the outputs go beside it, named', async () => {
+  const path = join(dir, 'edited.rdkafka');
+  // The cell saves the notebook with an edit, as an editor would while the run goes on.
+  const edit = `import { readFileSync, writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(path)}, readFileSync(${JSON.stringify(path)}, 'utf8').replace('"cells"', '"edited": "by the user", "cells"'));
+console.log("saved an edit");`;
+  notebook('edited.rdkafka', [['code', edit]]);
+  const r = await cli([path, '--bindings', bindings(), '--inplace']);
+  assert.equal(r.code, 0, r.text);
+  const onDisk = readFileSync(path, 'utf8');
+  assert.match(onDisk, /"edited": "by the user"/);
+  assert.deepEqual(
+    parseNotebook(onDisk).cells[0]!.outputs,
+    [],
+    'the edited file was overwritten with the outputs',
+  );
+  const beside = join(dir, 'edited.outputs.rdkafka');
+  assert.match(
+    r.text,
+    /edited\.rdkafka changed on disk during the run: it is left as it is; the outputs are in .*edited\.outputs\.rdkafka/,
+  );
+  assert.deepEqual(parseNotebook(readFileSync(beside, 'utf8')).cells[0]!.outputs, [
+    { kind: 'stream', name: 'stdout', text: 'saved an edit\n' },
+  ]);
+});
+
 test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves the original untouched', async () => {
   const nb = notebook('bad-cell.rdkafka', [
     ['code', '1'],
@@ -87,6 +113,33 @@ test('a failing cell: exit 1 naming the cell, later cells not run, --out leaves 
   const written = parseNotebook(readFileSync(out, 'utf8'));
   assert.equal(written.cells[1]!.outputs[0]!.kind, 'error');
   assert.deepEqual(written.cells[2]!.outputs, []);
+});
+
+test('a code cell in a language the kernel does not run (python) fails naming it and the fix; it is never run as TypeScript', async () => {
+  const nb = join(dir, 'python.rdkafka');
+  writeFileSync(
+    nb,
+    JSON.stringify({
+      rdkafkaNotebook: 1,
+      cells: [
+        { kind: 'code', language: 'typescript', source: 'console.log("ts ran")' },
+        // valid JavaScript too: run as TypeScript it would print
+        { kind: 'code', language: 'python', source: 'console.log("python cell ran as typescript")' },
+      ],
+    }),
+  );
+  const out = join(dir, 'python.out.rdkafka');
+  const r = await cli([nb, '--bindings', bindings(), '--out', out]);
+  assert.equal(r.code, 1, r.text);
+  assert.match(r.text, /ts ran/);
+  assert.doesNotMatch(r.text, /python cell ran as typescript/);
+  assert.match(
+    r.text,
+    /cell 2 is a "python" cell and this kernel runs only typescript, javascript, c cells: change the cell's language/,
+  );
+  assert.match(r.text, /cell 2 failed/);
+  const written = parseNotebook(readFileSync(out, 'utf8'));
+  assert.equal(written.cells[1]!.outputs[0]!.kind, 'error');
 });
 
 test('--timeout stops a cell that never ends: exit 1', async () => {
@@ -112,6 +165,15 @@ test('bad notebook files: exit 2 with one clear message, file unchanged', async 
   assert.match(missing.text, /does not exist/);
 });
 
+test('a folder given as the notebook: exit 2 naming it and what to give instead', async () => {
+  const folder = join(dir, 'folder.rdkafka');
+  mkdirSync(folder, { recursive: true });
+  const r = await cli([folder, '--bindings', bindings()]);
+  assert.equal(r.code, 2, r.text);
+  assert.match(r.text, /folder\.rdkafka is a folder, not a notebook: give the path of a \.rdkafka file/);
+  assert.doesNotMatch(r.text, /EISDIR/);
+});
+
 test('a notebook that is not UTF-8: exit 2 naming the first bad byte, nothing run, the file not rewritten', async () => {
   const nb = join(dir, 'latin1.rdkafka');
   const bytes = Buffer.concat([
@@ -135,6 +197,17 @@ test('usage errors: exit 2', async () => {
   assert.equal((await cli(['a.rdkafka', '--inplace', '--out', 'b'])).code, 2);
   assert.equal((await cli(['a.rdkafka', '--timeout', 'soon'])).code, 2);
   assert.throws(() => parseRunArgs(['a', '--frobnicate']), /unknown option --frobnicate/);
+});
+
+test('a --timeout longer than a timer can hold is refused (exit 2), not turned into a timeout after 1 ms', async () => {
+  const nb = notebook('long-timeout.rdkafka', [['code', 'console.log("cell ran")']]);
+  const r = await cli([nb, '--bindings', bindings(), '--timeout', '3000000']);
+  assert.equal(r.code, 2, r.text);
+  assert.match(r.text, /--timeout 3000000 is too long: at most 2147483 seconds/);
+  assert.doesNotMatch(r.text, /cell ran|timed out/);
+  const longest = await cli([nb, '--bindings', bindings(), '--timeout', '2147483']);
+  assert.equal(longest.code, 0, longest.text);
+  assert.match(longest.text, /cell ran/);
 });
 
 test('notebook metadata can name the cluster; --bootstrap overrides it', async () => {
