@@ -247,8 +247,10 @@ export class EventsPanels implements vscode.Disposable {
     const subs = [
       source.subscribe(
         (events) => {
-          send({ type: 'events', events });
+          // What these events make known (the version) goes first: the panel names the librdkafka
+          // before it shows the events of a handle running on it.
           if (JSON.stringify(source.info()) !== said) sendInfo();
+          send({ type: 'events', events });
         },
         () => void send({ type: 'reset' }),
       ),
