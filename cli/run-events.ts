@@ -1,7 +1,8 @@
 // The events of a headless run: exact counts and a bounded sample for the report (event-sample.ts), and the
 // `--events` file, written synchronously batch by batch so that what arrived is on disk even if the run is
 // then killed.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { KernelEvent } from '../protocol/index.ts';
 import { EventSample, type SampleLimit } from './event-sample.ts';
 
@@ -16,7 +17,17 @@ export class RunEvents {
     limit?: SampleLimit,
   ) {
     this.sample = new EventSample(limit);
-    if (file) this.fd = openSync(file, 'w');
+    if (file)
+      try {
+        // A folder of its own for the run's files is made, as --report and --bundle make theirs.
+        mkdirSync(dirname(file), { recursive: true });
+        this.fd = openSync(file, 'w');
+      } catch (e) {
+        throw new Error(
+          `cannot write the events file ${file}: ${(e as Error).message}: give --events a path in a folder you can write to`,
+          { cause: e },
+        );
+      }
   }
 
   add(batch: readonly KernelEvent[]): void {

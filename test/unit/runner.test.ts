@@ -241,3 +241,22 @@ test('--report writes a standalone HTML report carrying the run events', async (
   assert.match(html, /handle_created/);
   assert.doesNotMatch(html, /<script[^>]+src=/, 'nothing is loaded from elsewhere');
 });
+
+test('--events into a folder that does not exist yet makes it (as --report does); one it cannot make is named before any kernel starts', async () => {
+  const nb = notebook('events-dir.rdkafka', [
+    [
+      'code',
+      'const e = errbuf();\nconst c = rd_kafka_conf_new();\nrd_kafka_conf_set(c, "bootstrap.servers", BOOTSTRAP, e, e.length);\nrd_kafka_destroy(rd_kafka_new(RD_KAFKA_PRODUCER, c, e, e.length));',
+    ],
+  ]);
+  const events = join(dir, 'new', 'folder', 'run.jsonl');
+  const r = await cli([nb, '--bindings', bindings(), '--events', events, '--quiet']);
+  assert.equal(r.code, 0, r.text);
+  assert.match(readFileSync(events, 'utf8'), /"type":"handle_created"/);
+  // A file where the folder would be: nothing can make it.
+  writeFileSync(join(dir, 'blocker'), '');
+  const bad = await cli([nb, '--bindings', bindings(), '--events', join(dir, 'blocker', 'run.jsonl')]);
+  assert.equal(bad.code, 2, bad.text);
+  assert.match(bad.text, /events file .*blocker\/run\.jsonl.*: .*--events/);
+  assert.doesNotMatch(bad.text, /\bok:|code cell\(s\) run/);
+});
