@@ -86,7 +86,11 @@ export async function runScenarios(o: ScenariosOptions): Promise<{
   const versions = matrixVersions(o.matrix, o.cwd);
   const { entries: all, problems } = readScenarios(o.dir);
   const unknown = (o.only ?? []).filter((n) => !all.some((e) => e.name === n));
-  if (unknown.length) problems.push(`no scenario named ${unknown.join(', ')} in ${o.dir}`);
+  // Before any run: a mistyped name ran nothing and printed an empty table.
+  if (unknown.length)
+    throw new UsageError(
+      `--only: no scenario named ${unknown.join(', ')} in ${o.dir}; the names are ${all.map((e) => e.name).join(', ')}`,
+    );
   const entries = o.only?.length ? all.filter((e) => o.only!.includes(e.name)) : all;
   const runs: ScenarioRun[] = [];
   for (const entry of entries)

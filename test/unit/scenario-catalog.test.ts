@@ -192,6 +192,17 @@ test('rdkafka-workbench scenarios --help explains itself and --list names every 
   assert.doesNotMatch(list.stderr + list.stdout, /running|kernel/);
 });
 
+test('scenarios --only with a name no scenario has: exit 2 naming it and the names there are, nothing run', async () => {
+  const err: string[] = [];
+  const code = await scenariosMain(['--only', 'kip848-consumer-group,nope', '--dir', dir], (n, s) =>
+    n === 'stderr' ? err.push(s) : undefined,
+  );
+  const stderr = err.join('');
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /no scenario named nope in .*; the names are .*kip848-consumer-group/);
+  assert.doesNotMatch(stderr, / on [^:]+: (ok|skipped|failed)/, 'a scenario ran');
+});
+
 test('scenarios --list into a pipe its reader closed (| head -1) exits 0 without an EPIPE crash', async () => {
   const child = spawn(process.execPath, [cliPath, 'scenarios', '--list', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
