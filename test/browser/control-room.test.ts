@@ -162,17 +162,22 @@ describe('control room: faults from the panel', () => {
 
 describe('control room: requests lane and view', () => {
   const missing = missingVersion('2.15.1');
+  /** A kernel on librdkafka 2.15.1 (request tracking) and its panel in a page of its own. */
+  async function panelOn2151() {
+    const v2151 = await installedVersion('2.15.1');
+    const k = await kernel({ bindingsDir: v2151.bindingsDir, library: v2151.library });
+    const c = await context();
+    const page = await c.newPage();
+    const problems = collectProblems(page);
+    await hostPanel(page, `${PANEL_ORIGIN}/`, { kernel: k, info: info(k) });
+    return { k, c, page, problems };
+  }
 
   test(
     'on 2.15.1 the requests lane shows Produce requests and the retries after pushed errors',
     { skip: missing ?? false },
     async () => {
-      const v2151 = await installedVersion('2.15.1');
-      const k = await kernel({ bindingsDir: v2151.bindingsDir, library: v2151.library });
-      const c = await context();
-      const page = await c.newPage();
-      const problems = collectProblems(page);
-      await hostPanel(page, `${PANEL_ORIGIN}/`, { kernel: k, info: info(k) });
+      const { k, c, page, problems } = await panelOn2151();
       await run(k, 1, producerCell(10_000));
       // Push 3 NOT_LEADER_FOR_PARTITION errors for Produce with the panel's form.
       await page.getByTestId('fault-push-ApiKey').selectOption({ label: 'Produce' });
@@ -237,12 +242,7 @@ console.log('RESULT ' + JSON.stringify(drs));`,
     "on 2.15.1, past 2,000 requests the Requests view says the mock's list was cleared and for how long requests could go unseen",
     { skip: missing ?? false },
     async () => {
-      const v2151 = await installedVersion('2.15.1');
-      const k = await kernel({ bindingsDir: v2151.bindingsDir, library: v2151.library });
-      const c = await context();
-      const page = await c.newPage();
-      const problems = collectProblems(page);
-      await hostPanel(page, `${PANEL_ORIGIN}/`, { kernel: k, info: info(k) });
+      const { k, c, page, problems } = await panelOn2151();
       // One Produce request per message, one at a time: 2,100 of them.
       await run(
         k,
